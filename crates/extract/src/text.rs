@@ -1,0 +1,354 @@
+//! Plain-text clean-up: split a scraped report into headline, standfirst,
+//! byline and body, and drop the site furniture scrapers leave in, recording
+//! each removal with its reason.
+//!
+//! The rules follow how news pages are built rather than any one site's
+//! strings: furniture lines are short, carry no sentence punctuation, and
+//! speak to the reader about the site (comment forms, follow/subscribe
+//! prompts, "continue reading"); related-article headlines are title-cased
+//! lines without final punctuation inserted between body paragraphs; labels
+//! ("World", "Published", "on") sit above the body; syndication footers name
+//! the original publisher; agency credits are bare initials in parentheses.
+
+use dossier_model::Removal;
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+/// What the clean-up found.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Cleaned {
+    pub title: Option<String>,
+    pub standfirst: Option<String>,
+    pub byline: Option<String>,
+    /// Publisher named by the text itself (syndication footer, staff byline).
+    pub publisher: Option<String>,
+    /// Body paragraphs joined by `\n`.
+    pub body: String,
+    pub removed: Vec<Removal>,
+}
+
+static FOOTER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:the post .{3,400}? appeared first on|this (?:article|story|post) (?:was )?(?:originally |first )?(?:appeared|published) (?:on|in|by)|originally published (?:on|in|by)|republished (?:with permission )?from)\s+(.+?)\.?$").unwrap()
+});
+
+static AGENCY: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:\(\s*[A-Z][A-Za-z]{0,5}(?:\s*[,/;&]\s*[A-Z][A-Za-z]{0,5})*\s*\)|[-–—]?\s*(?:\(?(?:with )?(?:agencies|wires|AP|AFP|Reuters|dpa|Xinhua|Anadolu|WAFA)\)?)|Additional reporting by .{2,80}|(?:Reporting|Editing|Writing) by .{2,120})\.?$").unwrap()
+});
+
+static COMMENT_FORM: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|your e-?mail(?: address)? will not be published|required fields are marked|\d+\s+comments?\b|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
+});
+
+static PROMPT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:connect with us|follow us(?: on .{1,40})?|stay connected|subscribe(?: now| today| to .{1,60})?|sign up(?: for .{1,60})?|continue reading|read more(?: here)?|read (?:the )?full (?:story|article)|keep reading|share(?: this)?(?: (?:article|story|post))?(?: on .{1,30})?|click here.{0,60}|advertisement|sponsored(?: content)?|related(?: articles| stories| posts| news| content)?|recommended(?: for you)?|you (?:may|might) (?:also )?like|more (?:from|on) .{1,40}|most (?:read|popular|viewed)|trending(?: now)?|download (?:our|the) app.{0,40}|get (?:our|the) newsletter.{0,40}|newsletter|print(?: this)?|e-?mail(?: this)?|whatsapp|facebook|twitter|x|telegram|linkedin|reddit|copy link|listen to (?:this|the) (?:article|story).{0,30}|skip to (?:main )?content|back to top|tags?:.{0,200}|topics?:.{0,200}|filed under:?.{0,200}|photo:.{0,200}|image:.{0,200}|credit:.{0,120}|watch:.{0,200}|(?:previous|next) (?:article|post|story).{0,200}|support (?:our|independent) journalism.{0,120}|donate.{0,60})[\s.!:…]*$").unwrap()
+});
+
+static BYLINE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?i:by|written by|words by)\s+(\p{Lu}[\p{L}\p{M}.'’\- ]{1,80}?(?:\s*(?:,| and |&)\s*\p{Lu}[\p{L}\p{M}.'’\- ]{1,60}?)*)\s*(?:[|,–—-].{0,60})?$").unwrap()
+});
+
+static STAFF: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:the\s+)?(.+?)\s+(?:[Ss]taff|[Nn]ewsroom|[Ee]ditorial [Bb]oard|[Ss]taff [Ww]riters?|[Ww]ire [Ss]ervices?)$").unwrap()
+});
+
+/// Lines that label rather than say: section names, "Published", "on",
+/// "Updated", bare dates.
+fn is_label(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    let bare = !ends_sentence(line) && !line.contains('“') && !line.contains('"');
+    bare && (words <= 2 || crate::meta::parse_date(line).is_some())
+}
+
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end();
+    let t = t.trim_end_matches(['”', '"', '’', '\'', ')', ']', '»']);
+    t.ends_with(['.', '!', '?', ':', '…', ';'])
+}
+
+fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// Share of the longer words (4+ letters) that start with a capital.
+fn title_case_ratio(line: &str) -> f64 {
+    let long: Vec<&str> = words(line)
+        .into_iter()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
+        .collect();
+    if long.is_empty() {
+        return 0.0;
+    }
+    let caps = long.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).count();
+    caps as f64 / long.len() as f64
+}
+
+/// Lower-cased letters and digits only, single-spaced: for comparing lines.
+fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+const STOP: &[&str] = &[
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "is",
+    "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "it", "its", "their", "his",
+    "her", "they", "he", "she", "we", "will", "would", "can", "could", "into", "than", "but", "not", "no",
+    "so", "up", "over", "after", "before", "about", "says", "said",
+];
+
+fn content_words(s: &str) -> Vec<String> {
+    norm(s)
+        .split(' ')
+        .filter(|w| w.len() > 1 && !STOP.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Share of `a`'s content words that also occur in `b`.
+fn overlap(a: &str, b: &str) -> f64 {
+    let wa = content_words(a);
+    if wa.is_empty() {
+        return 0.0;
+    }
+    let wb: std::collections::HashSet<String> = content_words(b).into_iter().collect();
+    wa.iter().filter(|w| wb.contains(*w)).count() as f64 / wa.len() as f64
+}
+
+/// A line in the body that is a headline of another article: title-cased,
+/// no closing punctuation, long enough not to be a subheading.
+fn is_inserted_headline(line: &str) -> bool {
+    let n = words(line).len();
+    (6..=25).contains(&n) && !ends_sentence(line) && title_case_ratio(line) >= 0.75
+}
+
+/// Is `line` the title again, whole or cut short (at least three words of it)?
+fn repeats_title(line: &str, title: &str) -> bool {
+    let (l, t) = (norm(line), norm(title));
+    if l.is_empty() || t.is_empty() {
+        return false;
+    }
+    l == t || (l.split(' ').count() >= 3 && !ends_sentence(line) && t.contains(&l))
+}
+
+fn headline_like(line: &str) -> bool {
+    let n = words(line).len();
+    (2..=30).contains(&n) && (!line.trim_end().ends_with('.') || line.trim_end().ends_with("..."))
+}
+
+/// Clean a scraped plain-text report. `known_title` is a title from
+/// metadata, if any; a first line equal to it is taken as the headline.
+pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
+    let mut out = Cleaned::default();
+    let lines: Vec<&str> = raw
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut keep: Vec<bool> = vec![true; lines.len()];
+    // Removals are collected with their line number so they can be listed
+    // in reading order.
+    let mut order: Vec<usize> = Vec::new();
+    let mut remove = |out: &mut Cleaned, keep: &mut Vec<bool>, i: usize, reason: &str| {
+        keep[i] = false;
+        order.push(i);
+        out.removed.push(Removal { text: lines[i].to_string(), reason: reason.to_string() });
+    };
+
+    // Furniture recognizable wherever it stands.
+    for i in 0..lines.len() {
+        let l = lines[i];
+        let n = words(l).len();
+        if let Some(c) = FOOTER.captures(l) {
+            let name = c.get(1).map(|m| m.as_str().trim().trim_end_matches('.').to_string());
+            if out.publisher.is_none() {
+                out.publisher = name.filter(|n| !n.is_empty() && n.split_whitespace().count() <= 8);
+            }
+            remove(&mut out, &mut keep, i, "syndication-footer");
+        } else if n <= 20 && AGENCY.is_match(l) {
+            remove(&mut out, &mut keep, i, "agency-credit");
+        } else if n <= 16 && COMMENT_FORM.is_match(l) {
+            remove(&mut out, &mut keep, i, "comment-form");
+        } else if n <= 12 && PROMPT.is_match(l) {
+            remove(&mut out, &mut keep, i, "prompt");
+        }
+    }
+
+    // The head: labels, headline, labels again, repeated headline, standfirst, byline.
+    let mut i = 0;
+    let next_kept = |keep: &Vec<bool>, from: usize| (from..lines.len()).find(|&j| keep[j]);
+    // Labels above the headline ("World", "News"), but only when a longer
+    // line follows: a three-word report is still a report.
+    while let Some(j) = next_kept(&keep, i) {
+        // A headline must still follow: otherwise this short line is the headline.
+        let headline_follows = next_kept(&keep, j + 1).is_some_and(|k| headline_like(lines[k]));
+        if headline_follows && is_label(lines[j]) && known_title.is_none_or(|t| norm(t) != norm(lines[j])) {
+            remove(&mut out, &mut keep, j, "label");
+            i = j + 1;
+        } else {
+            break;
+        }
+    }
+    if let Some(j) = next_kept(&keep, i) {
+        let l = lines[j];
+        let matches_known = known_title.is_some_and(|t| norm(t) == norm(l));
+        let has_body_after = next_kept(&keep, j + 1).is_some();
+        if matches_known || (has_body_after && headline_like(l)) {
+            out.title = Some(l.to_string());
+            remove(&mut out, &mut keep, j, "title");
+            i = j + 1;
+        } else if let Some(t) = known_title {
+            out.title = Some(t.to_string());
+        }
+    } else if let Some(t) = known_title {
+        out.title = Some(t.to_string());
+    }
+    // Right below the headline: labels, the headline repeated, a byline and a
+    // standfirst, in any order.
+    let mut standfirst_at = None;
+    let mut byline_at = None;
+    for _ in 0..8 {
+        let Some(j) = next_kept(&keep, i) else { break };
+        let l = lines[j];
+        if out.title.as_deref().is_some_and(|t| repeats_title(l, t)) {
+            remove(&mut out, &mut keep, j, "repeated-title");
+        } else if out.byline.is_none() && words(l).len() <= 14 && BYLINE.is_match(l) {
+            let name = BYLINE.captures(l).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string());
+            if let Some(name) = name {
+                if let Some(c) = STAFF.captures(&name) {
+                    if out.publisher.is_none() {
+                        out.publisher = Some(c[1].trim().to_string());
+                    }
+                }
+                out.byline = Some(name);
+            }
+            byline_at = Some(j);
+            remove(&mut out, &mut keep, j, "byline");
+        } else if is_label(l) && next_kept(&keep, j + 1).is_some() {
+            remove(&mut out, &mut keep, j, "label");
+        } else if standfirst_at.is_none() && out.title.is_some() && out.standfirst.is_none() {
+            standfirst_at = Some(j);
+            // Only look past a possible standfirst for a byline.
+        } else {
+            break;
+        }
+        i = j + 1;
+    }
+    // A standfirst is one sentence under the headline that the lede then
+    // restates, or that a byline follows.
+    if let Some(j) = standfirst_at {
+        let l = lines[j];
+        let one_sentence = words(l).len() <= 45 && ends_sentence(l) && !l[..l.len().saturating_sub(1)].contains(". ");
+        let next = next_kept(&keep, j + 1).map(|k| lines[k]);
+        let byline_removed_after = byline_at.is_some_and(|b| b > j);
+        let restated = next.is_some_and(|n| overlap(l, n) >= 0.5);
+        if one_sentence && next.is_some() && (byline_removed_after || restated) {
+            out.standfirst = Some(l.to_string());
+            remove(&mut out, &mut keep, j, "standfirst");
+        }
+    }
+
+    // Inside and after the body: inserted headlines, the title cut short.
+    let body_idx: Vec<usize> = (0..lines.len()).filter(|&k| keep[k]).collect();
+    for (pos, &k) in body_idx.iter().enumerate() {
+        let l = lines[k];
+        if out.title.as_deref().is_some_and(|t| repeats_title(l, t)) {
+            remove(&mut out, &mut keep, k, "repeated-title");
+        } else if pos > 0 && is_inserted_headline(l) {
+            remove(&mut out, &mut keep, k, "related-headline");
+        }
+    }
+    // Short lines without sentence punctuation trailing the last sentence are
+    // tags, captions or link labels.
+    for &k in body_idx.iter().rev() {
+        if !keep[k] {
+            continue;
+        }
+        let l = lines[k];
+        if !ends_sentence(l) && words(l).len() <= 8 && keep.iter().filter(|&&x| x).count() > 1 {
+            remove(&mut out, &mut keep, k, "trailing-furniture");
+        } else {
+            break;
+        }
+    }
+
+    let mut indexed: Vec<(usize, Removal)> = order.into_iter().zip(std::mem::take(&mut out.removed)).collect();
+    indexed.sort_by_key(|(i, _)| *i);
+    out.removed = indexed.into_iter().map(|(_, r)| r).collect();
+    out.body = (0..lines.len()).filter(|&k| keep[k]).map(|k| lines[k]).collect::<Vec<_>>().join("\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reasons(c: &Cleaned) -> Vec<&str> {
+        c.removed.iter().map(|r| r.reason.as_str()).collect()
+    }
+
+    #[test]
+    fn headline_standfirst_byline_and_comment_form() {
+        let raw = "Minister resigns over budget row\n\nThe finance minister quit on Friday after weeks of pressure.\n\nBy Jane Doe\n\nThe finance minister resigned on Friday, ending weeks of pressure over the budget.\n\nShe said she had no regrets.\n\n3 comments\n\nLeave a comment\n\nYou must be logged in to post a comment.";
+        let c = clean(raw, None);
+        assert_eq!(c.title.as_deref(), Some("Minister resigns over budget row"));
+        assert_eq!(c.byline.as_deref(), Some("Jane Doe"));
+        assert_eq!(c.standfirst.as_deref(), Some("The finance minister quit on Friday after weeks of pressure."));
+        assert_eq!(c.body, "The finance minister resigned on Friday, ending weeks of pressure over the budget.\nShe said she had no regrets.");
+        assert!(reasons(&c).contains(&"comment-form"));
+    }
+
+    #[test]
+    fn syndication_footer_names_publisher_and_credit_goes() {
+        let raw = "Storm hits coast\nThe storm reached land at dawn, officials said.\nPower was cut to 20,000 homes.\n(AP, AFP)\nThe post Storm hits coast appeared first on Coastal Daily.";
+        let c = clean(raw, None);
+        assert_eq!(c.publisher.as_deref(), Some("Coastal Daily"));
+        assert_eq!(reasons(&c), vec!["title", "agency-credit", "syndication-footer"]);
+        assert!(c.body.ends_with("20,000 homes."));
+    }
+
+    #[test]
+    fn inserted_headlines_go_but_subheads_stay() {
+        let raw = "Talks resume in Cairo\nNegotiators met again on Sunday.\nMarkets Rally as Central Bank Signals Rate Cut Next Month\nThe talks will go on.\nWhat Comes Next\nA vote is due next week.";
+        let c = clean(raw, None);
+        assert!(c.removed.iter().any(|r| r.reason == "related-headline" && r.text.starts_with("Markets Rally")));
+        assert!(c.body.contains("What Comes Next"));
+    }
+
+    #[test]
+    fn labels_and_repeated_title_at_the_head() {
+        let raw = "Follow us\nBusiness\nFactory output falls\nPublished\non\nFactory output falls\nOutput fell 3% in May, the statistics office said.\nIt was the third fall in a row.\nRead more";
+        let c = clean(raw, None);
+        assert_eq!(c.title.as_deref(), Some("Factory output falls"));
+        assert_eq!(reasons(&c), vec!["prompt", "label", "title", "label", "label", "repeated-title", "prompt"]);
+        assert_eq!(c.body.lines().count(), 2);
+    }
+
+    #[test]
+    fn a_body_without_headline_keeps_its_first_line() {
+        let raw = "The negotiations were in limbo on Thursday as officials turned to other talks.\nThe envoy was expected to leave for Russia.\nLeave a Reply";
+        let c = clean(raw, None);
+        assert_eq!(c.title, None);
+        assert!(c.body.starts_with("The negotiations were in limbo"));
+        assert_eq!(reasons(&c), vec!["comment-form"]);
+    }
+
+    #[test]
+    fn staff_byline_names_the_publisher() {
+        let raw = "Court rules on appeal\nBy Harbor Times Staff\nThe court ruled on Monday that the appeal could go ahead.\nA hearing is set for June.";
+        let c = clean(raw, None);
+        assert_eq!(c.publisher.as_deref(), Some("Harbor Times"));
+        assert_eq!(c.byline.as_deref(), Some("Harbor Times Staff"));
+    }
+}
