@@ -43,6 +43,10 @@ static PROMPT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)^(?:connect with us|follow us(?: on .{1,40})?|stay connected|subscribe(?: now| today| to .{1,60})?|sign up(?: for .{1,60})?|continue reading|read more(?: here)?|read (?:the )?full (?:story|article)|keep reading|share(?: this)?(?: (?:article|story|post))?(?: on .{1,30})?|click here.{0,60}|advertisement|sponsored(?: content)?|related(?: articles| stories| posts| news| content)?|recommended(?: for you)?|you (?:may|might) (?:also )?like|more (?:from|on) .{1,40}|most (?:read|popular|viewed)|trending(?: now)?|download (?:our|the) app.{0,40}|get (?:our|the) newsletter.{0,40}|newsletter|print(?: this)?|e-?mail(?: this)?|whatsapp|facebook|twitter|x|telegram|linkedin|reddit|copy link|listen to (?:this|the) (?:article|story).{0,30}|skip to (?:main )?content|back to top|tags?:.{0,200}|topics?:.{0,200}|filed under:?.{0,200}|photo:.{0,200}|image:.{0,200}|credit:.{0,120}|watch:.{0,200}|(?:previous|next) (?:article|post|story).{0,200}|support (?:our|independent) journalism.{0,120}|donate.{0,60})[\s.!:…]*$").unwrap()
 });
 
+/// A sentence end inside a line: a lower-case word or number, end
+/// punctuation, then a capital. "U.S. is" and "Mr. Trump" do not match.
+static SENTENCE_BREAK: Lazy<Regex> = Lazy::new(|| Regex::new(r"[\p{Ll}\d]{2,}[.!?][\x22”’]?\s+[\p{Lu}“\x22]").unwrap());
+
 static BYLINE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?i:by|written by|words by)\s+(\p{Lu}[\p{L}\p{M}.'’\- ]{1,80}?(?:\s*(?:,| and |&)\s*\p{Lu}[\p{L}\p{M}.'’\- ]{1,60}?)*)\s*(?:[|,–—-].{0,60})?$").unwrap()
 });
@@ -249,7 +253,7 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
     // restates, or that a byline follows.
     if let Some(j) = standfirst_at {
         let l = lines[j];
-        let one_sentence = words(l).len() <= 45 && ends_sentence(l) && !l[..l.len().saturating_sub(1)].contains(". ");
+        let one_sentence = words(l).len() <= 45 && ends_sentence(l) && !SENTENCE_BREAK.is_match(l);
         let next = next_kept(&keep, j + 1).map(|k| lines[k]);
         let byline_removed_after = byline_at.is_some_and(|b| b > j);
         let restated = next.is_some_and(|n| overlap(l, n) >= 0.5);

@@ -1,19 +1,19 @@
 //! Files and folders. Folders are walked recursively in sorted order so a
 //! batch is processed the same way on every run; hidden files are skipped.
 
-use crate::{records, IngestError, Item, Limits};
+use crate::{records, IngestError, Limits, Pending, Raw};
 use dossier_model::SourceHints;
 use std::path::{Path, PathBuf};
 
 /// Every file under the given paths, sorted, with the path as the user
 /// would recognise it (the argument joined with the relative part).
 /// Unreadable paths become failed items.
-pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Item>) {
+pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pending>) {
     let mut files = Vec::new();
     let mut failed = Vec::new();
     for p in paths {
         if !p.exists() {
-            failed.push(Item { origin: p.display().to_string(), result: Err(IngestError::Io("no such file or folder".into())) });
+            failed.push(Pending { origin: p.display().to_string(), input: Err(IngestError::Io("no such file or folder".into())) });
             continue;
         }
         let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
@@ -23,9 +23,9 @@ pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Item>) {
             match entry {
                 Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
                 Ok(_) => {}
-                Err(e) => failed.push(Item {
+                Err(e) => failed.push(Pending {
                     origin: e.path().map(|p| p.display().to_string()).unwrap_or_else(|| p.display().to_string()),
-                    result: Err(IngestError::Io(e.to_string())),
+                    input: Err(IngestError::Io(e.to_string())),
                 }),
             }
         }
@@ -33,11 +33,13 @@ pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Item>) {
     (files, failed)
 }
 
-/// Read one file into items: JSON/JSONL files give one item per record,
-/// other files one item.
-pub fn read_file(path: &Path, limits: Limits) -> Vec<Item> {
+/// Read one file: JSONL files give a stream of records, JSON files their
+/// record(s), any other file one input.
+pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending>> {
     let origin = path.display().to_string();
-    let fail = |e: IngestError| vec![Item { origin: origin.clone(), result: Err(e) }];
+    let fail = |e: IngestError| -> Box<dyn Iterator<Item = Pending>> {
+        Box::new(std::iter::once(Pending { origin: origin.clone(), input: Err(e) }))
+    };
     let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
@@ -46,7 +48,7 @@ pub fn read_file(path: &Path, limits: Limits) -> Vec<Item> {
     if ext == "jsonl" || ext == "ndjson" {
         // Records are checked one by one; the file itself may be large.
         return match std::fs::File::open(path) {
-            Ok(f) => records::read_jsonl(std::io::BufReader::new(f), &origin, Some(&origin), limits),
+            Ok(f) => Box::new(records::Jsonl::new(std::io::BufReader::new(f), &origin, Some(&origin), limits)),
             Err(e) => fail(IngestError::Io(e.to_string())),
         };
     }
@@ -58,7 +60,7 @@ pub fn read_file(path: &Path, limits: Limits) -> Vec<Item> {
         Err(e) => return fail(IngestError::Io(e.to_string())),
     };
     if ext == "json" {
-        return records::read_json(&bytes, &origin, Some(&origin));
+        return Box::new(records::read_json(&bytes, &origin, Some(&origin)).into_iter());
     }
     let content_type = match ext.as_str() {
         "html" | "htm" | "xhtml" => Some("text/html".to_string()),
@@ -66,7 +68,14 @@ pub fn read_file(path: &Path, limits: Limits) -> Vec<Item> {
         _ => None,
     };
     let hints = SourceHints { path: Some(origin.clone()), content_type, ..Default::default() };
-    vec![Item { origin, result: dossier_extract::extract(&bytes, &hints).map_err(Into::into) }]
+    Box::new(std::iter::once(Pending { origin, input: Ok(Raw { bytes, hints }) }))
+}
+
+/// Every input under the given paths, lazily: listing failures first, then
+/// each file's inputs in sorted order.
+pub fn inputs(paths: &[PathBuf], limits: Limits) -> impl Iterator<Item = Pending> {
+    let (files, failed) = list(paths);
+    failed.into_iter().chain(files.into_iter().flat_map(move |f| read_file(&f, limits)))
 }
 
 #[cfg(test)]
@@ -88,7 +97,7 @@ mod tests {
         let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
         assert_eq!(names, vec!["a.txt", "b.txt", "big.txt", "blob.bin", "empty.txt"]);
         let limits = Limits { max_bytes: 1024 };
-        let items: Vec<Item> = files.iter().flat_map(|f| read_file(f, limits)).collect();
+        let items: Vec<crate::Item> = files.iter().flat_map(|f| read_file(f, limits)).map(crate::extract).collect();
         let ok: Vec<bool> = items.iter().map(|i| i.result.is_ok()).collect();
         assert_eq!(ok, vec![true, true, false, false, false]);
         assert!(items[2].result.as_ref().unwrap_err().to_string().contains("over the limit"));

@@ -1,21 +1,38 @@
-//! Sources of documents. Each source turns its input into [`Item`]s: one
-//! per report, each either an extracted [`Document`] or a clear error
-//! naming the input, so one bad file never stops a batch.
+//! Sources of documents. A source turns its input into a lazy stream of
+//! [`Pending`] inputs (bytes plus what the source knows about them, or a
+//! clear error naming the input); [`extract`] then makes each a
+//! [`Document`]. Reading is sequential and cheap; extraction is the costly
+//! part and callers run it in parallel. One bad input never stops a batch.
 //!
 //! - [`files`]: paths and folders (walked recursively, in sorted order) of
 //!   plain text, HTML, and JSON/JSONL records;
 //! - [`records`]: JSON records (`text` or `html`, with optional `url`,
-//!   `title`, `published`, `source`, `byline`), from files or standard input.
+//!   `title`, `published`, `source`, `byline`), from files or standard input,
+//!   streamed line by line.
 
 pub mod files;
 pub mod records;
 
-use dossier_model::Document;
+use dossier_model::{Document, SourceHints};
+
+/// One input read from a source, not yet extracted.
+#[derive(Debug)]
+pub struct Pending {
+    /// The path as given (with `:LINE` for a JSONL record, `[i]` for a JSON array item).
+    pub origin: String,
+    pub input: Result<Raw, IngestError>,
+}
+
+/// Bytes and hints for one report.
+#[derive(Debug)]
+pub struct Raw {
+    pub bytes: Vec<u8>,
+    pub hints: SourceHints,
+}
 
 /// One input report: where it came from and what became of it.
 #[derive(Debug)]
 pub struct Item {
-    /// The path as given (with `:LINE` for a JSONL record).
     pub origin: String,
     pub result: Result<Document, IngestError>,
 }
@@ -24,7 +41,7 @@ pub struct Item {
 pub enum IngestError {
     #[error("cannot read: {0}")]
     Io(String),
-    #[error("file is {size} bytes, over the limit of {limit} bytes (raise it with --max-bytes)")]
+    #[error("{size} bytes, over the limit of {limit} bytes (raise it with --max-bytes)")]
     TooLarge { size: u64, limit: u64 },
     #[error(transparent)]
     Extract(#[from] dossier_extract::ExtractError),
@@ -45,4 +62,10 @@ impl Default for Limits {
     fn default() -> Self {
         Limits { max_bytes: 20 * 1024 * 1024 }
     }
+}
+
+/// Extract one pending input.
+pub fn extract(p: Pending) -> Item {
+    let result = p.input.and_then(|raw| dossier_extract::extract(&raw.bytes, &raw.hints).map_err(Into::into));
+    Item { origin: p.origin, result }
 }

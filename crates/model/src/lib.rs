@@ -224,7 +224,8 @@ pub struct Figure {
     /// "killed and wounded", "ceasefire", "hostages").
     pub counted: Option<String>,
     /// A key that names the same measure across documents
-    /// ("killed|2023-10-07", "ceasefire length"); see `dossier-nlp`.
+    /// ("killed@2023-10-07", "truce length"); the format is documented in
+    /// `dossier_nlp::figures`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measure: Option<String>,
     /// Who the figure is attributed to ("according to local health officials").
@@ -316,7 +317,12 @@ impl Document {
         if let Some(host) = self.url.as_deref().and_then(host_of) {
             return host;
         }
-        "unknown outlet".to_string()
+        // Unknown publishers must not merge into one outlet: name the file.
+        if let Some(p) = &self.path {
+            let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+            return format!("unknown outlet ({name})");
+        }
+        format!("unknown outlet ({})", self.id)
     }
 }
 

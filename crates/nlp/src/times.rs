@@ -1,7 +1,1065 @@
-//! (being written)
-use dossier_model::Document;
+//! Time expressions (TIMEX3 types and values) and the publication date.
+//!
+//! Recognition is rule-based over the conventions of news writing: full
+//! dates ("Oct. 7, 2023", "7 October 2023", "2025-03-13"), month-day and
+//! month mentions ("Oct. 7", "mid-January"), years, weekdays ("on Tuesday",
+//! "Monday night"), deictic expressions ("last week", "earlier this month",
+//! "over the weekend", "yesterday"), vague references ("in recent weeks",
+//! "in the coming days"), durations ("60-day", "six-week", "15 months") and
+//! sets ("every day", "daily"). Each match is parsed into a [`Parsed`]
+//! meaning first; values are computed afterwards against the anchor date.
+//!
+//! The anchor is `doc.published`. When the metadata gave none, the date is
+//! estimated from the text ([`estimate_date`]): the latest fully dated
+//! reference in past context, pushed later by durations counted from a dated
+//! event ("the 15-month war" after "Oct. 7, 2023") and by month names in
+//! past-tense context after that date. Without any dated evidence, relative
+//! expressions keep `X` placeholders (`XXXX-WXX-2`, `XXXX-10-07`).
+//!
+//! Whether a weekday or a month without a year lies before or after the
+//! anchor is read from the nearest tense cue around the mention ("said on
+//! Monday" -> past; "scheduled for Tuesday" -> future).
 
-/// Fill `doc.times`, replacing what is there.
+use chrono::{Datelike, Duration as Delta, Months, NaiveDate, Weekday};
+use dossier_model::{DateEstimate, Document, TimeExpr, TimeType};
+use once_cell::sync::Lazy;
+use regex::Regex;
+
+use crate::figures::{parse_number, NUMBER_WORDS};
+
+#[path = "times_eval.rs"]
+pub mod eval;
+
+/// Units of time used by durations, offsets and sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Second,
+    Minute,
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+    Decade,
+    Century,
+}
+
+impl Unit {
+    fn parse(w: &str) -> Option<Unit> {
+        let w = w.to_ascii_lowercase();
+        let w = w.trim_end_matches('s');
+        Some(match w {
+            "second" => Unit::Second,
+            "minute" => Unit::Minute,
+            "hour" => Unit::Hour,
+            "day" | "night" => Unit::Day,
+            "week" => Unit::Week,
+            "month" => Unit::Month,
+            "year" => Unit::Year,
+            "decade" => Unit::Decade,
+            "century" | "centurie" => Unit::Century,
+            _ => return None,
+        })
+    }
+    fn code(self) -> &'static str {
+        match self {
+            Unit::Second => "S",
+            Unit::Minute => "M",
+            Unit::Hour => "H",
+            Unit::Day => "D",
+            Unit::Week => "W",
+            Unit::Month => "M",
+            Unit::Year => "Y",
+            Unit::Decade => "DE",
+            Unit::Century => "CE",
+        }
+    }
+    fn is_clock(self) -> bool {
+        matches!(self, Unit::Second | Unit::Minute | Unit::Hour)
+    }
+}
+
+/// The meaning of one time expression before it is resolved against the
+/// document date.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Parsed {
+    /// A full calendar date.
+    Date(NaiveDate),
+    YearMonth(i32, u32),
+    Year(i32),
+    /// The first three digits of a decade ("1990s" -> 199).
+    Decade(i32),
+    /// TIMEX3 century value ("21st century" -> 20).
+    Century(i32),
+    /// Month and day without a year.
+    MonthDay(u32, u32),
+    /// A month without a year; the day is where the mention starts within
+    /// the month (1 plain/early, 11 mid, 21 late). `shift` is -1 for "last",
+    /// +1 for "next", 0 otherwise.
+    Month { month: u32, day: u32, shift: i32 },
+    /// A weekday, with an optional part of day (`MO`, `AF`, `EV`, `NI`) and
+    /// an explicit direction (-1 "last", +1 "next", 0 from tense).
+    Weekday { day: Weekday, part: Option<&'static str>, shift: i32 },
+    /// Today plus an offset in days, with an optional part of day.
+    Day { offset: i64, part: Option<&'static str> },
+    /// This week plus an offset.
+    Week(i64),
+    /// A weekend: 0 = the one the tense points to, -1 last, +1 next.
+    Weekend(i32),
+    Month0(i64),
+    Year0(i64),
+    /// Quarter of the anchor year.
+    Quarter(u32),
+    /// n units before (negative) or after the anchor; None for "several".
+    Offset(Option<f64>, Unit, i32),
+    /// `PAST_REF`, `PRESENT_REF`, `FUTURE_REF`.
+    Ref(&'static str),
+    /// A length of time; None for an unspecified number ("for weeks").
+    Duration(Option<f64>, Unit),
+    /// A recurring time: a unit, or a weekday.
+    Set(Unit),
+    SetWeekday(Weekday),
+    /// Clock time, with the day it falls on when the text says.
+    Clock(u32, u32),
+}
+
+/// One recognized time expression before resolution.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    pub start: usize,
+    pub end: usize,
+    pub parsed: Parsed,
+    /// True when the context points after the document date.
+    pub future: bool,
+    /// True when a tense cue or an explicit "last"/"next" decided `future`;
+    /// otherwise a date without a year or week resolves to the nearest
+    /// occurrence.
+    pub cued: bool,
+}
+
+const MONTH_FULL: &str = r"January|February|March|April|May|June|July|August|September|October|November|December";
+const MONTH_ABBR: &str = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+const WEEKDAYS: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
+/// Hyphens as news text writes them: ASCII, U+2010, non-breaking U+2011.
+const HY: &str = "[-\u{2010}\u{2011}]";
+
+fn month_re() -> String {
+    format!(r"(?:\b(?:{MONTH_FULL})\b|\b(?:{MONTH_ABBR})\.)")
+}
+
+fn month_num(s: &str) -> Option<u32> {
+    let s = s.trim_end_matches('.').to_ascii_lowercase();
+    let m = match s.get(..3)? {
+        "jan" => 1,
+        "feb" => 2,
+        "mar" => 3,
+        "apr" => 4,
+        "may" => 5,
+        "jun" => 6,
+        "jul" => 7,
+        "aug" => 8,
+        "sep" => 9,
+        "oct" => 10,
+        "nov" => 11,
+        "dec" => 12,
+        _ => return None,
+    };
+    Some(m)
+}
+
+fn weekday_of(s: &str) -> Option<Weekday> {
+    Some(match s.to_ascii_lowercase().get(..3)? {
+        "mon" => Weekday::Mon,
+        "tue" => Weekday::Tue,
+        "wed" => Weekday::Wed,
+        "thu" => Weekday::Thu,
+        "fri" => Weekday::Fri,
+        "sat" => Weekday::Sat,
+        "sun" => Weekday::Sun,
+        _ => return None,
+    })
+}
+
+fn part_of_day(s: &str) -> Option<&'static str> {
+    match s.to_ascii_lowercase().as_str() {
+        "morning" => Some("MO"),
+        "afternoon" => Some("AF"),
+        "evening" => Some("EV"),
+        "night" => Some("NI"),
+        _ => None,
+    }
+}
+
+fn shift_word(s: Option<&str>) -> i32 {
+    match s.map(|s| s.to_ascii_lowercase()) {
+        Some(w) if w == "last" || w == "past" || w == "previous" => -1,
+        Some(w) if w == "next" || w == "coming" => 1,
+        _ => 0,
+    }
+}
+
+fn num_group() -> String {
+    format!(r"(?:\d[\d,]*(?:\.\d+)?|{NUMBER_WORDS}|an?|several|a few|a couple of|many)")
+}
+
+fn num_value(s: &str) -> Option<Option<f64>> {
+    let l = s.trim().to_ascii_lowercase();
+    match l.as_str() {
+        "several" | "a few" | "a couple of" | "many" => Some(None),
+        _ => parse_number(&l).map(Some),
+    }
+}
+
+type Handler = fn(&regex::Captures, &str) -> Option<Parsed>;
+
+struct Rule {
+    re: Regex,
+    handle: Handler,
+}
+
+fn date_ok(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
+    let mon = month_re();
+    let num = num_group();
+    let mut rules: Vec<Rule> = Vec::new();
+    let mut add = |pat: String, handle: Handler| {
+        rules.push(Rule { re: Regex::new(&pat).expect("time rule compiles"), handle });
+    };
+    // 2025-03-13
+    add(r"\b(\d{4})-(\d{2})-(\d{2})\b".into(), |c, _| {
+        date_ok(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).map(Parsed::Date)
+    });
+    // Oct. 7, 2023 / October 7 2023
+    add(format!(r"(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b"), |c, _| {
+        date_ok(c["y"].parse().ok()?, month_num(&c["m"])?, c["d"].parse().ok()?).map(Parsed::Date)
+    });
+    // 7 October 2023
+    add(format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>\d{{4}})\b"), |c, _| {
+        date_ok(c["y"].parse().ok()?, month_num(&c["m"])?, c["d"].parse().ok()?).map(Parsed::Date)
+    });
+    // Oct. 7
+    add(format!(r"(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"), |c, _| {
+        let (m, d) = (month_num(&c["m"])?, c["d"].parse().ok()?);
+        date_ok(2000, m, d).map(|_| Parsed::MonthDay(m, d))
+    });
+    // 7 October
+    add(format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{mon})"), |c, _| {
+        let (m, d) = (month_num(&c["m"])?, c["d"].parse().ok()?);
+        date_ok(2000, m, d).map(|_| Parsed::MonthDay(m, d))
+    });
+    // (early) March 2025
+    add(format!(r"(?i:\b(?P<p>early|mid|late){HY}?\s*)?(?P<m>{mon}),?\s+(?:of\s+)?(?P<y>\d{{4}})\b"), |c, _| {
+        let y: i32 = c["y"].parse().ok()?;
+        let m = month_num(&c["m"])?;
+        (1000..2200).contains(&y).then_some(Parsed::YearMonth(y, m))
+    });
+    // mid-January / early March / last November / in May
+    add(format!(r"(?i:\b(?P<p>early|mid|late|last|next|this)(?:{HY}|\s+))?(?P<m>{mon})"), |c, text| {
+        let m = month_num(&c["m"])?;
+        let p = c.name("p").map(|p| p.as_str().to_ascii_lowercase());
+        let whole = c.get(0)?;
+        if p.is_none() {
+            // A bare month name needs a preposition before it: "in May",
+            // "since November" (otherwise "May" the verb, "March" the walk).
+            let before = text[..whole.start()].trim_end();
+            let prev = before.rsplit(|ch: char| !ch.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
+            if !matches!(prev.as_str(), "in" | "since" | "by" | "until" | "till" | "through" | "during" | "from" | "before" | "after" | "of" | "to" | "and" | "or" | "between" | "mid" | "for" | "throughout") {
+                return None;
+            }
+        }
+        let (day, shift) = match p.as_deref() {
+            Some("mid") => (11, 0),
+            Some("late") => (21, 0),
+            Some("last") => (1, -1),
+            Some("next") => (1, 1),
+            _ => (1, 0),
+        };
+        Some(Parsed::Month { month: m, day, shift })
+    });
+    // Years after a preposition: "in 2023", "since 1998", "fiscal 1989".
+    add(r"(?i:\b(?:in|since|by|until|through|during|from|before|after|of|fiscal|early|late|mid|to|and|between|for)(?:\s+|-))(?P<y>(?:1[89]|20)\d{2})\b(?:[^%\d,.]|[,.](?:\D|$)|$)".into(), |c, _| {
+        Some(Parsed::Year(c["y"].parse().ok()?))
+    });
+    // the 1990s
+    add(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d)0s\b".into(), |c, _| Some(Parsed::Decade(c["y"].parse().ok()?)));
+    // the 21st century
+    add(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century\b".into(), |c, _| {
+        let n: i32 = c["n"].parse().ok()?;
+        (n >= 1).then_some(Parsed::Century(n - 1))
+    });
+    // (last) Monday (night)
+    add(format!(r"(?i:\b(?P<s>last|next|this|early|late)\s+)?\b(?P<w>{WEEKDAYS})\b(?i:\s+(?P<pd>morning|afternoon|evening|night))?"), |c, _| {
+        let day = weekday_of(&c["w"])?;
+        let part = c.name("pd").and_then(|p| part_of_day(p.as_str()));
+        let shift = shift_word(c.name("s").map(|m| m.as_str()));
+        Some(Parsed::Weekday { day, part, shift })
+    });
+    // today, yesterday, tonight, this morning, last night, earlier in the day
+    add(r"(?i)\b(?:today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|(?:earlier|later)\s+(?:in\s+the|that)\s+day|(?:earlier|later)\s+today|the\s+day\s+before\s+yesterday)\b".into(), |c, _| {
+        let t = c[0].to_ascii_lowercase();
+        let offset = if t.contains("before yesterday") {
+            -2
+        } else if t.contains("yesterday") || t == "last night" {
+            -1
+        } else if t.contains("tomorrow") {
+            1
+        } else {
+            0
+        };
+        let part = if t == "tonight" || t == "last night" {
+            Some("NI")
+        } else {
+            t.split_whitespace().last().and_then(part_of_day)
+        };
+        Some(Parsed::Day { offset, part })
+    });
+    // last week, this month, earlier this year, the previous week, next year
+    add(r"(?i)\b(?:(?:earlier|later)\s+)?(?P<s>last|this|next|the\s+previous|the\s+following)\s+(?P<u>week|month|year)\b".into(), |c, _| {
+        let s = c["s"].to_ascii_lowercase();
+        let k = if s.contains("previous") || s == "last" { -1 } else if s == "this" { 0 } else { 1 };
+        Some(match &c["u"].to_ascii_lowercase()[..] {
+            "week" => Parsed::Week(k),
+            "month" => Parsed::Month0(k),
+            _ => Parsed::Year0(k),
+        })
+    });
+    // the end of the week
+    add(r"(?i)\b(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?P<s>the|this|next|last)\s+(?P<u>week|month|year)\b".into(), |c, _| {
+        let k = shift_word(Some(&c["s"])) as i64;
+        Some(match &c["u"].to_ascii_lowercase()[..] {
+            "week" => Parsed::Week(k),
+            "month" => Parsed::Month0(k),
+            _ => Parsed::Year0(k),
+        })
+    });
+    // over the weekend, this weekend, last weekend
+    add(r"(?i)\b(?:(?P<s>this|last|next|this\s+past|the\s+past)\s+weekend|(?:over|during|on|at)\s+the\s+weekend)\b".into(), |c, _| {
+        let s = c.name("s").map(|s| s.as_str().to_ascii_lowercase());
+        let k = match s.as_deref() {
+            Some("last") | Some("this past") | Some("the past") => -1,
+            Some("next") => 1,
+            _ => 0,
+        };
+        Some(Parsed::Weekend(k))
+    });
+    // the third quarter
+    add(r"(?i)\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter\b".into(), |c, _| {
+        let q = match &c["q"].to_ascii_lowercase()[..] {
+            "first" | "1st" => 1,
+            "second" | "2nd" => 2,
+            "third" | "3rd" => 3,
+            _ => 4,
+        };
+        Some(Parsed::Quarter(q))
+    });
+    // three days ago, a year earlier
+    add(format!(r"(?i)\b(?P<n>{num})\s+(?P<u>day|week|month|year|decade)s?\s+(?P<d>ago|earlier|later|before|after|from\s+now)\b"), |c, text| {
+        let d = c["d"].to_ascii_lowercase();
+        // "two days before the vote" is an interval to an event, not to the
+        // document date; only "ago", "from now" and a clause-final
+        // "earlier"/"later" count from the document date.
+        if matches!(d.as_str(), "before" | "after") {
+            return None;
+        }
+        if matches!(d.as_str(), "earlier" | "later") {
+            let next = text[c.get(0)?.end()..].trim_start();
+            if next.starts_with(|ch: char| ch.is_alphanumeric()) && !next.starts_with("than") {
+                return None;
+            }
+        }
+        let n = num_value(&c["n"])?;
+        let sign = if d == "ago" || d == "earlier" || d == "before" { -1 } else { 1 };
+        Some(Parsed::Offset(n, Unit::parse(&c["u"])?, sign))
+    });
+    // vague references
+    add(r"(?i)\b(?:recent\s+(?:days|weeks|months|years)|the\s+coming\s+(?:days|weeks|months|years)|the\s+near\s+future|the\s+future|now|currently|nowadays|these\s+days|recently|the\s+past|right\s+now|at\s+the\s+moment)\b".into(), |c, text| {
+        let t = c[0].to_ascii_lowercase();
+        let whole = c.get(0)?;
+        if t == "the past" || t == "the future" {
+            // "the past" only as a time: "in the past", not "the past week".
+            let next = text[whole.end()..].trim_start();
+            if next.starts_with(|ch: char| ch.is_alphanumeric()) {
+                return None;
+            }
+        }
+        if t == "now" {
+            // "now in its third week" is fine; "now-defunct" and "right now"
+            // are handled by the word boundary and the longer alternative.
+            if text[whole.end()..].starts_with(['-', '\u{2011}']) {
+                return None;
+            }
+        }
+        let r = if t.contains("coming") || t.contains("future") {
+            "FUTURE_REF"
+        } else if t.contains("recent") || t.contains("past") || t == "formerly" || t == "previously" {
+            "PAST_REF"
+        } else {
+            "PRESENT_REF"
+        };
+        Some(Parsed::Ref(r))
+    });
+    // 60-day, six-week, 15-month-war, six weeks, 42 days, a year (after a
+    // preposition or hedge), for weeks, decadeslong
+    add(format!(r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?:\s*{HY}\s*|\s+)(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"), |c, text| {
+        let n_txt = c["n"].to_ascii_lowercase();
+        let u = Unit::parse(&c["u"])?;
+        let whole = c.get(0)?;
+        if n_txt == "a" || n_txt == "an" {
+            // "a year" is a duration only after a preposition or hedge;
+            // "a second meeting" is an ordinal.
+            if u == Unit::Second {
+                return None;
+            }
+            let before = text[..whole.start()].trim_end();
+            let prev = before.rsplit(|ch: char| !ch.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
+            if !matches!(prev.as_str(), "for" | "over" | "within" | "about" | "nearly" | "almost" | "than" | "after" | "lasting" | "under" | "least" | "roughly" | "around" | "some" | "half" | "in") {
+                return None;
+            }
+            // "once a day" is a set, handled elsewhere.
+        }
+        // Ages ("a 6-year-old boy") are not time expressions.
+        let tail = &text[whole.end()..];
+        let rest = tail.trim_start_matches(['-', '\u{2010}', '\u{2011}']);
+        if rest.len() < tail.len() && rest.to_ascii_lowercase().starts_with("old") {
+            return None;
+        }
+        let mut n = num_value(&n_txt)?;
+        if c.name("half").is_some() {
+            n = n.map(|v| v + 0.5);
+        }
+        Some(Parsed::Duration(n, u))
+    });
+    add(r"(?i)\b(?:for|over)\s+(?P<u>days|weeks|months|years|decades)\b".into(), |c, _| {
+        Some(Parsed::Duration(None, Unit::parse(&c["u"])?))
+    });
+    add(format!(r"(?i)\b(?P<u>years|decades|months|weeks){HY}?long\b"), |c, _| {
+        Some(Parsed::Duration(None, Unit::parse(&c["u"])?))
+    });
+    // every day, each week, every Monday, daily, twice a week
+    add(format!(r"(?i:\b(?:every|each)\s+)(?P<w>{WEEKDAYS})\b"), |c, _| Some(Parsed::SetWeekday(weekday_of(&c["w"])?)));
+    add(r"(?i)\b(?:(?:every|each)\s+(?P<u>day|week|month|year|morning|night|hour)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?P<u2>day|week|month|year|hour)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b".into(), |c, _| {
+        let u = if let Some(a) = c.name("adv") {
+            match &a.as_str().to_ascii_lowercase()[..] {
+                "daily" | "nightly" => Unit::Day,
+                "weekly" => Unit::Week,
+                "monthly" => Unit::Month,
+                "hourly" => Unit::Hour,
+                _ => Unit::Year,
+            }
+        } else {
+            let w = c.name("u").or(c.name("u2"))?.as_str().to_ascii_lowercase();
+            if w == "morning" { Unit::Day } else { Unit::parse(&w)? }
+        };
+        Some(Parsed::Set(u))
+    });
+    // 3 p.m., 10:30 a.m.
+    add(r"(?i)\b(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)".into(), |c, _| {
+        let mut h: u32 = c["h"].parse().ok()?;
+        let mi: u32 = c.name("mi").map(|m| m.as_str().parse().ok()).unwrap_or(Some(0))?;
+        if h == 0 || h > 12 || mi > 59 {
+            return None;
+        }
+        let pm = c["ap"].to_ascii_lowercase().starts_with('p');
+        if pm && h != 12 {
+            h += 12;
+        } else if !pm && h == 12 {
+            h = 0;
+        }
+        Some(Parsed::Clock(h, mi))
+    });
+    rules
+});
+
+static FUTURE_CUE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:will|'ll|’ll|shall|scheduled|due|expected|planned|plans|plan|upcoming|next|until|ahead|won't|won’t|slated|set)$").unwrap()
+});
+static PAST_CUE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"^(?:[a-z]+ed|said|told|met|came|began|held|took|gave|made|went|was|were|had|did|saw|left|spoke|wrote|won|lost|struck|killed|fell|rose|sent|brought|ago|since|last|earlier)$").unwrap()
+});
+
+/// True when the words nearest to `[start, end)` within its sentence point
+/// after the document date. The nearest tense cue before the mention wins;
+/// failing that, the nearest after it.
+fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) -> Option<bool> {
+    let before = &text[sent.0.min(start)..start];
+    let after = &text[end..sent.1.max(end)];
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+            .filter(|w| !w.is_empty())
+            .map(|w| w.to_string())
+            .collect()
+    };
+    let cue = |w: &str| -> Option<bool> {
+        if w.chars().next().is_some_and(|c| c.is_uppercase()) && w != "I" {
+            return None;
+        }
+        let l = w.to_lowercase();
+        if FUTURE_CUE.is_match(&l) {
+            Some(true)
+        } else if PAST_CUE.is_match(&l) && l != "need" && l != "red" && l != "bed" {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    let b = words(before);
+    for w in b.iter().rev().take(10) {
+        if let Some(f) = cue(w) {
+            return Some(f);
+        }
+    }
+    for w in words(after).iter().take(8) {
+        if let Some(f) = cue(w) {
+            return Some(f);
+        }
+    }
+    None
+}
+
+/// Find the time expressions of `text` (unresolved), longest match first,
+/// without overlaps, in text order. `sentences` are the sentence spans (may
+/// be empty: then the whole text is one context).
+pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> {
+    let mut cands: Vec<(usize, usize, Parsed)> = Vec::new();
+    for rule in RULES.iter() {
+        for c in rule.re.captures_iter(text) {
+            let Some(m) = c.get(0) else { continue };
+            if let Some(p) = (rule.handle)(&c, text) {
+                let (mut s, mut e) = (m.start(), m.end());
+                // Trim leading prepositions kept only as context and any
+                // trailing white space or punctuation.
+                let inner = &text[s..e];
+                for pre in ["in ", "since ", "by ", "until ", "through ", "during ", "from ", "before ", "after ", "of ", "fiscal ", "to ", "and ", "between ", "for ", "over ", "on ", "at "] {
+                    let low = inner.to_ascii_lowercase();
+                    if low.starts_with(pre) && !matches!(p, Parsed::Duration(..) | Parsed::Weekend(_)) {
+                        s += pre.len();
+                        break;
+                    }
+                }
+                if let Parsed::Weekend(0) = p {
+                    // keep "the weekend" as the span
+                    if let Some(i) = text[s..e].to_ascii_lowercase().find("the weekend") {
+                        s += i;
+                    }
+                }
+                if let Parsed::Duration(None, _) = p {
+                    let low = text[s..e].to_ascii_lowercase();
+                    for pre in ["for ", "over "] {
+                        if low.starts_with(pre) {
+                            s += pre.len();
+                        }
+                    }
+                }
+                while e > s && text[..e].ends_with(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+                    // Keep the period of an abbreviation like "Oct." only
+                    // when it is the end of the month token itself.
+                    if text[..e].ends_with('.') && matches!(p, Parsed::Month { .. } | Parsed::Clock(..)) {
+                        break;
+                    }
+                    e -= 1;
+                }
+                if e > s && text.is_char_boundary(s) && text.is_char_boundary(e) {
+                    cands.push((s, e, p));
+                }
+            }
+        }
+    }
+    cands.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    let mut kept: Vec<(usize, usize, Parsed)> = Vec::new();
+    for c in cands {
+        if kept.iter().all(|k| c.1 <= k.0 || k.1 <= c.0) {
+            kept.push(c);
+        }
+    }
+    kept.sort_by_key(|k| k.0);
+    kept.into_iter()
+        .map(|(s, e, parsed)| {
+            let sent = sentences
+                .iter()
+                .find(|sp| sp.start <= s && e <= sp.end)
+                .map(|sp| (sp.start, sp.end))
+                .unwrap_or((0, text.len()));
+            let mut tense = future_context(text, sent, s, e);
+            match &parsed {
+                Parsed::Month { shift, .. } | Parsed::Weekday { shift, .. } if *shift != 0 => tense = Some(*shift > 0),
+                _ => {}
+            }
+            Mention { start: s, end: e, parsed, future: tense == Some(true), cued: tense.is_some() }
+        })
+        .collect()
+}
+
+fn fmt_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn iso_week(d: NaiveDate) -> String {
+    let w = d.iso_week();
+    format!("{}-W{:02}", w.year(), w.week())
+}
+
+fn fmt_num(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{}", n)
+    }
+}
+
+fn duration_value(n: Option<f64>, u: Unit) -> String {
+    let n = n.map(fmt_num).unwrap_or_else(|| "X".into());
+    if u.is_clock() {
+        format!("PT{n}{}", u.code())
+    } else {
+        format!("P{n}{}", u.code())
+    }
+}
+
+fn add_months(d: NaiveDate, months: i64) -> Option<NaiveDate> {
+    if months >= 0 {
+        d.checked_add_months(Months::new(months as u32))
+    } else {
+        d.checked_sub_months(Months::new((-months) as u32))
+    }
+}
+
+/// The occurrence of a weekday nearest to `anchor` in the given direction
+/// (the anchor's own day counts).
+fn weekday_near(anchor: NaiveDate, day: Weekday, future: bool) -> NaiveDate {
+    let a = anchor.weekday().num_days_from_monday() as i64;
+    let t = day.num_days_from_monday() as i64;
+    let diff = if future { (t - a).rem_euclid(7) } else { -((a - t).rem_euclid(7)) };
+    anchor + Delta::days(diff)
+}
+
+/// The year that puts a month and day nearest to `anchor`.
+fn nearest_year(anchor: NaiveDate, month: u32, day: u32) -> i32 {
+    let y = anchor.year();
+    let day = day.min(28);
+    (y - 1..=y + 1)
+        .filter_map(|yy| NaiveDate::from_ymd_opt(yy, month, day).map(|d| (yy, (d - anchor).num_days().abs())))
+        .min_by_key(|(_, dist)| *dist)
+        .map_or(y, |(yy, _)| yy)
+}
+
+/// The year in which a month (and day) without a year falls, seen from
+/// `anchor` in the given direction.
+fn year_for(anchor: NaiveDate, month: u32, day: u32, future: bool) -> i32 {
+    let y = anchor.year();
+    let here = (anchor.month(), anchor.day());
+    if future {
+        if (month, day) >= here || month == anchor.month() { y } else { y + 1 }
+    } else if (month, day) <= here || month == anchor.month() {
+        y
+    } else {
+        y - 1
+    }
+}
+
+/// Resolve a mention to its TIMEX3 type, value and whether the value was
+/// computed from (or awaits) the document date.
+/// `future` is Some when the context says on which side of the anchor the
+/// time lies; None resolves dates without a year (or week) to the nearest
+/// occurrence.
+pub fn resolve(p: &Parsed, anchor: Option<NaiveDate>, tense: Option<bool>) -> (TimeType, String, bool) {
+    use TimeType::*;
+    let future = tense == Some(true);
+    let part = |base: String, pd: &Option<&'static str>| match pd {
+        Some(pd) => format!("{base}T{pd}"),
+        None => base,
+    };
+    match p {
+        Parsed::Date(d) => (Date, fmt_date(*d), false),
+        Parsed::YearMonth(y, m) => (Date, format!("{y:04}-{m:02}"), false),
+        Parsed::Year(y) => (Date, format!("{y:04}"), false),
+        Parsed::Decade(d) => (Date, format!("{d:03}"), false),
+        Parsed::Century(c) => (Date, format!("{c:02}"), false),
+        Parsed::MonthDay(m, d) => match anchor {
+            Some(a) => {
+                let y = match tense {
+                    Some(f) => year_for(a, *m, *d, f),
+                    None => nearest_year(a, *m, *d),
+                };
+                (Date, format!("{y:04}-{m:02}-{d:02}"), true)
+            }
+            None => (Date, format!("XXXX-{m:02}-{d:02}"), true),
+        },
+        Parsed::Month { month, shift, .. } => match anchor {
+            Some(a) => {
+                let mut y = match (shift, tense) {
+                    (0, None) => nearest_year(a, *month, 15),
+                    (0, Some(f)) => year_for(a, *month, 1, f),
+                    (s, _) => year_for(a, *month, 1, *s > 0),
+                };
+                // "last March" said in March means a year ago.
+                if *shift < 0 && *month == a.month() {
+                    y -= 1;
+                }
+                if *shift > 0 && *month == a.month() {
+                    y += 1;
+                }
+                (Date, format!("{y:04}-{month:02}"), true)
+            }
+            None => (Date, format!("XXXX-{month:02}"), true),
+        },
+        Parsed::Weekday { day, part: pd, shift } => {
+            let ty = if pd.is_some() { Time } else { Date };
+            match anchor {
+                Some(a) => {
+                    let d = match shift {
+                        -1 => weekday_near(a - Delta::days(7), *day, false).max(weekday_near(a - Delta::days(1), *day, false)),
+                        1 => weekday_near(a + Delta::days(1), *day, true),
+                        _ => match tense {
+                            Some(f) => weekday_near(a, *day, f),
+                            None => {
+                                let back = weekday_near(a, *day, false);
+                                let fwd = weekday_near(a, *day, true);
+                                if (a - back).num_days() <= (fwd - a).num_days() { back } else { fwd }
+                            }
+                        },
+                    };
+                    (ty, part(fmt_date(d), pd), true)
+                }
+                None => (ty, part(format!("XXXX-WXX-{}", day.number_from_monday()), pd), true),
+            }
+        }
+        Parsed::Day { offset, part: pd } => {
+            let ty = if pd.is_some() { Time } else { Date };
+            match anchor {
+                Some(a) => (ty, part(fmt_date(a + Delta::days(*offset)), pd), true),
+                None => (ty, part("XXXX-XX-XX".into(), pd), true),
+            }
+        }
+        Parsed::Week(k) => match anchor {
+            Some(a) => (Date, iso_week(a + Delta::weeks(*k)), true),
+            None => (Date, "XXXX-WXX".into(), true),
+        },
+        Parsed::Weekend(k) => match anchor {
+            Some(a) => {
+                let fut = match k {
+                    0 => future,
+                    k => *k > 0,
+                };
+                let sat = weekday_near(if fut { a } else { a - Delta::days(1) }, Weekday::Sat, fut);
+                (Date, format!("{}-WE", iso_week(sat)), true)
+            }
+            None => (Date, "XXXX-WXX-WE".into(), true),
+        },
+        Parsed::Month0(k) => match anchor.and_then(|a| add_months(a.with_day(1)?, *k)) {
+            Some(d) => (Date, d.format("%Y-%m").to_string(), true),
+            None => (Date, "XXXX-XX".into(), true),
+        },
+        Parsed::Year0(k) => match anchor {
+            Some(a) => (Date, format!("{:04}", a.year() as i64 + k), true),
+            None => (Date, "XXXX".into(), true),
+        },
+        Parsed::Quarter(q) => match anchor {
+            Some(a) => (Date, format!("{:04}-Q{q}", a.year()), true),
+            None => (Date, format!("XXXX-Q{q}"), true),
+        },
+        Parsed::Offset(n, u, sign) => {
+            let Some(a) = anchor else {
+                let v = match u {
+                    Unit::Day => "XXXX-XX-XX",
+                    Unit::Week => "XXXX-WXX",
+                    Unit::Month => "XXXX-XX",
+                    _ => "XXXX",
+                };
+                return (Date, v.into(), true);
+            };
+            let Some(n) = n.filter(|n| n.fract() == 0.0 && *n < 10000.0).map(|n| n as i64 * *sign as i64) else {
+                return (Date, if *sign < 0 { "PAST_REF" } else { "FUTURE_REF" }.into(), true);
+            };
+            let v = match u {
+                Unit::Day => fmt_date(a + Delta::days(n)),
+                Unit::Week => iso_week(a + Delta::weeks(n)),
+                Unit::Month => add_months(a, n).map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+                Unit::Decade => format!("{:03}", (a.year() as i64 + 10 * n) / 10),
+                _ => format!("{:04}", a.year() as i64 + n),
+            };
+            (Date, v, true)
+        }
+        Parsed::Ref(r) => (Date, r.to_string(), false),
+        Parsed::Duration(n, u) => (Duration, duration_value(*n, *u), false),
+        Parsed::Set(u) => (Set, duration_value(Some(1.0), *u), false),
+        Parsed::SetWeekday(d) => (Set, format!("XXXX-WXX-{}", d.number_from_monday()), false),
+        Parsed::Clock(h, m) => match anchor {
+            Some(a) => (Time, format!("{}T{h:02}:{m:02}", fmt_date(a)), true),
+            None => (Time, format!("XXXX-XX-XXT{h:02}:{m:02}"), true),
+        },
+    }
+}
+
+/// Nouns for ongoing states whose length, given as "the N-month war", runs
+/// from a dated event mentioned beside it.
+const ONGOING_NOUNS: &[&str] = &[
+    "war", "conflict", "fighting", "offensive", "campaign", "siege", "occupation", "crisis", "blockade",
+    "standoff", "insurgency", "invasion", "assault", "bombardment", "captivity", "detention", "lockdown",
+    "strike", "protest", "protests", "shutdown", "operation",
+];
+
+fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    first.checked_add_months(Months::new(1)).map(|d| d - Delta::days(1))
+}
+
+/// Estimate the publication date from the text's own dated evidence.
+/// Returns None when the text gives no dated reference.
+pub fn estimate_date(text: &str, sentences: &[dossier_model::Span], mentions: &[Mention]) -> Option<DateEstimate> {
+    let _ = sentences;
+    // 1. The latest dated reference in past context.
+    let mut earliest: Option<(NaiveDate, String)> = None;
+    let mut latest: Option<NaiveDate> = None;
+    for m in mentions {
+        let (lo, hi) = match m.parsed {
+            Parsed::Date(d) => (d, d),
+            Parsed::YearMonth(y, mo) => (NaiveDate::from_ymd_opt(y, mo, 1)?, last_day_of_month(y, mo)?),
+            Parsed::Year(y) => (NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?),
+            _ => continue,
+        };
+        if m.future {
+            latest = Some(latest.map_or(hi, |l| l.min(hi)));
+        } else if !matches!(&earliest, Some((e, _)) if lo <= *e) {
+            earliest = Some((lo, text[m.start..m.end].to_string()));
+        }
+    }
+    let (mut start, dated_text) = earliest?;
+    let mut basis = format!("latest dated reference in the text: {dated_text}");
+    // 2. Durations counted from a dated event in the same sentence.
+    for m in mentions {
+        let Parsed::Duration(Some(n), u) = m.parsed else { continue };
+        if n.fract() != 0.0 || !matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) {
+            continue;
+        }
+        let rest = text[m.end..].trim_start_matches(|c: char| c == '-' || c == '\u{2011}' || c == '\u{2010}' || c.is_whitespace());
+        let noun: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+        if !ONGOING_NOUNS.contains(&noun.as_str()) {
+            continue;
+        }
+        let sent = sentences.iter().find(|s| s.start <= m.start && m.end <= s.end).map(|s| (s.start, s.end)).unwrap_or((0, text.len()));
+        let from = mentions
+            .iter()
+            .filter(|o| o.start >= sent.0 && o.end <= sent.1 && o.end <= m.start)
+            .filter_map(|o| match o.parsed {
+                Parsed::Date(d) => Some((d, &text[o.start..o.end])),
+                _ => None,
+            })
+            .next_back();
+        let Some((d, dtext)) = from else { continue };
+        let n = n as i64;
+        let end = match u {
+            Unit::Day => Some(d + Delta::days(n)),
+            Unit::Week => Some(d + Delta::weeks(n)),
+            Unit::Month => add_months(d, n),
+            _ => add_months(d, 12 * n),
+        };
+        if let Some(end) = end.filter(|e| *e > start) {
+            start = end;
+            let phrase = format!("{}{}{}", &text[m.start..m.end], if rest.len() < text[m.end..].len() { "-" } else { "" }, noun);
+            basis.push_str(&format!("; the {phrase} counted from {dtext} reaches {}", fmt_date(end)));
+        }
+    }
+    // 3. Months named in past-tense context after that date: each lies in
+    //    its first occurrence that does not end before the estimate; a month
+    //    named without a year lies within the year before publication.
+    let base = start;
+    let mut month_latest: Option<NaiveDate> = None;
+    let mut month_basis: Vec<String> = Vec::new();
+    for m in mentions.iter().filter(|m| !m.future) {
+        let (month, day) = match m.parsed {
+            Parsed::Month { month, day, shift: 0 } => (month, day),
+            Parsed::MonthDay(month, day) => (month, day),
+            _ => continue,
+        };
+        let is_day = matches!(m.parsed, Parsed::MonthDay(..));
+        let mut y = base.year();
+        let fits = |y: i32| -> Option<bool> {
+            let end = if is_day { NaiveDate::from_ymd_opt(y, month, day)? } else { last_day_of_month(y, month)? };
+            Some(end >= base)
+        };
+        if !fits(y)? {
+            y += 1;
+        }
+        let Some(lo) = NaiveDate::from_ymd_opt(y, month, day) else { continue };
+        let lo = lo.max(base);
+        if lo > start {
+            start = lo;
+            month_basis.push(format!("{} ({})", &text[m.start..m.end], if is_day { fmt_date(lo) } else { format!("{y:04}-{month:02}") }));
+        }
+        let year_after = NaiveDate::from_ymd_opt(y, month, 1).and_then(|d| add_months(d, 12)).map(|d| d - Delta::days(1));
+        if let Some(ya) = year_after {
+            month_latest = Some(month_latest.map_or(ya, |l| l.min(ya)));
+        }
+    }
+    if !month_basis.is_empty() {
+        basis.push_str(&format!("; month named in past-tense context after it: {}", month_basis.join(", ")));
+    }
+    let latest = match (latest, month_latest) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+    .filter(|l| *l >= start);
+    Some(DateEstimate { earliest: fmt_date(start), latest: latest.map(fmt_date), basis })
+}
+
+fn parse_published(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
+}
+
+/// Fill `doc.times`, replacing what is there. When `doc.published` is None
+/// (or was itself estimated earlier), estimate it from the text first.
 pub fn annotate(doc: &mut Document) {
     doc.times.clear();
+    let owned_sentences;
+    let sentences: &[dossier_model::Span] = if doc.sentences.is_empty() {
+        owned_sentences = crate::segment::sentences(&doc.text);
+        &owned_sentences
+    } else {
+        &doc.sentences
+    };
+    let mentions = recognize(&doc.text, sentences);
+    if doc.published_estimated {
+        doc.published = None;
+        doc.published_estimated = false;
+        doc.date_estimate = None;
+    }
+    let mut anchor = doc.published.as_deref().and_then(parse_published);
+    if doc.published.is_none() {
+        if let Some(est) = estimate_date(&doc.text, sentences, &mentions) {
+            // Resolve "on Monday" or "last week" against an estimate only when
+            // it pins the date to within a month; a loose bound ("after
+            // 2023-10-07") would put precise but wrong dates on the timeline,
+            // so such expressions keep their X placeholders instead.
+            let narrow = est.latest.as_deref().and_then(parse_published).zip(parse_published(&est.earliest))
+                .is_some_and(|(hi, lo)| (hi - lo).num_days() <= 31);
+            anchor = if narrow { parse_published(&est.earliest) } else { None };
+            doc.published = Some(est.earliest.clone());
+            doc.published_estimated = true;
+            doc.date_estimate = Some(est);
+        }
+    }
+    doc.times = mentions
+        .iter()
+        .map(|m| {
+            let (kind, value, relative) = resolve(&m.parsed, anchor, m.cued.then_some(m.future));
+            TimeExpr { start: m.start, end: m.end, text: doc.text[m.start..m.end].to_string(), kind, value, relative }
+        })
+        .collect();
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str, published: Option<&str>) -> Document {
+        let mut d = Document { text: text.into(), published: published.map(String::from), ..Default::default() };
+        annotate(&mut d);
+        d
+    }
+
+    fn find<'a>(d: &'a Document, t: &str) -> &'a TimeExpr {
+        d.times.iter().find(|x| x.text == t).unwrap_or_else(|| panic!("no {t:?} in {:?}", d.times))
+    }
+
+    #[test]
+    fn full_dates_in_three_forms() {
+        let d = doc("It began on Oct. 7, 2023. Then 7 October 2023 again, and 2025-03-13.", Some("2025-03-13"));
+        assert_eq!(find(&d, "Oct. 7, 2023").value, "2023-10-07");
+        assert_eq!(find(&d, "7 October 2023").value, "2023-10-07");
+        assert_eq!(find(&d, "2025-03-13").value, "2025-03-13");
+        assert!(!find(&d, "Oct. 7, 2023").relative);
+    }
+
+    #[test]
+    fn relative_expressions_resolve_against_publication() {
+        // 2025-07-08 is a Tuesday.
+        let d = doc(
+            "Witkoff said on Monday that talks had narrowed. A meeting is scheduled for Tuesday. Last week, officials met. Earlier this month, aid was cut. They met over the weekend. Yesterday he left.",
+            Some("2025-07-08"),
+        );
+        assert_eq!(find(&d, "Monday").value, "2025-07-07");
+        assert_eq!(find(&d, "Tuesday").value, "2025-07-08");
+        assert_eq!(find(&d, "Last week").value, "2025-W27");
+        assert_eq!(find(&d, "Earlier this month").value, "2025-07");
+        assert_eq!(find(&d, "the weekend").value, "2025-W27-WE");
+        assert_eq!(find(&d, "Yesterday").value, "2025-07-07");
+        assert!(find(&d, "Monday").relative);
+    }
+
+    #[test]
+    fn durations_with_hyphens_and_words() {
+        let d = doc("a 6\u{2011}year\u{2011}old boy, a 60-day truce, a 60\u{2011}day ceasefire, a six-week pause, a one-month truce, the 42-day phase. We may stay for a while.", None);
+        assert_eq!(find(&d, "60-day").value, "P60D");
+        assert_eq!(find(&d, "60\u{2011}day").value, "P60D");
+        assert_eq!(find(&d, "six-week").value, "P6W");
+        assert_eq!(find(&d, "one-month").value, "P1M");
+        assert_eq!(find(&d, "42-day").kind, TimeType::Duration);
+        assert!(d.times.iter().all(|t| !t.text.contains("while") && !t.text.contains("year")));
+        let d = doc("Prices rose over the past 20 years.", Some("2025-01-01"));
+        assert_eq!(find(&d, "the past 20 years").value, "P20Y");
+    }
+
+    #[test]
+    fn undated_text_keeps_placeholders() {
+        let d = doc(
+            "Hamas led the Oct. 7 attacks. The spokeswoman spoke during a Tuesday briefing. Progress was made in recent weeks and a deal may come in the coming days. Aid arrives every day.",
+            None,
+        );
+        assert_eq!(d.published, None);
+        assert!(d.date_estimate.is_none());
+        assert_eq!(find(&d, "Oct. 7").value, "XXXX-10-07");
+        assert_eq!(find(&d, "Tuesday").value, "XXXX-WXX-2");
+        assert_eq!(find(&d, "recent weeks").value, "PAST_REF");
+        assert_eq!(find(&d, "the coming days").value, "FUTURE_REF");
+        assert_eq!(find(&d, "every day").kind, TimeType::Set);
+    }
+
+    #[test]
+    fn months_and_times_of_day() {
+        let d = doc("In mid-January, the sides agreed. The phase elapsed in early March. They dined on Monday night. A truce in November held.", Some("2025-03-13"));
+        assert_eq!(find(&d, "mid-January").value, "2025-01");
+        assert_eq!(find(&d, "early March").value, "2025-03");
+        assert_eq!(find(&d, "November").value, "2024-11");
+        let mn = find(&d, "Monday night");
+        assert_eq!(mn.kind, TimeType::Time);
+        assert_eq!(mn.value, "2025-03-10TNI");
+    }
+
+    #[test]
+    fn estimates_date_from_war_length_and_past_months() {
+        let text = "In mid-January, the two sides agreed to a truce. The 42-day first phase elapsed in early March. Hamas seized about 250 people in the Oct. 7, 2023 attack that ignited the devastating 15-month-war in Gaza. Earlier this month, Israel imposed restrictions.";
+        let d = doc(text, None);
+        assert!(d.published_estimated);
+        let est = d.date_estimate.as_ref().unwrap();
+        assert_eq!(est.earliest, "2025-03-01");
+        assert!(est.basis.contains("Oct. 7, 2023"), "{}", est.basis);
+        assert!(est.basis.contains("15-month"), "{}", est.basis);
+        assert_eq!(d.published.as_deref(), Some("2025-03-01"));
+        assert_eq!(find(&d, "Earlier this month").value, "2025-03");
+        // Running again gives the same result.
+        let mut again = d.clone();
+        annotate(&mut again);
+        assert_eq!(again, d);
+    }
+
+    #[test]
+    fn years_need_a_preposition() {
+        let d = doc("The war since 2023 killed 2024 people in 1990s terms.", Some("2025-01-01"));
+        assert_eq!(find(&d, "2023").value, "2023");
+        assert!(d.times.iter().all(|t| t.text != "2024"));
+    }
+
+    #[test]
+    fn no_panic_on_odd_text() {
+        for t in ["", "Oct. 99, 2023", "May", "“Tuesday”—é 3 p.m.", "February 30, 2024 and 2024-13-45"] {
+            let _ = doc(t, None);
+            let _ = doc(t, Some("2025-01-01"));
+        }
+        let d = doc("at 3 p.m. on Friday", Some("2025-01-01"));
+        assert_eq!(find(&d, "3 p.m.").value, "2025-01-01T15:00");
+    }
+}
+

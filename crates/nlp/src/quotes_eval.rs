@@ -1,0 +1,286 @@
+//! Scoring the quote annotator against PolNeAR (Newell et al. 2018), a
+//! corpus of political news with attribution relations in brat standoff
+//! form: `text/NAME.txt` and `attributions/NAME_XXXX.ann`, where each
+//! relation (`E` line) links a Source, a Cue and a Content text-bound
+//! annotation (`T` lines, character offsets, possibly discontinuous
+//! `a b;c d`).
+//!
+//! Each of source, cue and content is scored as a set of spans per document:
+//! a predicted span counts for precision when it matches a gold span of the
+//! same role, a gold span counts for recall when a predicted span matches it.
+//! "exact" compares spans after trimming white space and punctuation at the
+//! edges; "overlap" needs any shared non-blank character. `relation` counts
+//! a predicted quote as correct when one gold relation overlaps both its
+//! content and its source.
+//!
+//! PolNeAR annotates every attribution, including beliefs, intentions and
+//! paraphrase without a reporting verb, so recall here is a strict measure
+//! for a quote annotator.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use dossier_model::{Document, Span};
+use serde_json::{json, Value};
+
+/// Gold spans of one relation.
+#[derive(Debug, Default, Clone)]
+struct GoldRel {
+    source: Vec<Span>,
+    cue: Vec<Span>,
+    content: Vec<Span>,
+}
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    pred: usize,
+    gold: usize,
+    pred_ok_exact: usize,
+    gold_ok_exact: usize,
+    pred_ok_overlap: usize,
+    gold_ok_overlap: usize,
+}
+
+impl Counts {
+    fn add(&mut self, o: Counts) {
+        self.pred += o.pred;
+        self.gold += o.gold;
+        self.pred_ok_exact += o.pred_ok_exact;
+        self.gold_ok_exact += o.gold_ok_exact;
+        self.pred_ok_overlap += o.pred_ok_overlap;
+        self.gold_ok_overlap += o.gold_ok_overlap;
+    }
+    fn json(&self) -> Value {
+        let prf = |pok: usize, gok: usize| {
+            let p = if self.pred == 0 { 0.0 } else { pok as f64 / self.pred as f64 };
+            let r = if self.gold == 0 { 0.0 } else { gok as f64 / self.gold as f64 };
+            let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+            json!({ "precision": round3(p), "recall": round3(r), "f1": round3(f) })
+        };
+        json!({
+            "predicted": self.pred,
+            "gold": self.gold,
+            "exact": prf(self.pred_ok_exact, self.gold_ok_exact),
+            "overlap": prf(self.pred_ok_overlap, self.gold_ok_overlap),
+        })
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Char offsets to byte offsets for `text` (index `n` = `text.len()`).
+fn char_to_byte(text: &str) -> Vec<usize> {
+    let mut v: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+    v.push(text.len());
+    v
+}
+
+/// Parse the relations of one `.ann` file into byte spans of `text`.
+fn parse_ann(ann: &str, text: &str) -> Vec<GoldRel> {
+    let map = char_to_byte(text);
+    let to_byte = |c: usize| map.get(c).copied();
+    let mut tb: HashMap<&str, Vec<Span>> = HashMap::new();
+    for line in ann.lines() {
+        let mut parts = line.split('\t');
+        let (Some(id), Some(mid)) = (parts.next(), parts.next()) else { continue };
+        if !id.starts_with('T') {
+            continue;
+        }
+        let Some((_, ranges)) = mid.split_once(' ') else { continue };
+        let mut spans = Vec::new();
+        for r in ranges.split(';') {
+            let mut it = r.split_whitespace();
+            let (Some(a), Some(b)) = (it.next(), it.next()) else { continue };
+            let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) else { continue };
+            if let (Some(s), Some(e)) = (to_byte(a), to_byte(b)) {
+                if s < e {
+                    spans.push(Span::new(s, e));
+                }
+            }
+        }
+        tb.insert(id, spans);
+    }
+    let mut rels = Vec::new();
+    for line in ann.lines() {
+        let mut parts = line.split('\t');
+        let (Some(id), Some(args)) = (parts.next(), parts.next()) else { continue };
+        if !id.starts_with('E') {
+            continue;
+        }
+        let mut rel = GoldRel::default();
+        for arg in args.split_whitespace() {
+            let Some((role, t)) = arg.split_once(':') else { continue };
+            let spans = tb.get(t).cloned().unwrap_or_default();
+            match role.trim_end_matches(|c: char| c.is_ascii_digit()) {
+                "Source" => rel.source.extend(spans),
+                "Cue" => rel.cue.extend(spans),
+                "Content" => rel.content.extend(spans),
+                _ => {}
+            }
+        }
+        rels.push(rel);
+    }
+    rels
+}
+
+/// `span` without white space and punctuation at its edges.
+fn core(text: &str, s: Span) -> Span {
+    let t = &text[s.start..s.end];
+    let is_edge = |c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '%' && c != '$') || "“”‘’—–".contains(c);
+    let lead = t.len() - t.trim_start_matches(is_edge).len();
+    let rest = &t[lead..];
+    let core = rest.trim_end_matches(is_edge);
+    Span::new(s.start + lead, s.start + lead + core.len())
+}
+
+fn score(text: &str, pred: &[Span], gold: &[Span]) -> Counts {
+    let pred: Vec<Span> = pred.iter().map(|s| core(text, *s)).filter(|s| !s.is_empty()).collect();
+    let gold: Vec<Span> = gold.iter().map(|s| core(text, *s)).filter(|s| !s.is_empty()).collect();
+    Counts {
+        pred: pred.len(),
+        gold: gold.len(),
+        pred_ok_exact: pred.iter().filter(|p| gold.contains(p)).count(),
+        gold_ok_exact: gold.iter().filter(|g| pred.contains(g)).count(),
+        pred_ok_overlap: pred.iter().filter(|p| gold.iter().any(|g| g.overlaps(p))).count(),
+        gold_ok_overlap: gold.iter().filter(|g| pred.iter().any(|p| p.overlaps(g))).count(),
+    }
+}
+
+/// Merge a relation's content fragments into one span (first to last).
+fn hull(spans: &[Span]) -> Option<Span> {
+    let s = spans.iter().map(|x| x.start).min()?;
+    let e = spans.iter().map(|x| x.end).max()?;
+    Some(Span::new(s, e))
+}
+
+/// Score the annotator on a PolNeAR split folder (e.g. `.../data/dev`).
+/// Documents are annotated with the full [`crate::Pipeline`] when its
+/// models load, else with sentences and paragraphs only.
+pub fn evaluate_polnear(dir: &Path) -> Value {
+    let pipeline = crate::Pipeline::new().ok();
+    let ann_dir = dir.join("attributions");
+    let text_dir = dir.join("text");
+    let Ok(rd) = std::fs::read_dir(&ann_dir) else {
+        return json!({ "error": format!("cannot read {}", ann_dir.display()) });
+    };
+    let mut anns: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "ann")).collect();
+    anns.sort();
+    let (mut src, mut cue, mut content) = (Counts::default(), Counts::default(), Counts::default());
+    let (mut rel_pred, mut rel_ok, mut rel_gold, mut rel_found) = (0usize, 0usize, 0usize, 0usize);
+    let mut docs = 0usize;
+    let mut skipped = Vec::new();
+    for ann_path in anns {
+        let stem = ann_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        // `NAME_XXXX.ann` annotates `NAME.txt`.
+        let name = stem.rsplit_once('_').map_or(stem, |(a, _)| a);
+        let text_path = text_dir.join(format!("{name}.txt"));
+        let (Ok(text), Ok(ann)) = (std::fs::read_to_string(&text_path), std::fs::read_to_string(&ann_path)) else {
+            skipped.push(stem.to_string());
+            continue;
+        };
+        docs += 1;
+        let gold = parse_ann(&ann, &text);
+        let mut doc = Document { text: text.clone(), ..Default::default() };
+        match &pipeline {
+            Some(p) => {
+                doc.paragraphs = crate::segment::paragraphs(&doc.text);
+                doc.sentences = crate::segment::sentences(&doc.text);
+                p.annotate(&mut doc);
+            }
+            None => {
+                doc.paragraphs = crate::segment::paragraphs(&doc.text);
+                doc.sentences = crate::segment::sentences(&doc.text);
+            }
+        }
+        let preds = super::find_quotes_with_cues(&doc);
+        let p_content: Vec<Span> = preds.iter().map(|(q, _)| Span::new(q.start, q.end)).collect();
+        let p_cue: Vec<Span> = preds.iter().filter_map(|(_, c)| *c).collect();
+        // A source is counted once per place in the text.
+        let mut p_src: Vec<Span> = preds
+            .iter()
+            .filter_map(|(q, _)| q.speaker.as_ref())
+            .filter_map(|s| Some(Span::new(s.start?, s.end?)))
+            .collect();
+        p_src.sort();
+        p_src.dedup();
+        let mut g_src: Vec<Span> = gold.iter().flat_map(|g| g.source.iter().copied()).collect();
+        g_src.sort();
+        g_src.dedup();
+        let g_cue: Vec<Span> = gold.iter().flat_map(|g| g.cue.iter().copied()).collect();
+        let g_content: Vec<Span> = gold.iter().filter_map(|g| hull(&g.content)).collect();
+        src.add(score(&text, &p_src, &g_src));
+        cue.add(score(&text, &p_cue, &g_cue));
+        content.add(score(&text, &p_content, &g_content));
+        // Relations: content and source both overlap one gold relation.
+        let matches = |q: &dossier_model::Quote, g: &GoldRel| -> bool {
+            let qc = core(&text, Span::new(q.start, q.end));
+            let content_ok = g.content.iter().any(|c| core(&text, *c).overlaps(&qc));
+            let source_ok = match q.speaker.as_ref().and_then(|s| Some(Span::new(s.start?, s.end?))) {
+                Some(ss) => g.source.iter().any(|c| c.overlaps(&ss)),
+                None => false,
+            };
+            content_ok && source_ok
+        };
+        rel_pred += preds.len();
+        rel_gold += gold.len();
+        rel_ok += preds.iter().filter(|(q, _)| gold.iter().any(|g| matches(q, g))).count();
+        rel_found += gold.iter().filter(|g| preds.iter().any(|(q, _)| matches(q, g))).count();
+    }
+    let rp = if rel_pred == 0 { 0.0 } else { rel_ok as f64 / rel_pred as f64 };
+    let rr = if rel_gold == 0 { 0.0 } else { rel_found as f64 / rel_gold as f64 };
+    let rf = if rp + rr == 0.0 { 0.0 } else { 2.0 * rp * rr / (rp + rr) };
+    json!({
+        "corpus": "PolNeAR",
+        "dir": dir.display().to_string(),
+        "documents": docs,
+        "skipped_without_text": skipped.len(),
+        "with_entities": pipeline.is_some(),
+        "source": src.json(),
+        "cue": cue.json(),
+        "content": content.json(),
+        "relation_overlap": {
+            "predicted": rel_pred, "gold": rel_gold,
+            "precision": round3(rp), "recall": round3(rr), "f1": round3(rf),
+        },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_brat_relations_with_char_offsets() {
+        let text = "“Yes,” Sa’ar said. Officials said the talks stalled.";
+        // Character offsets: Sa’ar starts at char 7.
+        let ann = "T1\tSource 7 12\tSa’ar\nT2\tCue 13 17\tsaid\nT3\tContent 1 4;4 5\tYes,\nT4\tAttribution 13 17\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n";
+        let rels = parse_ann(ann, text);
+        assert_eq!(rels.len(), 1);
+        assert_eq!(rels[0].source[0].slice(text), "Sa’ar");
+        assert_eq!(rels[0].cue[0].slice(text), "said");
+        assert_eq!(hull(&rels[0].content).unwrap().slice(text), "Yes,");
+    }
+
+    #[test]
+    fn exact_and_overlap_scores_differ() {
+        let text = "the senior official said";
+        let c = score(text, &[Span::new(4, 19)], &[Span::new(0, 19)]);
+        assert_eq!((c.pred_ok_exact, c.pred_ok_overlap, c.gold_ok_overlap), (0, 1, 1));
+        let c = score(text, &[Span::new(0, 19)], &[Span::new(0, 19)]);
+        assert_eq!(c.pred_ok_exact, 1);
+    }
+
+    #[test]
+    fn polnear_dev_scores() {
+        let dir = Path::new("/work/shared/data/quotes/polnear/data/dev");
+        if !dir.exists() {
+            eprintln!("skipping: {} is absent", dir.display());
+            return;
+        }
+        let v = evaluate_polnear(dir);
+        println!("{}", serde_json::to_string_pretty(&v).unwrap());
+        assert!(v["documents"].as_u64().unwrap() > 0);
+    }
+}

@@ -1,0 +1,522 @@
+//! Presents a dossier. Takes what grouping decided (stories, storylines) and
+//! the documents they point to, and renders it for a reader: per story the
+//! outlets and dates, a summary and a timeline whose every line points to its
+//! source sentence, who said what (anonymous sources marked), the figures each
+//! outlet reported with agreement, and the words each outlet uses for the main
+//! actors. Nothing is recomputed here.
+
+use dossier_model::{Agreement, Document, FigureComparison, QuoteRef, SourceRef, Story, Storyline, SCHEMA_VERSION};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Everything a report shows, in its JSON form.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report<'a> {
+    pub schema_version: &'static str,
+    pub documents: Vec<&'a Document>,
+    pub stories: Vec<&'a Story>,
+    pub storylines: Vec<&'a Storyline>,
+}
+
+impl<'a> Report<'a> {
+    /// The stories that hold any of `wanted` documents (all when `wanted` is
+    /// None), their storylines and their documents.
+    pub fn select(docs: &'a [Document], stories: &'a [Story], storylines: &'a [Storyline], wanted: Option<&[String]>) -> Self {
+        let keep_story = |s: &Story| match wanted {
+            None => true,
+            Some(w) => s.documents.iter().chain(s.duplicates.iter().flatten()).any(|d| w.contains(d)),
+        };
+        let stories: Vec<&Story> = stories.iter().filter(|s| keep_story(s)).collect();
+        let line_ids: Vec<&str> = stories.iter().map(|s| s.storyline.as_str()).collect();
+        let storylines: Vec<&Storyline> = storylines.iter().filter(|l| line_ids.contains(&l.id.as_str())).collect();
+        let doc_ids: std::collections::HashSet<&str> = stories
+            .iter()
+            .flat_map(|s| s.documents.iter().chain(s.duplicates.iter().flatten()))
+            .map(String::as_str)
+            .collect();
+        let documents: Vec<&Document> = docs.iter().filter(|d| doc_ids.contains(d.id.as_str())).collect();
+        Report { schema_version: SCHEMA_VERSION, documents, stories, storylines }
+    }
+
+    fn doc(&self, id: &str) -> Option<&'a Document> {
+        self.documents.iter().copied().find(|d| d.id == id)
+    }
+
+    fn storyline(&self, id: &str) -> Option<&'a Storyline> {
+        self.storylines.iter().copied().find(|l| l.id == id)
+    }
+}
+
+/// Number the documents in the order they are first cited, for `[n]` marks.
+struct Citations {
+    order: Vec<String>,
+    index: HashMap<String, usize>,
+}
+
+impl Citations {
+    fn new() -> Self {
+        Citations { order: Vec::new(), index: HashMap::new() }
+    }
+    fn mark(&mut self, doc: &str) -> usize {
+        if let Some(&i) = self.index.get(doc) {
+            return i;
+        }
+        self.order.push(doc.to_string());
+        let n = self.order.len();
+        self.index.insert(doc.to_string(), n);
+        n
+    }
+}
+
+fn date_label(d: &Document) -> String {
+    match (&d.published, d.published_estimated, &d.date_estimate) {
+        (Some(p), false, _) => p.clone(),
+        (_, true, Some(e)) => match &e.latest {
+            Some(l) if l != &e.earliest => format!("between {} and {} (estimated)", e.earliest, l),
+            Some(_) => format!("~{} (estimated)", e.earliest),
+            None => format!("after {} (estimated)", e.earliest),
+        },
+        (Some(p), true, None) => format!("~{p} (estimated)"),
+        (None, _, _) => "undated".to_string(),
+    }
+}
+
+fn fmt_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        let s = format!("{}", v.abs() as i64);
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if v < 0.0 {
+            out.insert(0, '-');
+        }
+        out
+    } else {
+        format!("{v}")
+    }
+}
+
+fn figure_value(r: &dossier_model::FigureReport) -> String {
+    let mut s = String::new();
+    if let Some(q) = &r.qualifier {
+        s.push_str(q);
+        s.push(' ');
+    }
+    match (r.low, r.high) {
+        (Some(l), Some(h)) if l != h => s.push_str(&format!("{}–{}", fmt_num(l), fmt_num(h))),
+        _ => s.push_str(&fmt_num(r.value)),
+    }
+    if let Some(u) = &r.unit {
+        if u != "person" {
+            s.push(' ');
+            s.push_str(u);
+            if r.value != 1.0 && !u.ends_with('s') && u.chars().all(|c| c.is_alphabetic()) && u.len() > 2 {
+                s.push('s');
+            }
+        }
+    }
+    s
+}
+
+fn agreement_word(a: Agreement) -> &'static str {
+    match a {
+        Agreement::Single => "single report",
+        Agreement::Agree => "agree",
+        Agreement::Differ => "differ",
+        Agreement::Updated => "updated",
+    }
+}
+
+fn speaker_label(q: &QuoteRef) -> String {
+    match &q.speaker {
+        None => "(unattributed)".to_string(),
+        Some(s) if s.anonymous => {
+            format!("{} [anonymous]", s.description.clone().unwrap_or_else(|| s.name.clone()))
+        }
+        Some(s) => {
+            let c = s.canonical.clone().unwrap_or_else(|| s.name.clone());
+            if c != s.name && !s.name.is_empty() {
+                format!("{c} (“{}”)", s.name)
+            } else {
+                c
+            }
+        }
+    }
+}
+
+fn outlet_of(r: &Report, id: &str) -> String {
+    r.doc(id).map(|d| d.outlet()).unwrap_or_else(|| id.to_string())
+}
+
+/// Plain text for a terminal.
+pub fn render_text(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "DOSSIER — {} stories, {} documents, {} storylines", r.stories.len(), r.documents.len(), r.storylines.len());
+    for (i, s) in r.stories.iter().enumerate() {
+        let mut cites = Citations::new();
+        let _ = writeln!(o, "\n{}", "═".repeat(78));
+        let _ = writeln!(o, "STORY {}: {}", i + 1, s.title);
+        if let Some(l) = r.storyline(&s.storyline) {
+            let _ = writeln!(o, "Storyline: {} ({} stories)", l.title, l.stories.len());
+        }
+        let span = match (&s.first_date, &s.last_date) {
+            (Some(a), Some(b)) if a != b => format!("{a} to {b}"),
+            (Some(a), _) => a.clone(),
+            _ => "dates unknown".into(),
+        };
+        let _ = writeln!(o, "{} reports from {} outlets, {span}", s.documents.len(), s.outlets.len());
+        let _ = writeln!(o, "{}", "═".repeat(78));
+
+        let _ = writeln!(o, "\nREPORTS");
+        for id in &s.documents {
+            if let Some(d) = r.doc(id) {
+                let n = cites.mark(id);
+                let _ = writeln!(o, "  [{n}] {} — {} — {}", d.outlet(), date_label(d), d.title.as_deref().unwrap_or("(no title)"));
+                if let Some(b) = &d.byline {
+                    let _ = writeln!(o, "      by {b}");
+                }
+            }
+        }
+        for group in &s.duplicates {
+            if group.len() > 1 {
+                let outlets: Vec<String> = group.iter().map(|id| outlet_of(r, id)).collect();
+                let _ = writeln!(o, "  one text, published by {} outlets: {}", group.len(), outlets.join(", "));
+            }
+        }
+
+        if !s.summary.is_empty() {
+            let _ = writeln!(o, "\nSUMMARY");
+            for x in &s.summary {
+                let n = cites.mark(&x.source.document);
+                let _ = writeln!(o, "  {} [{n}]", x.text);
+            }
+        }
+        if !s.timeline.is_empty() {
+            let _ = writeln!(o, "\nTIMELINE");
+            for t in &s.timeline {
+                let n = cites.mark(&t.source.document);
+                let _ = writeln!(o, "  {:<12} {} [{n}]", t.date, t.text);
+            }
+        }
+        if !s.quotes.is_empty() {
+            let _ = writeln!(o, "\nWHO SAID WHAT");
+            for q in &s.quotes {
+                let n = cites.mark(&q.document);
+                let also = if q.also_in.is_empty() { String::new() } else { format!(" (also in {})", q.also_in.join(", ")) };
+                let cue = q.cue.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
+                let _ = writeln!(o, "  {}{cue}: “{}” — {} [{n}]{also}", speaker_label(q), q.text, q.outlet);
+            }
+        }
+        if !s.figures.is_empty() {
+            let _ = writeln!(o, "\nFIGURES");
+            write_figures_text(&mut o, &s.figures, &mut cites);
+        }
+        if !s.labels.is_empty() {
+            let _ = writeln!(o, "\nHOW OUTLETS NAME THE MAIN ACTORS");
+            for a in &s.labels {
+                let _ = writeln!(o, "  {}", a.actor);
+                for ol in &a.outlets {
+                    let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{l}” ×{c}")).collect();
+                    let _ = writeln!(o, "    {}: {}", ol.outlet, words.join(", "));
+                }
+            }
+        }
+        let _ = writeln!(o, "\nSOURCES");
+        for (k, id) in cites.order.iter().enumerate() {
+            if let Some(d) = r.doc(id) {
+                let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
+                let _ = writeln!(o, "  [{}] {} — {} — {} ({})", k + 1, d.outlet(), d.title.as_deref().unwrap_or("(no title)"), loc, d.id);
+            }
+        }
+    }
+    for l in &r.storylines {
+        if l.figures.iter().any(|f| f.reports.len() > 1) {
+            let mut cites = Citations::new();
+            let _ = writeln!(o, "\n{}\nSTORYLINE FIGURES: {}\n{}", "─".repeat(78), l.title, "─".repeat(78));
+            let multi: Vec<FigureComparison> = l.figures.iter().filter(|f| f.reports.len() > 1).cloned().collect();
+            write_figures_text(&mut o, &multi, &mut cites);
+            for (k, id) in cites.order.iter().enumerate() {
+                if let Some(d) = r.doc(id) {
+                    let _ = writeln!(o, "  [{}] {} — {}", k + 1, d.outlet(), d.title.as_deref().unwrap_or("(no title)"));
+                }
+            }
+        }
+    }
+    o
+}
+
+fn write_figures_text(o: &mut String, figs: &[FigureComparison], cites: &mut Citations) {
+    for f in figs {
+        let _ = writeln!(o, "  {} — {}", f.measure, agreement_word(f.agreement));
+        for rep in &f.reports {
+            let n = cites.mark(&rep.document);
+            let date = rep.published.as_deref().unwrap_or("undated");
+            let src = rep.source.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
+            let _ = writeln!(o, "      {:<24} {:<28} “{}” ({date}{src}) [{n}]", rep.outlet, figure_value(rep), rep.text);
+        }
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A standalone Markdown report.
+pub fn render_markdown(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = writeln!(o, "# Dossier\n\n{} stories, {} documents, {} storylines.\n", r.stories.len(), r.documents.len(), r.storylines.len());
+    for s in &r.stories {
+        let mut cites = Citations::new();
+        let _ = writeln!(o, "## {}\n", md_escape(&s.title));
+        if let Some(l) = r.storyline(&s.storyline) {
+            let _ = writeln!(o, "*Storyline:* {}\n", md_escape(&l.title));
+        }
+        let _ = writeln!(o, "### Reports\n\n| # | Outlet | Date | Title |\n|---|---|---|---|");
+        for id in &s.documents {
+            if let Some(d) = r.doc(id) {
+                let n = cites.mark(id);
+                let _ = writeln!(o, "| {n} | {} | {} | {} |", md_escape(&d.outlet()), md_escape(&date_label(d)), md_escape(d.title.as_deref().unwrap_or("(no title)")));
+            }
+        }
+        if !s.summary.is_empty() {
+            let _ = writeln!(o, "\n### Summary\n");
+            for x in &s.summary {
+                let n = cites.mark(&x.source.document);
+                let _ = writeln!(o, "- {} \\[{n}\\]", md_escape(&x.text));
+            }
+        }
+        if !s.timeline.is_empty() {
+            let _ = writeln!(o, "\n### Timeline\n\n| Date | Event | Source |\n|---|---|---|");
+            for t in &s.timeline {
+                let n = cites.mark(&t.source.document);
+                let _ = writeln!(o, "| {} | {} | \\[{n}\\] |", md_escape(&t.date), md_escape(&t.text));
+            }
+        }
+        if !s.quotes.is_empty() {
+            let _ = writeln!(o, "\n### Who said what\n\n| Speaker | Outlet | Quote | Source |\n|---|---|---|---|");
+            for q in &s.quotes {
+                let n = cites.mark(&q.document);
+                let _ = writeln!(o, "| {} | {} | “{}” | \\[{n}\\] |", md_escape(&speaker_label(q)), md_escape(&q.outlet), md_escape(&q.text));
+            }
+        }
+        if !s.figures.is_empty() {
+            let _ = writeln!(o, "\n### Figures\n\n| Measure | Agreement | Outlet | Value | As written | Source |\n|---|---|---|---|---|---|");
+            for f in &s.figures {
+                for rep in &f.reports {
+                    let n = cites.mark(&rep.document);
+                    let _ = writeln!(o, "| {} | {} | {} | {} | “{}” | \\[{n}\\] |", md_escape(&f.measure), agreement_word(f.agreement), md_escape(&rep.outlet), md_escape(&figure_value(rep)), md_escape(&rep.text));
+                }
+            }
+        }
+        if !s.labels.is_empty() {
+            let _ = writeln!(o, "\n### How outlets name the main actors\n");
+            for a in &s.labels {
+                let _ = writeln!(o, "- **{}**", md_escape(&a.actor));
+                for ol in &a.outlets {
+                    let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{}” ×{c}", md_escape(l))).collect();
+                    let _ = writeln!(o, "  - {}: {}", md_escape(&ol.outlet), words.join(", "));
+                }
+            }
+        }
+        let _ = writeln!(o, "\n### Sources\n");
+        for (k, id) in cites.order.iter().enumerate() {
+            if let Some(d) = r.doc(id) {
+                let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
+                let _ = writeln!(o, "{}. {} — {} — `{}`", k + 1, md_escape(&d.outlet()), md_escape(d.title.as_deref().unwrap_or("(no title)")), loc.replace('`', "'"));
+            }
+        }
+        o.push('\n');
+    }
+    o
+}
+
+/// Escape text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "body{font:16px/1.5 system-ui,sans-serif;max-width:72rem;margin:auto;padding:1rem;color:#1b1b1b}\
+h1,h2,h3{line-height:1.2}h2{border-top:3px solid #333;padding-top:1rem;margin-top:2.5rem}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+th{background:#f2f2f2}.anon{background:#fff3cd;padding:0 .2rem;border-radius:3px}.agree{color:#14632d;font-weight:600}\
+.differ{color:#a4161a;font-weight:600}.updated{color:#7a4b00;font-weight:600}.single{color:#555}\
+sup a{text-decoration:none}blockquote{margin:.2rem 0}.src{font-size:.9em;color:#444}@media(max-width:40rem){td,th{display:block}}";
+
+fn cite_html(n: usize, s: &SourceRef) -> String {
+    format!("<sup><a href=\"#src-{n}\" title=\"{} bytes {}–{}\">[{n}]</a></sup>", html_escape(&s.outlet), s.start, s.end)
+}
+
+/// A standalone HTML page: no scripts, no external requests, every piece of
+/// article text escaped.
+pub fn render_html(r: &Report) -> String {
+    let mut o = String::new();
+    let _ = write!(o, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>Dossier</title><style>{CSS}</style></head><body><h1>Dossier</h1><p>{} stories, {} documents, {} storylines.</p>", r.stories.len(), r.documents.len(), r.storylines.len());
+    for s in &r.stories {
+        let mut cites = Citations::new();
+        let _ = write!(o, "<section><h2>{}</h2>", html_escape(&s.title));
+        if let Some(l) = r.storyline(&s.storyline) {
+            let _ = write!(o, "<p><em>Storyline:</em> {}</p>", html_escape(&l.title));
+        }
+        let _ = write!(o, "<h3>Reports</h3><table><tr><th>#</th><th>Outlet</th><th>Date</th><th>Title</th></tr>");
+        for id in &s.documents {
+            if let Some(d) = r.doc(id) {
+                let n = cites.mark(id);
+                let _ = write!(o, "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(&d.outlet()), html_escape(&date_label(d)), html_escape(d.title.as_deref().unwrap_or("(no title)")));
+            }
+        }
+        o.push_str("</table>");
+        if !s.summary.is_empty() {
+            o.push_str("<h3>Summary</h3><ul>");
+            for x in &s.summary {
+                let n = cites.mark(&x.source.document);
+                let _ = write!(o, "<li>{} {}</li>", html_escape(&x.text), cite_html(n, &x.source));
+            }
+            o.push_str("</ul>");
+        }
+        if !s.timeline.is_empty() {
+            o.push_str("<h3>Timeline</h3><table><tr><th>Date</th><th>Event</th></tr>");
+            for t in &s.timeline {
+                let n = cites.mark(&t.source.document);
+                let _ = write!(o, "<tr><td>{}</td><td>{} {}</td></tr>", html_escape(&t.date), html_escape(&t.text), cite_html(n, &t.source));
+            }
+            o.push_str("</table>");
+        }
+        if !s.quotes.is_empty() {
+            o.push_str("<h3>Who said what</h3><table><tr><th>Speaker</th><th>Outlet</th><th>Quote</th></tr>");
+            for q in &s.quotes {
+                let n = cites.mark(&q.document);
+                let anon = q.speaker.as_ref().is_some_and(|s| s.anonymous);
+                let who = html_escape(&speaker_label(q));
+                let who = if anon { format!("<span class=\"anon\">{who}</span>") } else { who };
+                let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td><blockquote>“{}”</blockquote> <sup><a href=\"#src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&q.outlet), html_escape(&q.text));
+            }
+            o.push_str("</table>");
+        }
+        if !s.figures.is_empty() {
+            o.push_str("<h3>Figures</h3><table><tr><th>Measure</th><th>Outlet</th><th>Value</th><th>As written</th><th>Date</th></tr>");
+            for f in &s.figures {
+                let cls = agreement_word(f.agreement).split(' ').next().unwrap_or("single");
+                for (k, rep) in f.reports.iter().enumerate() {
+                    let n = cites.mark(&rep.document);
+                    let head = if k == 0 {
+                        format!("<td rowspan=\"{}\">{}<br><span class=\"{cls}\">{}</span></td>", f.reports.len(), html_escape(&f.measure), agreement_word(f.agreement))
+                    } else {
+                        String::new()
+                    };
+                    let _ = write!(o, "<tr>{head}<td>{}</td><td>{}</td><td>“{}”{} <sup><a href=\"#src-{n}\">[{n}]</a></sup></td><td>{}</td></tr>", html_escape(&rep.outlet), html_escape(&figure_value(rep)), html_escape(&rep.text), rep.source.as_deref().map(|s| format!(" <span class=\"src\">({})</span>", html_escape(s))).unwrap_or_default(), html_escape(rep.published.as_deref().unwrap_or("undated")));
+                }
+            }
+            o.push_str("</table>");
+        }
+        if !s.labels.is_empty() {
+            o.push_str("<h3>How outlets name the main actors</h3><table><tr><th>Actor</th><th>Outlet</th><th>Words used</th></tr>");
+            for a in &s.labels {
+                for ol in &a.outlets {
+                    let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{}” ×{c}", html_escape(l))).collect();
+                    let _ = write!(o, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(&a.actor), html_escape(&ol.outlet), words.join(", "));
+                }
+            }
+            o.push_str("</table>");
+        }
+        o.push_str("<h3>Sources</h3><ol>");
+        for (k, id) in cites.order.iter().enumerate() {
+            if let Some(d) = r.doc(id) {
+                let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
+                let _ = write!(o, "<li id=\"src-{}\">{} — {} — <code>{}</code></li>", k + 1, html_escape(&d.outlet()), html_escape(d.title.as_deref().unwrap_or("(no title)")), html_escape(&loc));
+            }
+        }
+        o.push_str("</ol></section>");
+    }
+    o.push_str("</body></html>\n");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dossier_model::*;
+
+    fn fixture() -> (Vec<Document>, Vec<Story>, Vec<Storyline>) {
+        let d = Document {
+            id: "d1".into(),
+            title: Some("<script>alert(1)</script> Talks".into()),
+            publisher: Some("Outlet & Co".into()),
+            text: "He said “yes”.".into(),
+            ..Default::default()
+        };
+        let src = SourceRef { document: "d1".into(), outlet: "Outlet & Co".into(), start: 0, end: 14 };
+        let s = Story {
+            id: "s1".into(), title: "<b>Talks</b>".into(), storyline: "l1".into(), documents: vec!["d1".into()], duplicates: vec![],
+            first_date: None, last_date: None, outlets: vec!["Outlet & Co".into()],
+            timeline: vec![TimelineEntry { date: "2025-07-08".into(), text: "He said “yes”.".into(), basis: "published".into(), source: src.clone() }],
+            quotes: vec![QuoteRef { document: "d1".into(), outlet: "Outlet & Co".into(), text: "yes <img onerror=x>".into(), kind: QuoteKind::Direct,
+                speaker: Some(Speaker { name: "a senior official".into(), canonical: None, anonymous: true, description: Some("a senior official".into()), start: None, end: None }),
+                cue: Some("said".into()), start: 9, end: 12, also_in: vec![] }],
+            figures: vec![FigureComparison { measure: "killed".into(), key: "killed".into(), agreement: Agreement::Agree, reports: vec![FigureReport {
+                document: "d1".into(), outlet: "Outlet & Co".into(), published: None, text: "about 1,200".into(), value: 1200.0, low: None, high: None,
+                qualifier: Some("about".into()), unit: Some("person".into()), counted: Some("killed".into()), source: None, start: 0, end: 3 }] }],
+            labels: vec![], summary: vec![SummarySentence { text: "He said “yes”.".into(), source: src }],
+        };
+        let l = Storyline { id: "l1".into(), title: "Talks".into(), stories: vec!["s1".into()], figures: vec![] };
+        (vec![d], vec![s], vec![l])
+    }
+
+    #[test]
+    fn html_escapes_article_text_and_runs_nothing() {
+        let (d, s, l) = fixture();
+        let r = Report::select(&d, &s, &l, None);
+        let html = render_html(&r);
+        assert!(!html.contains("<script>"));
+        assert!(!html.contains("<img"));
+        assert!(html.contains("&lt;script&gt;") || !html.contains("script"));
+        assert!(html.contains("class=\"anon\""));
+        assert!(html.contains("Outlet &amp; Co"));
+    }
+
+    #[test]
+    fn text_report_cites_sources_and_marks_anonymous() {
+        let (d, s, l) = fixture();
+        let r = Report::select(&d, &s, &l, Some(&["d1".to_string()]));
+        let t = render_text(&r);
+        assert!(t.contains("a senior official [anonymous]"), "{t}");
+        assert!(t.contains("about 1,200"));
+        assert!(t.contains("[1] Outlet & Co"));
+        let none = Report::select(&d, &s, &l, Some(&["other".to_string()]));
+        assert!(none.stories.is_empty());
+    }
+
+    #[test]
+    fn markdown_escapes_table_breakers() {
+        let (d, s, l) = fixture();
+        let md = render_markdown(&Report::select(&d, &s, &l, None));
+        assert!(md.contains("\\<b\\>Talks\\</b\\>"));
+        assert!(md.contains("| agree |"));
+    }
+}

@@ -1,0 +1,194 @@
+//! Scoring of story clustering: B-cubed precision, recall and F1.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use dossier_model::Document;
+
+use crate::{group, Options};
+
+/// Scores of one clustering run.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ClusteringScore {
+    pub documents: usize,
+    pub gold_clusters: usize,
+    pub predicted_clusters: usize,
+    pub precision: f64,
+    pub recall: f64,
+    pub f1: f64,
+    /// Documents grouped per second (whole [`group`] call, comparison and
+    /// summaries included).
+    pub docs_per_second: f64,
+}
+
+/// The story index of each document (in input order) after [`group`];
+/// copies share their original's story.
+pub fn story_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
+    let g = group(docs, opts);
+    let mut of: HashMap<&str, usize> = HashMap::new();
+    for (si, s) in g.stories.iter().enumerate() {
+        for id in s.documents.iter().chain(s.duplicates.iter().flatten()) {
+            of.insert(id.as_str(), si);
+        }
+    }
+    docs.iter().map(|d| of.get(d.id.as_str()).copied().unwrap_or(usize::MAX)).collect()
+}
+
+/// The storyline index of each document (in input order) after [`group`].
+pub fn storyline_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
+    let g = group(docs, opts);
+    let line: HashMap<&str, usize> = g.storylines.iter().enumerate().flat_map(|(i, l)| l.stories.iter().map(move |s| (s.as_str(), i))).collect();
+    let mut of: HashMap<&str, usize> = HashMap::new();
+    for s in &g.stories {
+        let l = line.get(s.id.as_str()).copied().unwrap_or(usize::MAX);
+        for id in s.documents.iter().chain(s.duplicates.iter().flatten()) {
+            of.insert(id.as_str(), l);
+        }
+    }
+    docs.iter().map(|d| of.get(d.id.as_str()).copied().unwrap_or(usize::MAX)).collect()
+}
+
+/// Groups `docs` and scores the stories against `gold` with B-cubed.
+pub fn score(docs: &[Document], gold: &[usize], opts: &Options) -> ClusteringScore {
+    let t = Instant::now();
+    let pred = story_labels(docs, opts);
+    let secs = t.elapsed().as_secs_f64().max(1e-9);
+    let (precision, recall, f1) = bcubed(gold, &pred);
+    let count = |v: &[usize]| {
+        let mut x = v.to_vec();
+        x.sort_unstable();
+        x.dedup();
+        x.len()
+    };
+    ClusteringScore {
+        documents: docs.len(),
+        gold_clusters: count(gold),
+        predicted_clusters: count(&pred),
+        precision,
+        recall,
+        f1,
+        docs_per_second: docs.len() as f64 / secs,
+    }
+}
+
+/// Reads Multi-News (`multinews-dev.jsonl`: one cluster per line, its
+/// articles in `cleansed_document`) into documents with text only, and the
+/// gold cluster of each. Empty articles are skipped. Ids are the cluster
+/// line and article index, so nothing of the gold leaks into the text.
+pub fn load_multinews(path: &Path) -> Result<(Vec<Document>, Vec<usize>), String> {
+    let raw = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let mut docs = Vec::new();
+    let mut gold = Vec::new();
+    for (li, line) in raw.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), li + 1))?;
+        let arts = v.get("cleansed_document").and_then(|a| a.as_array()).cloned().unwrap_or_default();
+        for (ai, a) in arts.iter().enumerate() {
+            let text = a.as_str().unwrap_or("").trim();
+            if text.is_empty() {
+                continue;
+            }
+            // a hash id, so the sort by id inside `group` mixes clusters
+            let id = blake3::hash(format!("{li}:{ai}").as_bytes()).to_hex()[..16].to_string();
+            docs.push(Document { id, text: text.to_string(), ..Default::default() });
+            gold.push(li);
+        }
+    }
+    Ok((docs, gold))
+}
+
+/// Clusters Multi-News dev blind (all clusters' articles mixed) and scores
+/// the stories against the clusters. For `dossier eval clustering`.
+pub fn eval_multinews(path: &Path, opts: &Options) -> Result<ClusteringScore, String> {
+    let (docs, gold) = load_multinews(path)?;
+    Ok(score(&docs, &gold, opts))
+}
+
+/// Reads ECB+ (the `ECB+` folder of tokenized XML documents, one folder per
+/// topic) into documents (tokens joined by spaces, one sentence a line),
+/// with two gold labels each: the sub-topic (one real-world event: a
+/// story) and the topic (two similar events: a loose upper level).
+pub fn load_ecbplus(dir: &Path) -> Result<(Vec<Document>, Vec<usize>, Vec<usize>), String> {
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    let topics = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    for t in topics.flatten() {
+        if let Ok(rd) = std::fs::read_dir(t.path()) {
+            files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "xml")));
+        }
+    }
+    files.sort();
+    let mut docs = Vec::new();
+    let (mut sub, mut top) = (Vec::new(), Vec::new());
+    let mut sub_ids: HashMap<String, usize> = HashMap::new();
+    for f in files {
+        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let Some((topic, rest)) = name.split_once('_') else { continue };
+        let Ok(topic) = topic.parse::<usize>() else { continue };
+        let plus = rest.contains("ecbplus");
+        let raw = std::fs::read_to_string(&f).map_err(|e| format!("reading {}: {e}", f.display()))?;
+        let mut text = String::new();
+        let mut last_sent = String::new();
+        for piece in raw.split("<token ").skip(1) {
+            let Some((attrs, after)) = piece.split_once('>') else { continue };
+            let Some((tok, _)) = after.split_once("</token>") else { continue };
+            let sent = attrs.split("sentence=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
+            if !text.is_empty() {
+                text.push(if sent != last_sent { '\n' } else { ' ' });
+            }
+            last_sent = sent;
+            text.push_str(&tok.replace("&amp;", "&").replace("&quot;", "\"").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">"));
+        }
+        let key = format!("{topic}{}", if plus { "plus" } else { "" });
+        let n = sub_ids.len();
+        sub.push(*sub_ids.entry(key).or_insert(n));
+        top.push(topic);
+        docs.push(Document { id: name, text, ..Default::default() });
+    }
+    Ok((docs, sub, top))
+}
+
+/// B-cubed precision, recall and F1 of a predicted clustering against a
+/// gold one (`gold[i]`, `pred[i]`: cluster labels of item i). For each item,
+/// precision is the share of its predicted cluster that shares its gold
+/// label, recall the share of its gold cluster that shares its predicted
+/// label; both are averaged over items (Bagga & Baldwin 1998).
+pub fn bcubed(gold: &[usize], pred: &[usize]) -> (f64, f64, f64) {
+    let n = gold.len().min(pred.len());
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut both: HashMap<(usize, usize), usize> = HashMap::new();
+    let mut g: HashMap<usize, usize> = HashMap::new();
+    let mut p: HashMap<usize, usize> = HashMap::new();
+    for i in 0..n {
+        *both.entry((gold[i], pred[i])).or_default() += 1;
+        *g.entry(gold[i]).or_default() += 1;
+        *p.entry(pred[i]).or_default() += 1;
+    }
+    let (mut ps, mut rs) = (0.0, 0.0);
+    for i in 0..n {
+        let b = both[&(gold[i], pred[i])] as f64;
+        ps += b / p[&pred[i]] as f64;
+        rs += b / g[&gold[i]] as f64;
+    }
+    let (pp, rr) = (ps / n as f64, rs / n as f64);
+    let f = if pp + rr > 0.0 { 2.0 * pp * rr / (pp + rr) } else { 0.0 };
+    (pp, rr, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bcubed_extremes() {
+        assert_eq!(bcubed(&[0, 0, 1, 1], &[5, 5, 7, 7]), (1.0, 1.0, 1.0));
+        let (p, r, _) = bcubed(&[0, 0, 1, 1], &[0, 0, 0, 0]);
+        assert_eq!((p, r), (0.5, 1.0));
+        let (p, r, _) = bcubed(&[0, 0, 1, 1], &[0, 1, 2, 3]);
+        assert_eq!((p, r), (1.0, 0.5));
+    }
+}

@@ -1,0 +1,223 @@
+//! Per-story timeline (dated sentences) and extractive summary.
+
+use std::collections::HashSet;
+
+use dossier_model::{Span, SummarySentence, TimeType, TimelineEntry};
+
+use crate::compare::Member;
+use crate::features::{centroid, cosine, Corpus, SparseVec};
+use crate::text;
+
+/// True for a TIMEX3 date value that says something about when: a
+/// calendar value (`2025-07-08`, `2025-03`, `2025-W28`, `2025`) possibly
+/// with `X` placeholders (`XXXX-10-07`), but not a reference word
+/// (`PAST_REF`) and not a value with no digit at all.
+pub(crate) fn is_dated_value(v: &str) -> bool {
+    let head: Vec<char> = v.chars().take(4).collect();
+    head.len() == 4 && head.iter().all(|c| c.is_ascii_digit() || *c == 'X') && v.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Sort key of a date value: `X` placeholders sort after every digit, so
+/// dates compare on what is known and open parts go last
+/// (`2023-10-07` < `2023-XX-XX` < `XXXX-10-07`).
+pub(crate) fn date_sort_key(v: &str) -> String {
+    v.chars().map(|c| if c == 'X' { '~' } else { c }).collect()
+}
+
+/// The sentence span containing `pos` among `sents`.
+fn sentence_of(sents: &[Span], pos: usize) -> Option<Span> {
+    let i = sents.partition_point(|s| s.end <= pos);
+    sents.get(i).copied().filter(|s| s.start <= pos)
+}
+
+/// The lead: the first sentence of at least eight words that ends like a
+/// sentence (headlines and page furniture do not).
+pub(crate) fn lead_sentence(t: &str, sents: &[Span]) -> Option<Span> {
+    sents
+        .iter()
+        .copied()
+        .find(|s| {
+            let st = s.slice(t).trim_end_matches(['"', '”', '’', '\'', ')']);
+            text::word_count(st) >= 8 && st.ends_with(['.', '!', '?'])
+        })
+}
+
+/// Timeline entries of a story: each sentence that holds a DATE time
+/// expression with a (partly) resolved value, plus the lead of every dated
+/// report under its publication date; sorted by date, then document order,
+/// then position. One sentence is listed once per date.
+pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineEntry> {
+    let mut out: Vec<(String, usize, usize, TimelineEntry)> = Vec::new();
+    let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
+    for (mi, m) in members.iter().enumerate() {
+        let t = &m.doc.text;
+        let mut push = |span: Span, date: &str, basis: &str, out: &mut Vec<(String, usize, usize, TimelineEntry)>| {
+            if !seen.insert((mi, span.start, date.to_string())) {
+                return;
+            }
+            out.push((
+                date_sort_key(date),
+                mi,
+                span.start,
+                TimelineEntry {
+                    date: date.to_string(),
+                    text: span.slice(t).to_string(),
+                    basis: basis.to_string(),
+                    source: dossier_model::SourceRef { document: m.doc.id.clone(), outlet: m.outlet.clone(), start: span.start, end: span.end },
+                },
+            ));
+        };
+        if let Some(p) = m.doc.published.as_deref().filter(|p| is_dated_value(p)) {
+            if let Some(lead) = lead_sentence(t, &sents[mi]) {
+                push(lead, p, "published", &mut out);
+            }
+        }
+        for x in &m.doc.times {
+            if x.kind != TimeType::Date || !is_dated_value(&x.value) || x.start > t.len() {
+                continue;
+            }
+            if let Some(s) = sentence_of(&sents[mi], x.start) {
+                push(s, &x.value, &x.text, &mut out);
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out.into_iter().map(|x| x.3).collect()
+}
+
+/// An extractive summary of `k` sentences by maximal marginal relevance:
+/// salience is the cosine of a sentence's TF-IDF vector to the story
+/// centroid (the centroid method of Radev et al.), and each pick is
+/// penalized by its highest similarity to sentences already picked
+/// (`lambda` trades the two). Candidates are sentences of 8 to 60 words
+/// that end like sentences. The picks are ordered by the report's date
+/// (undated last), then document order, then position.
+pub(crate) fn summary(
+    members: &[Member],
+    sents: &[Vec<Span>],
+    doc_vecs: &[&SparseVec],
+    corpus: &Corpus,
+    k: usize,
+    lambda: f64,
+) -> Vec<SummarySentence> {
+    let cen = centroid(doc_vecs.iter().copied());
+    struct Cand {
+        mi: usize,
+        span: Span,
+        vec: SparseVec,
+        sal: f64,
+    }
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut seen_text: HashSet<String> = HashSet::new();
+    for (mi, m) in members.iter().enumerate() {
+        let t = &m.doc.text;
+        for s in &sents[mi] {
+            let st = s.slice(t);
+            let wc = text::word_count(st);
+            let body = st.trim_end_matches(['"', '”', '’', '\'', ')']);
+            if !(8..=60).contains(&wc) || !body.ends_with(['.', '!', '?']) {
+                continue;
+            }
+            if !seen_text.insert(text::normalize_quote(st)) {
+                continue;
+            }
+            let mut counts: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+            for (term, _) in text::content_terms(st) {
+                *counts.entry(term).or_default() += 1.0;
+            }
+            let counts: Vec<(String, f64)> = counts.into_iter().collect();
+            let vec = corpus.vector(&counts);
+            if vec.is_empty() {
+                continue;
+            }
+            let sal = cosine(&vec, &cen);
+            cands.push(Cand { mi, span: *s, vec, sal });
+        }
+    }
+    let mut picked: Vec<usize> = Vec::new();
+    while picked.len() < k {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, c) in cands.iter().enumerate() {
+            if picked.contains(&i) {
+                continue;
+            }
+            let red = picked.iter().map(|&p| cosine(&c.vec, &cands[p].vec)).fold(0.0, f64::max);
+            let score = lambda * c.sal - (1.0 - lambda) * red;
+            if best.map_or(true, |(_, b)| score > b) {
+                best = Some((i, score));
+            }
+        }
+        match best {
+            Some((i, _)) => picked.push(i),
+            None => break,
+        }
+    }
+    picked.sort_by(|&a, &b| {
+        let (ca, cb) = (&cands[a], &cands[b]);
+        let da = members[ca.mi].doc.published.as_deref();
+        let db = members[cb.mi].doc.published.as_deref();
+        let ka = (da.is_none(), da.unwrap_or(""), ca.mi, ca.span.start);
+        let kb = (db.is_none(), db.unwrap_or(""), cb.mi, cb.span.start);
+        ka.cmp(&kb)
+    });
+    picked
+        .into_iter()
+        .map(|i| {
+            let c = &cands[i];
+            let m = &members[c.mi];
+            SummarySentence {
+                text: c.span.slice(&m.doc.text).to_string(),
+                source: dossier_model::SourceRef { document: m.doc.id.clone(), outlet: m.outlet.clone(), start: c.span.start, end: c.span.end },
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dossier_model::{Document, TimeExpr};
+
+    #[test]
+    fn date_values() {
+        assert!(is_dated_value("2025-07-08"));
+        assert!(is_dated_value("XXXX-10-07"));
+        assert!(is_dated_value("2025-W28"));
+        assert!(!is_dated_value("PAST_REF"));
+        assert!(!is_dated_value("XXXX-XX-XX"));
+        assert!(!is_dated_value("P60D"));
+        let mut v = vec!["XXXX-10-07", "2025-03", "2023-10-07", "2023-XX-XX"];
+        v.sort_by_key(|x| date_sort_key(x));
+        assert_eq!(v, vec!["2023-10-07", "2023-XX-XX", "2025-03", "XXXX-10-07"]);
+    }
+
+    #[test]
+    fn timeline_orders_dated_sentences() {
+        let text = "Talks resumed in Doha on Thursday after a long pause in the fighting. The war began on Oct. 7, 2023, with an attack on Israel. A truce lasted for six weeks.";
+        let t1 = text.find("Thursday").unwrap();
+        let t2 = text.find("Oct. 7, 2023").unwrap();
+        let t3 = text.find("six weeks").unwrap();
+        let d = Document {
+            id: "a".into(),
+            text: text.into(),
+            published: Some("2025-03-13".into()),
+            times: vec![
+                TimeExpr { start: t1, end: t1 + 8, text: "Thursday".into(), kind: TimeType::Date, value: "2025-03-13".into(), relative: true },
+                TimeExpr { start: t2, end: t2 + 12, text: "Oct. 7, 2023".into(), kind: TimeType::Date, value: "2023-10-07".into(), relative: false },
+                TimeExpr { start: t3, end: t3 + 9, text: "six weeks".into(), kind: TimeType::Duration, value: "P6W".into(), relative: false },
+            ],
+            ..Default::default()
+        };
+        let m = [Member { doc: &d, outlet: "x".into(), moment: "s".into() }];
+        let sents = vec![text::split_sentences(text)];
+        let tl = timeline(&m, &sents);
+        // the lead is dated by "Thursday" and by the publication date (same
+        // date, listed once); no entry for the duration.
+        assert_eq!(tl.len(), 2);
+        assert_eq!(tl[0].date, "2023-10-07");
+        assert!(tl[0].text.starts_with("The war began"));
+        assert_eq!(tl[1].date, "2025-03-13");
+        assert_eq!(tl[1].basis, "published");
+        assert_eq!(&text[tl[1].source.start..tl[1].source.end], tl[1].text);
+    }
+}
