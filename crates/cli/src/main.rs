@@ -9,10 +9,15 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dossier_ingest::{Item, Limits, Pending};
 use dossier_model::Document;
 use dossier_nlp::Pipeline;
-use dossier_store::{PutOutcome, SqliteStore, Store};
+use dossier_store::{PutOutcome, Store};
 use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
+
+mod eval;
+mod ner;
+mod serve;
+mod web;
 
 #[derive(Parser)]
 #[command(name = "dossier", version, about = "Read news reports from many outlets and turn them into an account a reader can check")]
@@ -48,7 +53,7 @@ enum Command {
     Report {
         #[command(flatten)]
         input: InputArgs,
-        /// Store directory (SQLite).
+        /// Store: a directory (SQLite) or a postgres:// URL.
         #[arg(long, default_value = "dossier-data")]
         store: PathBuf,
         /// Print the report as JSON (same as --format json).
@@ -68,9 +73,18 @@ enum Command {
     Ingest {
         #[command(flatten)]
         input: InputArgs,
+        /// Store: a directory (SQLite) or a postgres:// URL.
         #[arg(long, default_value = "dossier-data")]
         store: PathBuf,
     },
+    /// Serve the HTTP API and web UI (127.0.0.1:8080 by default).
+    Serve(serve::Args),
+    /// Score a stage on a public benchmark (`eval extraction DIR`).
+    Eval(eval::EvalArgs),
+    /// Train a model (`train ner`, `train clusters`).
+    Train(ner::TrainArgs),
+    /// List canonical entities: stable id, aliases, roles, mentions per outlet.
+    Entities(ner::EntitiesArgs),
     /// Annotate reports statelessly: one JSON document per line on stdout.
     /// `-` reads JSONL records from standard input.
     Analyze {
@@ -133,11 +147,20 @@ fn process(
         let items: Vec<Item> = chunk
             .into_par_iter()
             .map(|p| {
-                let mut item = dossier_ingest::extract(p);
-                if let Ok(doc) = item.result.as_mut() {
-                    pipeline.annotate(doc);
-                }
-                item
+                let origin = p.origin.clone();
+                // A panic in extraction or an annotator is a bug, but it must
+                // cost only this input, never the batch.
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let mut item = dossier_ingest::extract(p);
+                    if let Ok(doc) = item.result.as_mut() {
+                        pipeline.annotate(doc);
+                    }
+                    item
+                }))
+                .unwrap_or_else(|e| {
+                    let msg = e.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| e.downcast_ref::<String>().cloned()).unwrap_or_default();
+                    Item { origin, result: Err(dossier_ingest::IngestError::Internal(msg)) }
+                })
             })
             .collect();
         sink(items)?;
@@ -157,7 +180,7 @@ fn report_failures(items: &[Item], tally: &mut Tally) {
 }
 
 /// Ingest into the store; returns the ids of the documents read (stored now or before).
-fn ingest_into(store: &mut SqliteStore, input: &InputArgs, pipeline: &Pipeline, tally: &mut Tally) -> Result<Vec<String>> {
+fn ingest_into(store: &mut dyn Store, input: &InputArgs, pipeline: &Pipeline, tally: &mut Tally) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     process(pending_inputs(input), pipeline, |items| {
         report_failures(&items, tally);
@@ -176,11 +199,18 @@ fn ingest_into(store: &mut SqliteStore, input: &InputArgs, pipeline: &Pipeline, 
 }
 
 /// Regroup every stored document and store the grouping.
-fn regroup(store: &mut SqliteStore) -> Result<Vec<Document>> {
+/// With several workers at once, a grouping over fewer documents than the
+/// stored one is not written (the stored one is newer), and the documents
+/// are read again so that they cover the stored stories.
+fn regroup(store: &mut dyn Store) -> Result<Vec<Document>> {
     let mut docs = store.documents().context("reading documents from the store")?;
     dossier_nlp::entities::unify_across(&mut docs);
     let g = dossier_stories::group(&docs, &dossier_stories::Options::default());
-    store.replace_grouping(&g.stories, &g.storylines).context("writing stories to the store")?;
+    let seen = docs.len();
+    if !store.replace_grouping_from(&g.stories, &g.storylines, seen).context("writing stories to the store")? {
+        docs = store.documents().context("reading documents from the store")?;
+        dossier_nlp::entities::unify_across(&mut docs);
+    }
     Ok(docs)
 }
 
@@ -193,6 +223,10 @@ fn closing_line(t: &Tally) {
 
 fn run(cmd: Command) -> Result<i32> {
     match cmd {
+        Command::Serve(args) => serve::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Train(args) => ner::run_train(args),
+        Command::Entities(args) => ner::run_entities(args),
         Command::Analyze { input } => {
             let pipeline = Pipeline::new().map_err(anyhow::Error::msg).context("loading models")?;
             let stdout = std::io::stdout();
@@ -215,21 +249,23 @@ fn run(cmd: Command) -> Result<i32> {
         }
         Command::Ingest { input, store } => {
             let pipeline = Pipeline::new().map_err(anyhow::Error::msg).context("loading models")?;
-            let mut st = SqliteStore::open_dir(&store)?;
+            let mut st = dossier_store::open(&store.to_string_lossy()).with_context(|| format!("opening store {}", dossier_store::describe(&store.to_string_lossy())))?;
             let mut tally = Tally::default();
-            ingest_into(&mut st, &input, &pipeline, &mut tally)?;
-            if tally.stored > 0 {
-                regroup(&mut st)?;
+            ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
+            // Also regroup when an earlier run stored documents but was
+            // stopped before its grouping was written.
+            if tally.stored > 0 || st.grouping_documents()? != Some(st.count_documents()?) {
+                regroup(&mut *st)?;
             }
             closing_line(&tally);
             Ok(if tally.failed > 0 { 1 } else { 0 })
         }
         Command::Report { input, store, json, format, out, all } => {
             let pipeline = Pipeline::new().map_err(anyhow::Error::msg).context("loading models")?;
-            let mut st = SqliteStore::open_dir(&store)?;
+            let mut st = dossier_store::open(&store.to_string_lossy()).with_context(|| format!("opening store {}", dossier_store::describe(&store.to_string_lossy())))?;
             let mut tally = Tally::default();
-            let ids = ingest_into(&mut st, &input, &pipeline, &mut tally)?;
-            let docs = regroup(&mut st)?;
+            let ids = ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
+            let docs = regroup(&mut *st)?;
             let stories = st.stories()?;
             let lines = st.storylines()?;
             let wanted = if all { None } else { Some(ids.as_slice()) };

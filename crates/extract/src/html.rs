@@ -1,6 +1,9 @@
-//! Main text and metadata from an HTML page, by `dom_smoothie` (a port of
-//! Mozilla's Readability: the fastest of the Rust extractors measured on
-//! news pages here), followed by the same furniture clean-up as plain text.
+//! Main text and metadata from an HTML page. The base is the `trafilatura`
+//! crate (a Rust port of trafilatura: on trafilatura's own 990-page set it
+//! scores F1 0.909 against 0.889 for `dom_smoothie` and 0.890 for
+//! `rs-trafilatura`; see docs/bench/web.md); `dom_smoothie` (Mozilla's
+//! Readability) takes over when it finds nothing. The same furniture
+//! clean-up as for plain text follows in `crate::text`.
 
 use crate::ExtractError;
 use dom_smoothie::{Config, Readability, TextMode};
@@ -19,6 +22,37 @@ pub struct HtmlArticle {
 }
 
 pub fn extract(html: &str, url: Option<&str>) -> Result<HtmlArticle, ExtractError> {
+    match with_trafilatura(html, url) {
+        Some(a) => Ok(a),
+        None => with_readability(html, url),
+    }
+}
+
+/// The trafilatura port's text and metadata; `None` when it finds no text.
+fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
+    let mut opts = trafilatura::Options::default();
+    opts.original_url = url.and_then(|u| u.parse().ok());
+    let r = trafilatura::extract(html, &opts).ok()?;
+    let text = r.content_text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    if text.is_empty() {
+        return None;
+    }
+    let m = r.metadata;
+    let nonempty = |s: String| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    Some(HtmlArticle {
+        title: nonempty(m.title),
+        byline: nonempty(m.author),
+        site_name: nonempty(m.sitename),
+        published: m.date.map(|d| d.to_string()),
+        lang: nonempty(m.language),
+        url: nonempty(m.url),
+        excerpt: nonempty(m.description),
+        text,
+    })
+}
+
+/// Mozilla Readability's text and metadata (`dom_smoothie`).
+fn with_readability(html: &str, url: Option<&str>) -> Result<HtmlArticle, ExtractError> {
     let cfg = Config { text_mode: TextMode::Formatted, ..Default::default() };
     // dom_smoothie rejects relative or malformed URLs; the URL is only a hint.
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
@@ -54,4 +88,27 @@ pub fn looks_like_html(text: &str) -> bool {
         || head.starts_with("<html")
         || head.starts_with("<?xml") && head.contains("<html")
         || (head.starts_with('<') && (head.contains("<body") || head.contains("<head") || head.contains("<p>") || head.contains("<div")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metadata_from_json_ld_and_meta_tags() {
+        let page = r#"<html lang="en"><head><title>Port reopens after strike - Harbour News</title>
+<meta property="og:site_name" content="Harbour News">
+<script type="application/ld+json">{"@context":"https://schema.org","@type":"NewsArticle","headline":"Port reopens after strike","datePublished":"2025-07-08T09:30:00Z","author":{"@type":"Person","name":"Ana Ruiz"}}</script>
+</head><body><nav><a href="/">Home</a></nav><article><h1>Port reopens after strike</h1>
+<p>The port reopened on Monday after a week-long strike by dock workers ended with a pay deal, the harbour authority said in a statement.</p>
+<p>Ships had queued outside the harbour for days while talks went on between the union and the terminal operators.</p>
+<p>Union leaders said members had voted by a large margin to accept the offer, which raises pay by six percent over two years.</p>
+</article><aside class="related"><h3>Related stories</h3><a href="/x">Ferry fares rise</a></aside></body></html>"#;
+        let a = extract(page, Some("https://news.example/port")).unwrap();
+        assert!(a.text.contains("week-long strike"), "{}", a.text);
+        assert!(!a.text.contains("Ferry fares rise"));
+        assert_eq!(a.published.as_deref(), Some("2025-07-08"));
+        assert_eq!(a.byline.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(a.site_name.as_deref(), Some("Harbour News"));
+    }
 }

@@ -6,7 +6,9 @@
 //! metadata does not give is estimated later, from the text's own time
 //! expressions (`dossier-nlp`), and marked as estimated there.
 
+pub mod charset;
 pub mod decode;
+pub mod eval;
 pub mod html;
 pub mod meta;
 pub mod text;

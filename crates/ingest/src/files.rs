@@ -45,6 +45,10 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
         Ok(m) => m.len(),
         Err(e) => return fail(IngestError::Io(e.to_string())),
     };
+    // Web archives are streamed, whatever their size.
+    if crate::warc::is_warc_path(path) || sniff_file(path, crate::warc::sniff) {
+        return crate::warc::read(path, limits);
+    }
     if ext == "jsonl" || ext == "ndjson" {
         // Records are checked one by one; the file itself may be large.
         return match std::fs::File::open(path) {
@@ -62,6 +66,26 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
     if ext == "json" {
         return Box::new(records::read_json(&bytes, &origin, Some(&origin)).into_iter());
     }
+    // Feeds give one input per item (the content the feed carries); a
+    // sitemap lists pages that need fetching, reported as such.
+    if !matches!(ext.as_str(), "html" | "htm" | "xhtml" | "txt" | "text" | "md") {
+        if crate::feeds::sniff(&bytes) {
+            return Box::new(crate::feeds::read(&origin, &bytes, None).into_iter());
+        }
+        if crate::sitemap::sniff(&bytes) || ext == "gz" && crate::sitemap::parse(&bytes).is_ok() {
+            let pages = match crate::sitemap::parse(&bytes) {
+                Ok(s) => s
+                    .pages
+                    .iter()
+                    .map(|e| e.url.clone())
+                    .chain(s.sitemaps)
+                    .map(|u| Pending { origin: format!("{origin} {u}"), input: Err(IngestError::Io("listed in a sitemap; fetch it by URL".into())) })
+                    .collect(),
+                Err(e) => vec![Pending { origin: origin.clone(), input: Err(e) }],
+            };
+            return Box::new(pages.into_iter());
+        }
+    }
     let content_type = match ext.as_str() {
         "html" | "htm" | "xhtml" => Some("text/html".to_string()),
         "txt" | "text" | "md" => Some("text/plain".to_string()),
@@ -69,6 +93,14 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
     };
     let hints = SourceHints { path: Some(origin.clone()), content_type, ..Default::default() };
     Box::new(std::iter::once(Pending { origin, input: Ok(Raw { bytes, hints }) }))
+}
+
+/// Does the file's first 512 bytes pass the test?
+fn sniff_file(path: &Path, test: fn(&[u8]) -> bool) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 512];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    test(&head[..n])
 }
 
 /// Every input under the given paths, lazily: listing failures first, then
@@ -104,5 +136,22 @@ mod tests {
         assert!(items[3].result.as_ref().unwrap_err().to_string().contains("binary"));
         assert!(items[4].result.as_ref().unwrap_err().to_string().contains("empty"));
         assert_eq!(items[0].result.as_ref().unwrap().title.as_deref(), Some("First report"));
+    }
+
+    #[test]
+    fn archives_feeds_and_sitemaps_are_recognised() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let page = crate::warc::tests::http("200 OK", "Content-Type: text/html\r\n", crate::warc::tests::PAGE.as_bytes());
+        // Named without the .warc extension: found by sniffing.
+        std::fs::write(d.join("a-crawl.bin"), crate::warc::tests::record("response", "https://news.example/port", "application/http; msgtype=response", &page)).unwrap();
+        std::fs::write(d.join("b-feed.xml"), crate::feeds::tests::RSS).unwrap();
+        std::fs::write(d.join("c-sitemap.xml"), crate::sitemap::tests::NEWS).unwrap();
+        let items: Vec<crate::Item> = inputs(&[d.to_path_buf()], Limits::default()).map(crate::extract).collect();
+        let origins: Vec<&str> = items.iter().map(|i| i.origin.as_str()).collect();
+        assert_eq!(items.len(), 1 + 2 + 2, "{origins:?}");
+        assert!(items[0].result.as_ref().unwrap().text.contains("dock workers"));
+        assert!(items[1].result.as_ref().unwrap().text.contains("dock workers"));
+        assert!(items[3].result.as_ref().unwrap_err().to_string().contains("sitemap"));
     }
 }

@@ -10,8 +10,13 @@
 //!   `title`, `published`, `source`, `byline`), from files or standard input,
 //!   streamed line by line.
 
+pub mod feeds;
+pub mod fetch;
 pub mod files;
+pub mod httpmsg;
 pub mod records;
+pub mod sitemap;
+pub mod warc;
 
 use dossier_model::{Document, SourceHints};
 
@@ -49,6 +54,10 @@ pub enum IngestError {
     Json(String),
     #[error("JSON record has neither `text` nor `html`")]
     NoContent,
+    /// A bug in Dossier met this input: reported for this input alone so
+    /// the rest of the batch goes on.
+    #[error("internal error while processing this input: {0}")]
+    Internal(String),
 }
 
 /// Limits that protect a batch from hostile input.

@@ -1038,7 +1038,10 @@ mod tests {
         assert!(est.basis.contains("Oct. 7, 2023"), "{}", est.basis);
         assert!(est.basis.contains("15-month"), "{}", est.basis);
         assert_eq!(d.published.as_deref(), Some("2025-03-01"));
-        assert_eq!(find(&d, "Earlier this month").value, "2025-03");
+        // The estimate spans March to December: too wide to pin "this month"
+        // to one month, so the expression keeps its placeholder.
+        let m = &find(&d, "Earlier this month").value;
+        assert!(m.starts_with("XXXX") || m.ends_with("_REF"), "{m}");
         // Running again gives the same result.
         let mut again = d.clone();
         annotate(&mut again);

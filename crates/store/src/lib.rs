@@ -1,32 +1,90 @@
 //! Persistence for Dossier behind one trait, [`Store`]: documents with all
 //! their annotations, and the grouping (stories, storylines) computed over
 //! them. The embedded default is SQLite ([`SqliteStore`]) in one file under
-//! the store directory.
+//! the store directory; shared deployments use PostgreSQL
+//! ([`postgres::PgStore`]). [`open`] picks the backend from a store spec:
+//! a `postgres://` URL or a directory.
 //!
 //! Writes are transactional per call: a crash halfway through a batch keeps
 //! every document committed before it and nothing half-written. Putting a
 //! document whose id is already stored changes nothing, so ingest is
-//! idempotent.
+//! idempotent, also when several processes put the same document at once.
+//! Both backends run versioned migrations when opened.
 
 use dossier_model::{Document, Story, Storyline};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
+
+pub mod postgres;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("store {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
     #[error("store: {0}")]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
+    #[error("store: PostgreSQL: {0}")]
+    Pg(::postgres::Error),
     #[error("store: corrupt record {id}: {source}")]
     Json { id: String, source: serde_json::Error },
     #[error("store directory {path}: {source}")]
     Dir { path: String, source: std::io::Error },
+    #[error("store: {0}")]
+    Spec(String),
     #[error("store: schema version {found} is newer than this program ({supported})")]
     Version { found: i64, supported: i64 },
+    /// The store cannot be written: read-only file system, file or database.
+    /// Nothing was changed.
+    #[error("store is read-only, nothing was written: {0}")]
+    ReadOnly(String),
+    /// The disk (or the database's quota) is full. The transaction was
+    /// rolled back; what was committed before is intact.
+    #[error("store is full (no space left), the last batch was not written: {0}")]
+    Full(String),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly(e.to_string()),
+            Some(ErrorCode::DiskFull) => StoreError::Full(e.to_string()),
+            _ => StoreError::Sql(e),
+        }
+    }
+}
+
+impl From<::postgres::Error> for StoreError {
+    fn from(e: ::postgres::Error) -> Self {
+        use ::postgres::error::SqlState;
+        match e.code() {
+            Some(c) if *c == SqlState::READ_ONLY_SQL_TRANSACTION => StoreError::ReadOnly(e.to_string()),
+            Some(c) if *c == SqlState::DISK_FULL || *c == SqlState::OUT_OF_MEMORY => StoreError::Full(e.to_string()),
+            _ => StoreError::Pg(e),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// `spec` as it may be shown in messages and logs: a URL's password hidden.
+pub fn describe(spec: &str) -> String {
+    if postgres::is_url(spec) {
+        postgres::redact(spec)
+    } else {
+        spec.to_string()
+    }
+}
+
+/// Open the store named by `spec`: a `postgres://` or `postgresql://` URL
+/// selects PostgreSQL, anything else is a directory for SQLite (created when
+/// absent). Migrations run on open.
+pub fn open(spec: &str) -> Result<Box<dyn Store + Send>> {
+    if postgres::is_url(spec) {
+        Ok(Box::new(postgres::PgStore::connect(spec)?))
+    } else {
+        Ok(Box::new(SqliteStore::open_dir(Path::new(spec))?))
+    }
+}
 
 /// What happened to one document put into the store.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,9 +107,63 @@ pub trait Store {
     fn replace_grouping(&mut self, stories: &[Story], storylines: &[Storyline]) -> Result<()>;
     fn stories(&self) -> Result<Vec<Story>>;
     fn storylines(&self) -> Result<Vec<Storyline>>;
+
+    /// Replace the stored grouping with one computed over the first
+    /// `documents_seen` documents, unless the stored grouping was computed
+    /// over more. Documents are only ever added, so a grouping over more
+    /// documents is newer: when several workers ingest and regroup at once,
+    /// the grouping that ends up stored is the one over the most documents,
+    /// whatever order the workers finish in. Returns whether it was written.
+    fn replace_grouping_from(&mut self, stories: &[Story], storylines: &[Storyline], documents_seen: usize) -> Result<bool> {
+        let _ = documents_seen;
+        self.replace_grouping(stories, storylines)?;
+        Ok(true)
+    }
+
+    /// How many documents the stored grouping was computed over (None when
+    /// unknown: no grouping stored, or written by `replace_grouping`).
+    fn grouping_documents(&self) -> Result<Option<usize>> {
+        Ok(None)
+    }
+
+    /// The ids of every stored document, ordered by id (used to keep the
+    /// full-text index in step). This default decodes every document;
+    /// backends override it with a query on ids alone.
+    fn document_ids(&self) -> Result<Vec<String>> {
+        Ok(self.documents()?.into_iter().map(|d| d.id).collect())
+    }
 }
 
-const SCHEMA_VERSION: i64 = 1;
+/// SQLite migrations, in order; `PRAGMA user_version` records how many ran.
+const SQLITE_MIGRATIONS: &[&str] = &[
+    // 1: documents, stories, storylines.
+    "CREATE TABLE IF NOT EXISTS documents (
+        id TEXT PRIMARY KEY,
+        path TEXT, url TEXT, title TEXT, publisher TEXT,
+        published TEXT, published_estimated INTEGER NOT NULL DEFAULT 0,
+        ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+        body TEXT NOT NULL
+     );
+     CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
+     CREATE INDEX IF NOT EXISTS documents_publisher ON documents(publisher);
+     CREATE TABLE IF NOT EXISTS stories (
+        id TEXT PRIMARY KEY, storyline TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL
+     );
+     CREATE TABLE IF NOT EXISTS story_documents (
+        story TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        document TEXT NOT NULL,
+        PRIMARY KEY (story, document)
+     );
+     CREATE INDEX IF NOT EXISTS story_documents_document ON story_documents(document);
+     CREATE TABLE IF NOT EXISTS storylines (
+        id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL
+     );",
+    // 2: small key/value facts about the store (how many documents the
+    // stored grouping covers).
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);",
+];
+
+const SCHEMA_VERSION: i64 = SQLITE_MIGRATIONS.len() as i64;
 
 /// SQLite store in `DIR/dossier.sqlite`.
 pub struct SqliteStore {
@@ -63,7 +175,24 @@ impl SqliteStore {
     /// Open (creating when absent) the store in directory `dir`.
     pub fn open_dir(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir { path: dir.display().to_string(), source })?;
-        Self::open(&dir.join("dossier.sqlite"))
+        Self::open(&dir.join("dossier.sqlite")).map_err(|e| match Self::unwritable(dir) {
+            // SQLite reports a read-only directory as "unable to open".
+            Some(why) => StoreError::ReadOnly(format!("{}: {why}", dir.display())),
+            None => e,
+        })
+    }
+
+    /// Why files cannot be created in `dir`, when they cannot.
+    fn unwritable(dir: &Path) -> Option<std::io::Error> {
+        let probe = dir.join(format!(".dossier-write-probe-{}", std::process::id()));
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+                None
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+            Err(e) => Some(e),
+        }
     }
 
     /// Open (creating when absent) the SQLite file at `path`.
@@ -72,6 +201,37 @@ impl SqliteStore {
         let s = SqliteStore { conn, path: path.to_path_buf() };
         s.migrate()?;
         Ok(s)
+    }
+
+    /// Open an existing store in directory `dir` for reading only (a server
+    /// beside the ingest workers, or a store on read-only media). Writes
+    /// fail with [`StoreError::ReadOnly`]; no migration runs.
+    pub fn open_dir_read_only(dir: &Path) -> Result<Self> {
+        let path = dir.join("dossier.sqlite");
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        conn.busy_timeout(std::time::Duration::from_secs(30))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::Version { found: version, supported: SCHEMA_VERSION });
+        }
+        Ok(SqliteStore { conn, path })
+    }
+
+    /// Limit the database file to `pages` pages of the page size, so that a
+    /// write past it fails as a full disk would ([`StoreError::Full`]). For
+    /// tests of the full-disk path, and for deployments that cap the store.
+    pub fn set_max_pages(&self, pages: u64) -> Result<()> {
+        let _: i64 = self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
+        Ok(())
+    }
+
+    /// SQLite's own consistency check of the file (`PRAGMA integrity_check`):
+    /// `Ok(())` when it reports "ok", the problems it lists otherwise.
+    pub fn integrity_check(&self) -> Result<std::result::Result<(), Vec<String>>> {
+        let mut st = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        Ok(if rows == ["ok"] { Ok(()) } else { Err(rows) })
     }
 
     /// An in-memory store, for tests and stateless runs.
@@ -94,33 +254,39 @@ impl SqliteStore {
         if version > SCHEMA_VERSION {
             return Err(StoreError::Version { found: version, supported: SCHEMA_VERSION });
         }
-        if version < 1 {
-            self.conn.execute_batch(
-                "BEGIN;
-                 CREATE TABLE IF NOT EXISTS documents (
-                    id TEXT PRIMARY KEY,
-                    path TEXT, url TEXT, title TEXT, publisher TEXT,
-                    published TEXT, published_estimated INTEGER NOT NULL DEFAULT 0,
-                    ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
-                    body TEXT NOT NULL
-                 );
-                 CREATE INDEX IF NOT EXISTS documents_published ON documents(published);
-                 CREATE INDEX IF NOT EXISTS documents_publisher ON documents(publisher);
-                 CREATE TABLE IF NOT EXISTS stories (
-                    id TEXT PRIMARY KEY, storyline TEXT NOT NULL, position INTEGER NOT NULL, body TEXT NOT NULL
-                 );
-                 CREATE TABLE IF NOT EXISTS story_documents (
-                    story TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
-                    document TEXT NOT NULL,
-                    PRIMARY KEY (story, document)
-                 );
-                 CREATE INDEX IF NOT EXISTS story_documents_document ON story_documents(document);
-                 CREATE TABLE IF NOT EXISTS storylines (
-                    id TEXT PRIMARY KEY, position INTEGER NOT NULL, body TEXT NOT NULL
-                 );
-                 PRAGMA user_version = 1;
-                 COMMIT;",
-            )?;
+        for (i, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+            // IMMEDIATE takes the write lock first, so two processes opening
+            // a new store at once run each migration once, in order.
+            let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            if now <= i as i64 {
+                tx.execute_batch(sql)?;
+                tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            }
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    /// Delete the stored grouping and write `stories` and `storylines` in
+    /// transaction `tx`.
+    fn write_grouping(tx: &rusqlite::Transaction<'_>, stories: &[Story], storylines: &[Storyline]) -> Result<()> {
+        tx.execute_batch("DELETE FROM story_documents; DELETE FROM stories; DELETE FROM storylines;")?;
+        {
+            let mut ins_story = tx.prepare("INSERT INTO stories (id, storyline, position, body) VALUES (?1, ?2, ?3, ?4)")?;
+            let mut ins_member = tx.prepare("INSERT OR IGNORE INTO story_documents (story, document) VALUES (?1, ?2)")?;
+            for (i, s) in stories.iter().enumerate() {
+                let body = serde_json::to_string(s).map_err(|source| StoreError::Json { id: s.id.clone(), source })?;
+                ins_story.execute(params![s.id, s.storyline, i as i64, body])?;
+                for d in s.documents.iter().chain(s.duplicates.iter().flatten()) {
+                    ins_member.execute(params![s.id, d])?;
+                }
+            }
+            let mut ins_line = tx.prepare("INSERT INTO storylines (id, position, body) VALUES (?1, ?2, ?3)")?;
+            for (i, l) in storylines.iter().enumerate() {
+                let body = serde_json::to_string(l).map_err(|source| StoreError::Json { id: l.id.clone(), source })?;
+                ins_line.execute(params![l.id, i as i64, body])?;
+            }
         }
         Ok(())
     }
@@ -131,6 +297,12 @@ impl SqliteStore {
 }
 
 impl Store for SqliteStore {
+    fn document_ids(&self) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare("SELECT id FROM documents ORDER BY id")?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+
     fn put_documents(&mut self, docs: &[Document]) -> Result<Vec<PutOutcome>> {
         let tx = self.conn.transaction()?;
         let mut out = Vec::with_capacity(docs.len());
@@ -175,26 +347,35 @@ impl Store for SqliteStore {
     }
 
     fn replace_grouping(&mut self, stories: &[Story], storylines: &[Storyline]) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        tx.execute_batch("DELETE FROM story_documents; DELETE FROM stories; DELETE FROM storylines;")?;
-        {
-            let mut ins_story = tx.prepare("INSERT INTO stories (id, storyline, position, body) VALUES (?1, ?2, ?3, ?4)")?;
-            let mut ins_member = tx.prepare("INSERT OR IGNORE INTO story_documents (story, document) VALUES (?1, ?2)")?;
-            for (i, s) in stories.iter().enumerate() {
-                let body = serde_json::to_string(s).map_err(|source| StoreError::Json { id: s.id.clone(), source })?;
-                ins_story.execute(params![s.id, s.storyline, i as i64, body])?;
-                for d in s.documents.iter().chain(s.duplicates.iter().flatten()) {
-                    ins_member.execute(params![s.id, d])?;
-                }
-            }
-            let mut ins_line = tx.prepare("INSERT INTO storylines (id, position, body) VALUES (?1, ?2, ?3)")?;
-            for (i, l) in storylines.iter().enumerate() {
-                let body = serde_json::to_string(l).map_err(|source| StoreError::Json { id: l.id.clone(), source })?;
-                ins_line.execute(params![l.id, i as i64, body])?;
-            }
-        }
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM meta WHERE key = 'grouping_documents'", [])?;
+        Self::write_grouping(&tx, stories, storylines)?;
         tx.commit()?;
         Ok(())
+    }
+
+    fn replace_grouping_from(&mut self, stories: &[Story], storylines: &[Storyline], documents_seen: usize) -> Result<bool> {
+        // IMMEDIATE: the check and the write happen under one write lock.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stored: Option<i64> =
+            tx.query_row("SELECT value FROM meta WHERE key = 'grouping_documents'", [], |r| r.get(0)).optional()?;
+        if stored.is_some_and(|n| n > documents_seen as i64) {
+            return Ok(false);
+        }
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('grouping_documents', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [documents_seen as i64],
+        )?;
+        Self::write_grouping(&tx, stories, storylines)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    fn grouping_documents(&self) -> Result<Option<usize>> {
+        let n: Option<i64> =
+            self.conn.query_row("SELECT value FROM meta WHERE key = 'grouping_documents'", [], |r| r.get(0)).optional()?;
+        Ok(n.map(|n| n as usize))
     }
 
     fn stories(&self) -> Result<Vec<Story>> {
@@ -259,6 +440,45 @@ mod tests {
         let ids: Vec<String> = s.stories().unwrap().into_iter().map(|x| x.id).collect();
         assert_eq!(ids, vec!["s3"]);
         assert_eq!(s.storylines().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn full_store_is_a_clear_error_and_keeps_what_was_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut s = SqliteStore::open_dir(dir.path()).unwrap();
+        s.put_documents(&[doc("a", "one")]).unwrap();
+        let pages: i64 = s.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        s.set_max_pages(pages as u64 + 2).unwrap();
+        let big: Vec<Document> = (0..50).map(|i| doc(&format!("big{i}"), &"x".repeat(4000))).collect();
+        let err = s.put_documents(&big).err().expect("a batch larger than the space left fails");
+        assert!(matches!(err, StoreError::Full(_)), "{err:?}");
+        assert!(err.to_string().contains("full"), "{err}");
+        drop(s);
+        let s = SqliteStore::open_dir(dir.path()).unwrap();
+        assert_eq!(s.count_documents().unwrap(), 1, "the failed batch left nothing behind");
+        assert_eq!(s.integrity_check().unwrap(), Ok(()));
+    }
+
+    #[test]
+    fn read_only_store_reads_and_refuses_writes_clearly() {
+        let dir = tempfile::tempdir().unwrap();
+        SqliteStore::open_dir(dir.path()).unwrap().put_documents(&[doc("a", "one")]).unwrap();
+        let mut ro = SqliteStore::open_dir_read_only(dir.path()).unwrap();
+        assert_eq!(ro.count_documents().unwrap(), 1);
+        let err = ro.put_documents(&[doc("b", "two")]).err().expect("writing fails");
+        assert!(matches!(err, StoreError::ReadOnly(_)), "{err:?}");
+        assert!(err.to_string().contains("read-only"), "{err}");
+        assert!(SqliteStore::open_dir_read_only(&dir.path().join("absent")).is_err());
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = SqliteStore::open_dir(dir.path()).unwrap();
+        s.conn.execute_batch("PRAGMA user_version = 99").unwrap();
+        drop(s);
+        let err = SqliteStore::open_dir(dir.path()).err().unwrap();
+        assert!(matches!(err, StoreError::Version { found: 99, .. }), "{err:?}");
     }
 
     #[test]

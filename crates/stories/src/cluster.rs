@@ -6,6 +6,10 @@
 //! the flat clustering at a threshold is obtained by applying every merge
 //! whose similarity is at least the threshold.
 //!
+//! The matrix is dense (4·n² bytes: 25 MB at 2,500 documents); beyond some
+//! ten thousand documents per batch, candidate pairs should come from an
+//! inverted index and clustering should go incremental ([`assign`]).
+//!
 //! Incremental use: a new document joins the cluster whose average
 //! similarity to it is highest when that average reaches the threshold, and
 //! opens a new cluster otherwise ([`assign`]); a periodic batch run
@@ -108,7 +112,7 @@ pub fn assign(sims: &[Vec<f64>], threshold: f64) -> Option<usize> {
             continue;
         }
         let avg = v.iter().sum::<f64>() / v.len() as f64;
-        if avg >= threshold && best.map_or(true, |(_, b)| avg > b) {
+        if avg >= threshold && !matches!(best, Some((_, b)) if b >= avg) {
             best = Some((c, avg));
         }
     }
@@ -122,8 +126,8 @@ mod tests {
     #[test]
     fn two_blocks_split_at_threshold() {
         // 0,1,2 close; 3,4 close; weak links across.
-        let pts = [0.0, 0.1, 0.2, 5.0, 5.1];
-        let m = SimMatrix::new(5, |i, j| 1.0 / (1.0 + (pts[i] - pts[j] as f64).abs()));
+        let pts: [f64; 5] = [0.0, 0.1, 0.2, 5.0, 5.1];
+        let m = SimMatrix::new(5, |i, j| 1.0 / (1.0 + (pts[i] - pts[j]).abs()));
         assert_eq!(average_link(&m, 0.5), vec![vec![0, 1, 2], vec![3, 4]]);
         assert_eq!(average_link(&m, 0.0).len(), 1);
         assert_eq!(average_link(&m, 0.99).len(), 5);

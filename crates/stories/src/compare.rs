@@ -324,6 +324,16 @@ const PHRASE_STOP: &[&str] = &[
     "his", "her", "their", "its", "our", "when", "where", "who", "which", "if", "not", "also",
 ];
 
+/// Reporting verbs that close a parenthetical attribution.
+const SPEECH_VERBS: &[&str] = &["said", "says", "told", "added", "noted", "stressed", "insisted", "claimed", "confirmed", "explained", "argued", "wrote", "reported", "continued"];
+
+/// Honorifics: shown with the name they precede ("Mr. Witkoff"), since an
+/// outlet's house style is part of its wording.
+const HONORIFICS: &[&str] = &["Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr"];
+
+/// Words that open a noun phrase.
+const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "its", "our", "this"];
+
 fn clean_word(w: &str) -> &str {
     w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-' && c != '\'' && c != '’')
 }
@@ -332,8 +342,14 @@ fn clean_word(w: &str) -> &str {
 /// Middle East envoy" in "US Middle East envoy Steve Witkoff"; "Palestinian
 /// Resistance Movement" in "the Palestinian Resistance Movement Hamas"),
 /// read leftwards until punctuation, an article, a preposition or a verb.
+///
+/// The phrase is kept only when its left edge is a phrase boundary (an
+/// article or possessive determiner, punctuation, or the sentence start)
+/// or when every word is capitalized (a title: "and Israeli Prime
+/// Minister"); this drops verbs and adverbs ("to convince Hamas").
 pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
     let mut taken: Vec<&str> = Vec::new();
+    let mut bounded = true;
     for raw in sentence_before.split_whitespace().rev() {
         if raw.ends_with([',', ';', ':', '(', ')', '"', '“', '”', '—', '–']) || raw.starts_with(['(', '"', '“']) && !taken.is_empty() {
             break;
@@ -348,7 +364,8 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
         }
         let lw = w.to_lowercase();
         let lower = w.chars().next().is_some_and(|c| c.is_lowercase());
-        if PHRASE_STOP.contains(&lw.as_str()) || (lower && (lw.ends_with("ed") || lw.ends_with("ing"))) {
+        if PHRASE_STOP.contains(&lw.as_str()) || (lower && (lw.ends_with("ed") || lw.ends_with("ing") || lw.ends_with("ly"))) {
+            bounded = DETERMINERS.contains(&lw.as_str()) && !taken.is_empty();
             break;
         }
         // possessives start a new phrase ("Trump's envoy"): keep them
@@ -358,6 +375,22 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
         }
     }
     if taken.is_empty() {
+        return None;
+    }
+    let titled = taken.iter().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+    if !bounded && !titled {
+        return None;
+    }
+    // A lower-case word ending in -s right before the name after another
+    // word is a verb with its subject ("Hamas believes Israel ..."), not a
+    // descriptor; role nouns before a name are singular ("envoy", "group").
+    let next_to_name = taken[0];
+    if taken.len() >= 2
+        && next_to_name.chars().next().is_some_and(|c| c.is_lowercase())
+        && next_to_name.ends_with('s')
+        && !next_to_name.ends_with("'s")
+        && !next_to_name.ends_with("’s")
+    {
         return None;
     }
     taken.reverse();
@@ -382,17 +415,23 @@ pub(crate) fn appositive_after(after: &str) -> Option<String> {
     if !(art || poss) || ws.len() < 2 {
         return None;
     }
+    // ", the U.S. official said," is an attribution, not an appositive.
+    let last = ws[ws.len() - 1].to_lowercase();
+    if SPEECH_VERBS.contains(&last.as_str()) {
+        return None;
+    }
     Some(phrase.to_string())
 }
 
-/// For the most mentioned canonical entities (at least two mentions, up to
-/// `max_actors`), how each outlet refers to them: surface forms, roles the
+/// For the most mentioned canonical entities (people, organizations and
+/// places; MISC is mostly nationality adjectives; at least two mentions, up
+/// to `max_actors`), how each outlet refers to them: surface forms, roles the
 /// annotator found, the descriptive words before a mention and appositives
 /// after it, with counts.
 pub(crate) fn labels(members: &[Member], max_actors: usize) -> Vec<ActorLabels> {
     let mut totals: HashMap<&str, usize> = HashMap::new();
     for m in members {
-        for e in &m.doc.entities {
+        for e in m.doc.entities.iter().filter(|e| e.label != dossier_model::EntityLabel::Misc) {
             let c = e.canonical.trim();
             if !c.is_empty() {
                 *totals.entry(c).or_default() += 1;
@@ -429,7 +468,12 @@ pub(crate) fn labels(members: &[Member], max_actors: usize) -> Vec<ActorLabels> 
                     None => (t[..e.start].rfind('\n').map_or(0, |i| i + 1), t[e.end..].find('\n').map_or(t.len(), |i| e.end + i)),
                 };
                 if let Some(d) = descriptor_before(&t[sent_start..e.start]) {
-                    found.push(d);
+                    if HONORIFICS.contains(&d.as_str()) {
+                        found.retain(|f| f != surface);
+                        found.push(format!("{d} {surface}"));
+                    } else {
+                        found.push(d);
+                    }
                 }
                 if let Some(a) = appositive_after(&t[e.end..sent_end]) {
                     found.push(a);
@@ -574,9 +618,15 @@ mod tests {
         assert_eq!(descriptor_before("negotiations between Israel and the Palestinian Resistance Movement ").as_deref(), Some("Palestinian Resistance Movement"));
         assert_eq!(descriptor_before("US Middle East envoy ").as_deref(), Some("US Middle East envoy"));
         assert_eq!(descriptor_before("talks between Israel and ").as_deref(), None);
+        assert_eq!(descriptor_before("Egypt is working to convince ").as_deref(), None);
+        assert_eq!(descriptor_before("about, I would say, almost exclusively ").as_deref(), None);
+        assert_eq!(descriptor_before("she said the terror group ").as_deref(), Some("terror group"));
+        assert_eq!(descriptor_before("a meeting between Trump and Israeli Prime Minister ").as_deref(), Some("Israeli Prime Minister"));
         assert_eq!(appositive_after(", Mr. Trump’s Middle East envoy, was expected").as_deref(), Some("Mr. Trump’s Middle East envoy"));
         assert_eq!(appositive_after(", the prime minister, of dragging").as_deref(), Some("the prime minister"));
         assert_eq!(appositive_after(" said on Monday"), None);
+        assert_eq!(descriptor_before("Before talks on a ceasefire, Hamas believes ").as_deref(), None);
+        assert_eq!(appositive_after(", the U.S. official said, “has been very helpful”"), None);
     }
 
     #[test]

@@ -107,11 +107,14 @@ pub fn eval_multinews(path: &Path, opts: &Options) -> Result<ClusteringScore, St
     Ok(score(&docs, &gold, opts))
 }
 
+/// Documents with their sub-topic and topic labels.
+pub type Labelled = (Vec<Document>, Vec<usize>, Vec<usize>);
+
 /// Reads ECB+ (the `ECB+` folder of tokenized XML documents, one folder per
 /// topic) into documents (tokens joined by spaces, one sentence a line),
 /// with two gold labels each: the sub-topic (one real-world event: a
 /// story) and the topic (two similar events: a loose upper level).
-pub fn load_ecbplus(dir: &Path) -> Result<(Vec<Document>, Vec<usize>, Vec<usize>), String> {
+pub fn load_ecbplus(dir: &Path) -> Result<Labelled, String> {
     let mut files: Vec<std::path::PathBuf> = Vec::new();
     let topics = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     for t in topics.flatten() {

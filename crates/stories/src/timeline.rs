@@ -143,7 +143,7 @@ pub(crate) fn summary(
             }
             let red = picked.iter().map(|&p| cosine(&c.vec, &cands[p].vec)).fold(0.0, f64::max);
             let score = lambda * c.sal - (1.0 - lambda) * red;
-            if best.map_or(true, |(_, b)| score > b) {
+            if !matches!(best, Some((_, b)) if b >= score) {
                 best = Some((i, score));
             }
         }

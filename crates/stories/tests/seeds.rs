@@ -99,12 +99,13 @@ fn check(annotate: bool) {
     assert_eq!(group(&rev, &opts), g);
 }
 
-/// The story split the seeds call for: the two July 2025 reports (000,
-/// 001) one story, the January 2024 (003), January 2025 (002) and March
-/// 2025 (004) reports each another. KNOWN TO FAIL: five undated reports on
-/// one matter give a near-flat in-batch IDF, every pair scores 0.20-0.29
-/// and the 000-001 pair is not the closest, so at the ECB+-chosen story
-/// threshold all five form one story. Kept (ignored) to measure progress.
+/// The story split the seeds call for: the two July 2025 reports, 000 and
+/// 001, one story; the January 2024 report 003, the January 2025 report
+/// 002 and the March 2025 report 004 each another. KNOWN TO FAIL: five
+/// undated reports on one matter give a near-flat in-batch IDF, every pair
+/// scores 0.20 to 0.29 and the 000-001 pair is not the closest, so at the
+/// ECB+-chosen story threshold all five form one story. Kept (ignored) to
+/// measure progress.
 #[test]
 #[ignore]
 fn seeds_story_split_expected() {

@@ -208,7 +208,26 @@ fn apply(mut mentions: Vec<&mut EntityMention>) {
 /// Unify canonical names across documents ("Witkoff" in one report,
 /// "Steve Witkoff" in another). The result does not depend on the order of
 /// `docs`.
+///
+/// A name labelled differently in different reports ("Qatar" LOC in one,
+/// ORG in another) first takes the label most of its mentions carry, all
+/// reports counted together (ties broken by the label order, so the result
+/// stays independent of document order).
 pub fn unify_across(docs: &mut [Document]) {
+    let mut votes: BTreeMap<String, BTreeMap<EntityLabel, usize>> = BTreeMap::new();
+    for m in docs.iter().flat_map(|d| &d.entities) {
+        *votes.entry(key(&m.text)).or_default().entry(m.label).or_default() += 1;
+    }
+    for m in docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
+        if let Some((l, _)) = votes.get(&key(&m.text)).and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))) {
+            if *l != m.label {
+                m.label = *l;
+                // The canonical was chosen under the old label: start again
+                // from the name itself.
+                m.canonical = m.text.clone();
+            }
+        }
+    }
     apply(docs.iter_mut().flat_map(|d| d.entities.iter_mut()).collect());
 }
 
@@ -268,5 +287,18 @@ mod tests {
         assert_eq!(one[0].entities[1].canonical, "United States");
         assert_eq!(one[0].entities, two[1].entities);
         assert_eq!(one[1].entities, two[0].entities);
+    }
+
+    #[test]
+    fn labels_are_voted_across_documents() {
+        let doc = |ms: Vec<EntityMention>| Document { entities: ms, ..Default::default() };
+        let mut docs = vec![
+            doc(vec![m("Qatar", Loc), m("Qatar", Loc)]),
+            doc(vec![m("Qatar", Org)]),
+            doc(vec![m("Qatar", Loc), m("Hamas", Org)]),
+        ];
+        unify_across(&mut docs);
+        assert!(docs.iter().flat_map(|d| &d.entities).filter(|x| x.text == "Qatar").all(|x| x.label == Loc));
+        assert_eq!(docs[2].entities[1].label, Org);
     }
 }

@@ -1,0 +1,487 @@
+//! Pages by URL: HTTP GET (blocking `reqwest` over rustls) with a clear
+//! user agent, connect and total timeouts, a bounded number of redirects, a
+//! body size limit (checked on `Content-Length` and again while reading),
+//! gzip and brotli bodies, the charset from the `Content-Type` header or the
+//! page's `<meta>`, robots.txt respected (fetched once per host and kept),
+//! and a per-host pause between requests. Conditional requests (ETag /
+//! Last-Modified) serve `dossier watch`.
+//!
+//! Every failure (HTTP error status, timeout, redirect loop, a body that is
+//! not a document, a page robots.txt forbids) is one failed input with the
+//! reason; nothing panics.
+
+use crate::{IngestError, Pending, Raw};
+use dossier_model::SourceHints;
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The user agent sent with every request.
+pub const USER_AGENT: &str = concat!("Dossier/", env!("CARGO_PKG_VERSION"), " (news reader; +https://github.com/dossier)");
+/// The token matched against robots.txt groups.
+pub const ROBOTS_AGENT: &str = "Dossier";
+
+#[derive(Debug, Clone)]
+pub struct FetchConfig {
+    pub connect_timeout: Duration,
+    /// Whole request, body included.
+    pub timeout: Duration,
+    pub max_redirects: usize,
+    pub max_bytes: u64,
+    /// Least time between two requests to one host.
+    pub per_host_interval: Duration,
+    pub respect_robots: bool,
+    pub user_agent: String,
+}
+
+impl Default for FetchConfig {
+    fn default() -> Self {
+        FetchConfig {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            max_redirects: 5,
+            max_bytes: 20 * 1024 * 1024,
+            per_host_interval: Duration::from_secs(1),
+            respect_robots: true,
+            user_agent: USER_AGENT.to_string(),
+        }
+    }
+}
+
+/// A fetched body.
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The URL after redirects.
+    pub url: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    /// Decompressed, not yet decoded.
+    pub body: Vec<u8>,
+}
+
+/// What a conditional request found.
+#[derive(Debug)]
+pub enum Conditional {
+    NotModified,
+    Changed(Fetched),
+}
+
+pub struct Fetcher {
+    client: reqwest::blocking::Client,
+    cfg: FetchConfig,
+    robots: Mutex<HashMap<String, Option<texting_robots::Robot>>>,
+    last: Mutex<HashMap<String, Instant>>,
+}
+
+fn fail(e: impl std::fmt::Display) -> IngestError {
+    IngestError::Io(e.to_string())
+}
+
+impl Fetcher {
+    pub fn new(cfg: FetchConfig) -> Result<Self, IngestError> {
+        let client = reqwest::blocking::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .connect_timeout(cfg.connect_timeout)
+            .timeout(cfg.timeout)
+            .redirect(reqwest::redirect::Policy::limited(cfg.max_redirects))
+            .gzip(true)
+            .brotli(true)
+            .build()
+            .map_err(fail)?;
+        Ok(Fetcher { client, cfg, robots: Mutex::new(HashMap::new()), last: Mutex::new(HashMap::new()) })
+    }
+
+    pub fn config(&self) -> &FetchConfig {
+        &self.cfg
+    }
+
+    /// Wait until this host may be asked again.
+    fn pace(&self, host: &str) {
+        let wait = {
+            let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+            let now = Instant::now();
+            let next = last.get(host).map(|t| *t + self.cfg.per_host_interval).unwrap_or(now);
+            let at = next.max(now);
+            last.insert(host.to_string(), at);
+            at - now
+        };
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// May this URL be fetched under its host's robots.txt? A missing or
+    /// unreadable robots.txt allows everything.
+    pub fn allowed(&self, url: &str) -> bool {
+        if !self.cfg.respect_robots {
+            return true;
+        }
+        let Ok(robots_url) = texting_robots::get_robots_url(url) else { return true };
+        let cached = self.robots.lock().unwrap_or_else(|e| e.into_inner()).get(&robots_url).map(|r| r.as_ref().map(|r| r.allowed(url)));
+        if let Some(v) = cached {
+            return v.unwrap_or(true);
+        }
+        let robot = self.raw_get(&robots_url, None, None).ok().and_then(|r| match r {
+            Conditional::Changed(f) if f.status == 200 => texting_robots::Robot::new(ROBOTS_AGENT, &f.body).ok(),
+            _ => None,
+        });
+        let ok = robot.as_ref().map(|r| r.allowed(url)).unwrap_or(true);
+        self.robots.lock().unwrap_or_else(|e| e.into_inner()).insert(robots_url, robot);
+        ok
+    }
+
+    fn raw_get(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Conditional, IngestError> {
+        let parsed = reqwest::Url::parse(url).map_err(|e| fail(format!("bad URL {url:?}: {e}")))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(fail(format!("not an http(s) URL: {url}")));
+        }
+        self.pace(parsed.host_str().unwrap_or(""));
+        let mut req = self.client.get(parsed);
+        if let Some(e) = etag {
+            req = req.header(reqwest::header::IF_NONE_MATCH, e);
+        }
+        if let Some(l) = last_modified {
+            req = req.header(reqwest::header::IF_MODIFIED_SINCE, l);
+        }
+        let resp = req.send().map_err(|e| fail(describe(&e)))?;
+        let status = resp.status().as_u16();
+        if status == 304 {
+            return Ok(Conditional::NotModified);
+        }
+        let header = |n: reqwest::header::HeaderName| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let etag = header(reqwest::header::ETAG);
+        let last_modified = header(reqwest::header::LAST_MODIFIED);
+        let final_url = resp.url().to_string();
+        let max = self.cfg.max_bytes;
+        if let Some(len) = resp.content_length().filter(|&l| l > max) {
+            return Err(IngestError::TooLarge { size: len, limit: max });
+        }
+        let mut body = Vec::new();
+        resp.take(max + 1).read_to_end(&mut body).map_err(|e| fail(format!("reading the body: {e}")))?;
+        if body.len() as u64 > max {
+            return Err(IngestError::TooLarge { size: body.len() as u64, limit: max });
+        }
+        Ok(Conditional::Changed(Fetched { url: final_url, status, content_type, etag, last_modified, body }))
+    }
+
+    /// GET a URL (robots.txt and pacing included); HTTP error statuses are errors.
+    pub fn get(&self, url: &str) -> Result<Fetched, IngestError> {
+        match self.get_if_changed(url, None, None)? {
+            Conditional::Changed(f) => Ok(f),
+            Conditional::NotModified => Err(fail("304 Not Modified without a conditional request")),
+        }
+    }
+
+    /// GET with `If-None-Match` / `If-Modified-Since`.
+    pub fn get_if_changed(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Conditional, IngestError> {
+        if !self.allowed(url) {
+            return Err(fail(format!("robots.txt forbids {url}")));
+        }
+        let r = self.raw_get(url, etag, last_modified)?;
+        if let Conditional::Changed(f) = &r {
+            if f.status >= 400 {
+                return Err(fail(format!("HTTP {} for {url}", f.status)));
+            }
+        }
+        Ok(r)
+    }
+
+    /// One page as an input: fetched, checked to be a document, decoded to
+    /// UTF-8 with its declared charset.
+    pub fn page(&self, url: &str) -> Pending {
+        let input = self.get(url).and_then(|f| {
+            if !crate::httpmsg::is_document_type(f.content_type.as_deref()) {
+                return Err(fail(format!("not a web page: {}", f.content_type.as_deref().unwrap_or(""))));
+            }
+            let bytes = dossier_extract::charset::to_utf8(&f.body, f.content_type.as_deref()).into_owned();
+            let hints = SourceHints {
+                url: Some(f.url.clone()),
+                content_type: f.content_type.as_deref().map(crate::httpmsg::mime).filter(|m| !m.is_empty()),
+                ..Default::default()
+            };
+            Ok(Raw { bytes, hints })
+        });
+        Pending { origin: url.to_string(), input }
+    }
+
+    /// Inputs for a URL argument: a feed gives its items' pages, a sitemap
+    /// its pages (index files followed, to a bounded depth), anything else
+    /// is one page.
+    pub fn url_inputs(&self, url: &str) -> Vec<Pending> {
+        self.url_inputs_depth(url, 0)
+    }
+
+    fn url_inputs_depth(&self, url: &str, depth: usize) -> Vec<Pending> {
+        let f = match self.get(url) {
+            Ok(f) => f,
+            Err(e) => return vec![Pending { origin: url.to_string(), input: Err(e) }],
+        };
+        let mime = f.content_type.as_deref().map(crate::httpmsg::mime).unwrap_or_default();
+        let xmlish = mime.contains("xml") || mime.contains("rss") || mime.contains("atom") || f.body.starts_with(&[0x1f, 0x8b]);
+        if xmlish || !mime.contains("html") {
+            if crate::feeds::sniff(&f.body) {
+                let fetch = |u: &str| self.page(&join(url, u));
+                return crate::feeds::read(url, &f.body, Some(&fetch));
+            }
+            if crate::sitemap::sniff(&f.body) || f.body.starts_with(&[0x1f, 0x8b]) {
+                return match crate::sitemap::parse(&f.body) {
+                    Ok(s) => {
+                        let mut out: Vec<Pending> = s
+                            .pages
+                            .iter()
+                            .map(|e| {
+                                let mut p = self.page(&join(url, &e.url));
+                                if let Ok(raw) = p.input.as_mut() {
+                                    let h = crate::sitemap::hints(e);
+                                    raw.hints.title = raw.hints.title.take().or(h.title);
+                                    raw.hints.published = raw.hints.published.take().or(h.published);
+                                }
+                                p
+                            })
+                            .collect();
+                        for sub in s.sitemaps {
+                            if depth < 3 {
+                                out.extend(self.url_inputs_depth(&join(url, &sub), depth + 1));
+                            }
+                        }
+                        out
+                    }
+                    Err(e) => vec![Pending { origin: url.to_string(), input: Err(e) }],
+                };
+            }
+        }
+        if !crate::httpmsg::is_document_type(f.content_type.as_deref()) {
+            return vec![Pending { origin: url.to_string(), input: Err(fail(format!("not a web page: {mime}"))) }];
+        }
+        let bytes = dossier_extract::charset::to_utf8(&f.body, f.content_type.as_deref()).into_owned();
+        let hints = SourceHints { url: Some(f.url), content_type: Some(mime).filter(|m| !m.is_empty()), ..Default::default() };
+        vec![Pending { origin: url.to_string(), input: Ok(Raw { bytes, hints }) }]
+    }
+}
+
+/// A short reason for a failed request.
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        format!("timed out: {}", e.url().map(|u| u.as_str()).unwrap_or(""))
+    } else if e.is_redirect() {
+        format!("too many redirects (a loop?): {}", e.url().map(|u| u.as_str()).unwrap_or(""))
+    } else if e.is_connect() {
+        format!("cannot connect: {}", e.url().map(|u| u.as_str()).unwrap_or(""))
+    } else {
+        let mut s = e.to_string();
+        let mut src = std::error::Error::source(e);
+        while let Some(c) = src {
+            s.push_str(": ");
+            s.push_str(&c.to_string());
+            src = c.source();
+        }
+        s
+    }
+}
+
+/// A link as found in a feed or sitemap, made absolute against the
+/// document it was found in.
+pub fn join(base: &str, link: &str) -> String {
+    reqwest::Url::parse(base).and_then(|b| b.join(link)).map(|u| u.to_string()).unwrap_or_else(|_| link.to_string())
+}
+
+/// Inputs for command-line arguments that may mix URLs and paths: each
+/// URL is fetched (a feed or sitemap URL gives its pages), each path is read
+/// as [`crate::files::inputs`] reads it. Lazy, in argument order.
+pub fn inputs(args: &[String], limits: crate::Limits) -> Box<dyn Iterator<Item = Pending>> {
+    let fetcher: std::sync::Arc<std::sync::OnceLock<Result<Fetcher, String>>> = Default::default();
+    let args = args.to_vec();
+    Box::new(args.into_iter().flat_map(move |a| -> Box<dyn Iterator<Item = Pending>> {
+        if is_url(&a) {
+            let f = fetcher.get_or_init(|| {
+                Fetcher::new(FetchConfig { max_bytes: limits.max_bytes, ..Default::default() }).map_err(|e| e.to_string())
+            });
+            match f {
+                Ok(f) => Box::new(f.url_inputs(&a).into_iter()),
+                Err(e) => Box::new(std::iter::once(Pending { origin: a.clone(), input: Err(fail(e)) })),
+            }
+        } else {
+            Box::new(crate::files::inputs(&[std::path::PathBuf::from(a)], limits))
+        }
+    }))
+}
+
+/// Is this argument a URL rather than a path?
+pub fn is_url(arg: &str) -> bool {
+    arg.starts_with("http://") || arg.starts_with("https://")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::io::{BufRead, BufReader, Write};
+    use std::net::TcpListener;
+
+    /// A small HTTP/1.1 server on 127.0.0.1 serving fixed routes; it runs
+    /// until the test process ends. Returns its base URL.
+    pub fn serve(routes: fn(&str, &[(String, String)]) -> (u16, Vec<(&'static str, String)>, Vec<u8>, u64)) -> String {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = format!("http://{}", l.local_addr().unwrap());
+        std::thread::spawn(move || {
+            for s in l.incoming().take(500) {
+                let Ok(mut s) = s else { continue };
+                std::thread::spawn(move || {
+                    let mut r = BufReader::new(s.try_clone().unwrap());
+                    let mut line = String::new();
+                    if r.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                    let mut headers = Vec::new();
+                    loop {
+                        let mut h = String::new();
+                        if r.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = h.split_once(':') {
+                            headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                        }
+                    }
+                    let (status, hs, body, delay_ms) = routes(&path, &headers);
+                    std::thread::sleep(Duration::from_millis(delay_ms));
+                    let mut head = format!("HTTP/1.1 {status} X\r\nConnection: close\r\n");
+                    let mut has_len = false;
+                    for (k, v) in hs {
+                        has_len |= k.eq_ignore_ascii_case("content-length");
+                        head.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    if !has_len {
+                        head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+                    }
+                    head.push_str("\r\n");
+                    let _ = s.write_all(head.as_bytes());
+                    let _ = s.write_all(&body);
+                });
+            }
+        });
+        base
+    }
+
+    const ARTICLE: &str = "<html><head><title>Port reopens</title><meta property=\"article:published_time\" content=\"2025-07-08T09:00:00Z\"></head><body><article><p>The port reopened on Monday after a week-long strike by dock workers ended with a pay deal, the harbour authority said.</p><p>Ships queued outside the harbour for days while the talks went on.</p></article></body></html>";
+
+    fn routes(path: &str, headers: &[(String, String)]) -> (u16, Vec<(&'static str, String)>, Vec<u8>, u64) {
+        let html = ("Content-Type", "text/html; charset=utf-8".to_string());
+        match path {
+            "/robots.txt" => (200, vec![("Content-Type", "text/plain".into())], b"User-agent: *\nDisallow: /private/\n".to_vec(), 0),
+            "/article" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 0),
+            "/private/page" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 0),
+            "/moved" => (301, vec![("Location", "/article".into())], vec![], 0),
+            "/loop-a" => (302, vec![("Location", "/loop-b".into())], vec![], 0),
+            "/loop-b" => (302, vec![("Location", "/loop-a".into())], vec![], 0),
+            "/missing" => (404, vec![html], b"<p>not found</p>".to_vec(), 0),
+            "/broken" => (500, vec![html], b"<p>oops</p>".to_vec(), 0),
+            "/slow" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 3000),
+            "/gzip" => {
+                let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                gz.write_all(ARTICLE.replace("port", "airport").as_bytes()).unwrap();
+                (200, vec![html, ("Content-Encoding", "gzip".into())], gz.finish().unwrap(), 0)
+            }
+            "/latin1" => {
+                // Declared in the header, not in the page; the bytes are not UTF-8.
+                let mut b = b"<html><body><article><p>Le caf\xe9 du port a rouvert lundi apr\xe8s une semaine de gr\xe8ve des dockers, a indiqu\xe9 l'autorit\xe9 portuaire du Havre.</p></article></body></html>".to_vec();
+                b.shrink_to_fit();
+                (200, vec![("Content-Type", "text/html; charset=iso-8859-1".into())], b, 0)
+            }
+            "/big" => (200, vec![html], vec![b'a'; 50 * 1024 * 1024], 0),
+            "/image" => (200, vec![("Content-Type", "image/png".into())], b"\x89PNG\r\n\x1a\n".to_vec(), 0),
+            "/etag" => {
+                if headers.iter().any(|(k, v)| k == "if-none-match" && v == "\"v1\"") {
+                    (304, vec![("ETag", "\"v1\"".into())], vec![], 0)
+                } else {
+                    (200, vec![html, ("ETag", "\"v1\"".into())], ARTICLE.as_bytes().to_vec(), 0)
+                }
+            }
+            "/feed.xml" => (200, vec![("Content-Type", "application/rss+xml".into())], FEED.as_bytes().to_vec(), 0),
+            "/sitemap.xml" => (200, vec![("Content-Type", "application/xml".into())], SITEMAP.as_bytes().to_vec(), 0),
+            "/bad-feed.xml" => (200, vec![("Content-Type", "application/rss+xml".into())], b"<rss version=\"2.0\"><channel><item><title>x".to_vec(), 0),
+            _ => (404, vec![], vec![], 0),
+        }
+    }
+
+    const FEED: &str = r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>
+<item><title>Port reopens (feed title)</title><link>/article</link><pubDate>Tue, 08 Jul 2025 09:30:00 GMT</pubDate><author>ana@news.example (Ana Ruiz)</author></item>
+<item><title>Gone</title><link>/missing</link></item></channel></rss>"#;
+    const SITEMAP: &str = r#"<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>/gzip</loc></url><url><loc>/broken</loc></url></urlset>"#;
+
+    fn fetcher(max_bytes: u64) -> Fetcher {
+        Fetcher::new(FetchConfig {
+            timeout: Duration::from_secs(1),
+            max_bytes,
+            per_host_interval: Duration::ZERO,
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    fn err(p: &Pending) -> String {
+        p.input.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn pages_redirects_errors_and_limits() {
+        let base = serve(routes);
+        let f = fetcher(10 * 1024 * 1024);
+        let d = crate::extract(f.page(&format!("{base}/moved"))).result.unwrap();
+        assert!(d.text.contains("dock workers"));
+        assert_eq!(d.url.as_deref(), Some(format!("{base}/article").as_str()));
+        assert_eq!(d.published.as_deref(), Some("2025-07-08"));
+        assert!(err(&f.page(&format!("{base}/loop-a"))).contains("redirect"));
+        assert!(err(&f.page(&format!("{base}/missing"))).contains("404"));
+        assert!(err(&f.page(&format!("{base}/broken"))).contains("500"));
+        assert!(err(&f.page(&format!("{base}/slow"))).contains("timed out"));
+        assert!(err(&f.page(&format!("{base}/private/page"))).contains("robots.txt"));
+        assert!(err(&f.page(&format!("{base}/image"))).contains("not a web page"));
+        assert!(matches!(f.page(&format!("{base}/big")).input, Err(IngestError::TooLarge { .. })));
+        assert!(crate::extract(f.page(&format!("{base}/gzip"))).result.unwrap().text.contains("airport"));
+        let fr = crate::extract(f.page(&format!("{base}/latin1"))).result.unwrap();
+        assert!(fr.text.contains("Le café du port"), "{}", fr.text);
+        assert!(err(&f.page("ftp://127.0.0.1/x")).contains("not an http"));
+    }
+
+    #[test]
+    fn arguments_mix_urls_and_paths() {
+        let base = serve(routes);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        std::fs::write(&p, "Talks resume\nThe talks went on for a second day on Tuesday in Cairo.").unwrap();
+        let args = vec![format!("{base}/article"), p.display().to_string(), format!("{base}/missing")];
+        let items: Vec<crate::Item> = inputs(&args, crate::Limits::default()).map(crate::extract).collect();
+        assert_eq!(items.len(), 3);
+        assert!(items[0].result.is_ok() && items[1].result.is_ok());
+        assert!(items[2].result.as_ref().unwrap_err().to_string().contains("404"));
+    }
+
+    #[test]
+    fn conditional_requests() {
+        let base = serve(routes);
+        let f = fetcher(1 << 20);
+        let first = match f.get_if_changed(&format!("{base}/etag"), None, None).unwrap() {
+            Conditional::Changed(x) => x,
+            Conditional::NotModified => panic!("first request cannot be 304"),
+        };
+        assert_eq!(first.etag.as_deref(), Some("\"v1\""));
+        assert!(matches!(f.get_if_changed(&format!("{base}/etag"), first.etag.as_deref(), None).unwrap(), Conditional::NotModified));
+    }
+
+    #[test]
+    fn feeds_and_sitemaps_by_url() {
+        let base = serve(routes);
+        let f = fetcher(1 << 20);
+        // Relative links in the fixtures are made absolute here.
+        let feed_items: Vec<crate::Item> = f.url_inputs(&format!("{base}/feed.xml")).into_iter().map(crate::extract).collect();
+        assert_eq!(feed_items.len(), 2);
+        assert!(feed_items[1].result.is_err());
+        let items: Vec<crate::Item> = f.url_inputs(&format!("{base}/sitemap.xml")).into_iter().map(crate::extract).collect();
+        assert_eq!(items.len(), 2);
+        assert!(f.url_inputs(&format!("{base}/bad-feed.xml"))[0].input.is_err());
+    }
+}

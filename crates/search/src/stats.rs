@@ -1,0 +1,170 @@
+//! One pass over the matching documents that counts facets (outlets,
+//! entities) and attention (matches per day, overall and per outlet), from
+//! fast fields, without loading any stored document.
+
+use crate::{query, split_entity_key, Attention, FacetCount, Facets, Series};
+use std::collections::{BTreeMap, HashMap};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::{Column, StrColumn};
+use tantivy::{DocId, Score, SegmentReader};
+
+pub(crate) struct StatsCollector {
+    pub outlet: &'static str,
+    pub entity: &'static str,
+    pub day: &'static str,
+    /// Entity counting costs most (many values per document): only when asked.
+    pub entities: bool,
+}
+
+#[derive(Default)]
+pub(crate) struct Stats {
+    outlets: HashMap<String, u64>,
+    entities: HashMap<String, u64>,
+    days: BTreeMap<i64, u64>,
+    outlet_days: HashMap<String, BTreeMap<i64, u64>>,
+    undated: u64,
+}
+
+pub(crate) struct SegmentStats {
+    outlet: Option<StrColumn>,
+    entity: Option<StrColumn>,
+    day: Column<i64>,
+    outlet_ords: HashMap<u64, u64>,
+    entity_ords: HashMap<u64, u64>,
+    days: BTreeMap<i64, u64>,
+    outlet_days: HashMap<u64, BTreeMap<i64, u64>>,
+    undated: u64,
+}
+
+impl Collector for StatsCollector {
+    type Fruit = Stats;
+    type Child = SegmentStats;
+
+    fn for_segment(&self, _ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentStats> {
+        let ff = seg.fast_fields();
+        Ok(SegmentStats {
+            outlet: ff.str(self.outlet)?,
+            entity: if self.entities { ff.str(self.entity)? } else { None },
+            day: ff.i64(self.day)?,
+            outlet_ords: HashMap::new(),
+            entity_ords: HashMap::new(),
+            days: BTreeMap::new(),
+            outlet_days: HashMap::new(),
+            undated: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Stats>) -> tantivy::Result<Stats> {
+        let mut all = Stats::default();
+        for s in fruits {
+            for (k, v) in s.outlets {
+                *all.outlets.entry(k).or_default() += v;
+            }
+            for (k, v) in s.entities {
+                *all.entities.entry(k).or_default() += v;
+            }
+            for (k, v) in s.days {
+                *all.days.entry(k).or_default() += v;
+            }
+            for (o, days) in s.outlet_days {
+                let e = all.outlet_days.entry(o).or_default();
+                for (k, v) in days {
+                    *e.entry(k).or_default() += v;
+                }
+            }
+            all.undated += s.undated;
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for SegmentStats {
+    type Fruit = Stats;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let day = self.day.first(doc);
+        match day {
+            Some(d) => *self.days.entry(d).or_default() += 1,
+            None => self.undated += 1,
+        }
+        if let Some(col) = &self.outlet {
+            for ord in col.term_ords(doc) {
+                *self.outlet_ords.entry(ord).or_default() += 1;
+                if let Some(d) = day {
+                    *self.outlet_days.entry(ord).or_default().entry(d).or_default() += 1;
+                }
+            }
+        }
+        if let Some(col) = &self.entity {
+            for ord in col.term_ords(doc) {
+                *self.entity_ords.entry(ord).or_default() += 1;
+            }
+        }
+    }
+
+    fn harvest(self) -> Stats {
+        let name = |col: &Option<StrColumn>, ord: u64| -> Option<String> {
+            let mut s = String::new();
+            col.as_ref()?.ord_to_str(ord, &mut s).ok()?.then_some(s)
+        };
+        let mut out = Stats { days: self.days, undated: self.undated, ..Default::default() };
+        for (ord, n) in self.outlet_ords {
+            if let Some(k) = name(&self.outlet, ord) {
+                out.outlets.insert(k, n);
+            }
+        }
+        for (ord, days) in self.outlet_days {
+            if let Some(k) = name(&self.outlet, ord) {
+                out.outlet_days.insert(k, days);
+            }
+        }
+        for (ord, n) in self.entity_ords {
+            if let Some(k) = name(&self.entity, ord) {
+                out.entities.insert(k, n);
+            }
+        }
+        out
+    }
+}
+
+fn top(map: HashMap<String, u64>, k: usize) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = map.into_iter().collect();
+    // Most first; ties by name so the order is the same on every run.
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v.truncate(k);
+    v
+}
+
+fn series(days: &BTreeMap<i64, u64>) -> Series {
+    Series { days: days.iter().map(|(d, n)| (query::day_label(*d), *n)).collect() }
+}
+
+impl Stats {
+    pub(crate) fn finish(mut self, facet_size: usize, attention_outlets: usize) -> (Facets, Attention) {
+        let outlets = top(std::mem::take(&mut self.outlets), facet_size.max(attention_outlets));
+        let attention = Attention {
+            overall: series(&self.days),
+            outlets: outlets
+                .iter()
+                .take(attention_outlets)
+                .map(|(o, _)| (o.clone(), self.outlet_days.get(o).map(series).unwrap_or_default()))
+                .collect(),
+            undated: self.undated,
+        };
+        let facets = Facets {
+            outlets: outlets.into_iter().take(facet_size).map(|(value, count)| FacetCount { value, label: None, count }).collect(),
+            entities: top(self.entities, facet_size)
+                .into_iter()
+                .map(|(key, count)| {
+                    let (label, name) = split_entity_key(&key);
+                    FacetCount { value: name.to_string(), label: label.map(str::to_string), count }
+                })
+                .collect(),
+        };
+        (facets, attention)
+    }
+}
