@@ -31,7 +31,8 @@ struct Cli {
 
 #[derive(clap::Args, Clone)]
 struct InputArgs {
-    /// Files or folders: plain text, HTML, JSON or JSONL records.
+    /// Files or folders (plain text, HTML, JSON/JSONL records, WARC, feeds,
+    /// sitemaps) or URLs of pages, feeds and sitemaps.
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Largest file or JSON record read, in bytes.
@@ -118,7 +119,9 @@ fn main() {
 fn pending_inputs(input: &InputArgs) -> Box<dyn Iterator<Item = Pending>> {
     let limits = Limits { max_bytes: input.max_bytes };
     let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = input.paths.iter().partition(|p| p.as_os_str() == "-");
-    let files = dossier_ingest::files::inputs(&paths.into_iter().cloned().collect::<Vec<_>>(), limits);
+    // URLs (pages, feeds, sitemaps) are fetched; everything else is a path.
+    let args: Vec<String> = paths.into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let files = dossier_ingest::fetch::inputs(&args, limits);
     if stdin.is_empty() {
         Box::new(files)
     } else {

@@ -383,7 +383,7 @@ fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Opti
         return Some(t.value.clone());
     }
     let s = &doc.text[sent.0..sent.1];
-    for c in PLACE_RE.captures_iter(s) {
+    for c in crate::captures_fast(&PLACE_RE, s) {
         let p = c.name("p")?.as_str();
         let first = p.split_whitespace().next().unwrap_or("");
         // Skip months, weekdays and sentence-initial function words.
@@ -493,7 +493,7 @@ pub fn annotate(doc: &mut Document) {
     }
 
     // Counts, percentages and money.
-    for c in NUMBER_RE.captures_iter(text) {
+    for c in crate::captures_fast(&NUMBER_RE, text) {
         let Some(m) = c.get(0) else { continue };
         let (s, e) = (m.start(), m.end());
         if overlaps_time(s, e) {
@@ -643,7 +643,7 @@ pub fn annotate(doc: &mut Document) {
     }
 
     // Ordinals after a determiner: "a second meeting", "the 42-day first phase".
-    for c in ORDINAL_RE.captures_iter(text) {
+    for c in crate::captures_fast(&ORDINAL_RE, text) {
         let Some(m) = c.get(0) else { continue };
         let (s, e) = (m.start(), m.end());
         if overlaps_time(s, e) || figs.iter().any(|f| s < f.end && f.start < e) {

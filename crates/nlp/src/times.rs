@@ -525,7 +525,7 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
 pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> {
     let mut cands: Vec<(usize, usize, Parsed)> = Vec::new();
     for rule in RULES.iter() {
-        for c in rule.re.captures_iter(text) {
+        for c in crate::captures_fast(&rule.re, text) {
             let Some(m) = c.get(0) else { continue };
             if let Some(p) = (rule.handle)(&c, text) {
                 let (mut s, mut e) = (m.start(), m.end());
@@ -559,7 +559,8 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
                     if text[..e].ends_with('.') && matches!(p, Parsed::Month { .. } | Parsed::Clock(..)) {
                         break;
                     }
-                    e -= 1;
+                    // White space may be several bytes (U+202F, U+00A0).
+                    e -= text[..e].chars().next_back().map_or(1, char::len_utf8);
                 }
                 if e > s && text.is_char_boundary(s) && text.is_char_boundary(e) {
                     cands.push((s, e, p));
@@ -1046,6 +1047,12 @@ mod tests {
         let mut again = d.clone();
         annotate(&mut again);
         assert_eq!(again, d);
+    }
+
+    #[test]
+    fn multibyte_white_space_after_a_date_is_trimmed_safely() {
+        let d = doc("Voters went to the polls on Sunday\u{202f} after weeks of protests.", Some("2019-11-12"));
+        assert_eq!(find(&d, "Sunday").value, "2019-11-10");
     }
 
     #[test]

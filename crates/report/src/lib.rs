@@ -214,7 +214,7 @@ pub fn render_text(r: &Report) -> String {
         }
         if !s.figures.is_empty() {
             let _ = writeln!(o, "\nFIGURES");
-            write_figures_text(&mut o, &s.figures, &mut cites);
+            write_figures_text(&mut o, &s.figures, &mut cites, r);
         }
         if !s.labels.is_empty() {
             let _ = writeln!(o, "\nHOW OUTLETS NAME THE MAIN ACTORS");
@@ -239,7 +239,7 @@ pub fn render_text(r: &Report) -> String {
             let mut cites = Citations::new();
             let _ = writeln!(o, "\n{}\nSTORYLINE FIGURES: {}\n{}", "─".repeat(78), l.title, "─".repeat(78));
             let multi: Vec<FigureComparison> = l.figures.iter().filter(|f| f.reports.len() > 1).cloned().collect();
-            write_figures_text(&mut o, &multi, &mut cites);
+            write_figures_text(&mut o, &multi, &mut cites, r);
             for (k, id) in cites.order.iter().enumerate() {
                 if let Some(d) = r.doc(id) {
                     let _ = writeln!(o, "  [{}] {} — {}", k + 1, d.outlet(), d.title.as_deref().unwrap_or("(no title)"));
@@ -250,12 +250,22 @@ pub fn render_text(r: &Report) -> String {
     o
 }
 
-fn write_figures_text(o: &mut String, figs: &[FigureComparison], cites: &mut Citations) {
+/// A report's date for a figure line: `~` marks a date estimated from the text.
+fn short_date(r: &Report, rep: &dossier_model::FigureReport) -> String {
+    let estimated = r.doc(&rep.document).is_some_and(|d| d.published_estimated);
+    match &rep.published {
+        Some(p) if estimated => format!("~{p}"),
+        Some(p) => p.clone(),
+        None => "undated".to_string(),
+    }
+}
+
+fn write_figures_text(o: &mut String, figs: &[FigureComparison], cites: &mut Citations, r: &Report) {
     for f in figs {
         let _ = writeln!(o, "  {} — {}", f.measure, agreement_word(f.agreement));
         for rep in &f.reports {
             let n = cites.mark(&rep.document);
-            let date = rep.published.as_deref().unwrap_or("undated");
+            let date = short_date(r, rep);
             let src = rep.source.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
             let _ = writeln!(o, "      {:<24} {:<28} “{}” ({date}{src}) [{n}]", rep.outlet, figure_value(rep), rep.text);
         }
@@ -430,7 +440,7 @@ pub fn render_html(r: &Report) -> String {
                     } else {
                         String::new()
                     };
-                    let _ = write!(o, "<tr>{head}<td>{}</td><td>{}</td><td>“{}”{} <sup><a href=\"#src-{n}\">[{n}]</a></sup></td><td>{}</td></tr>", html_escape(&rep.outlet), html_escape(&figure_value(rep)), html_escape(&rep.text), rep.source.as_deref().map(|s| format!(" <span class=\"src\">({})</span>", html_escape(s))).unwrap_or_default(), html_escape(rep.published.as_deref().unwrap_or("undated")));
+                    let _ = write!(o, "<tr>{head}<td>{}</td><td>{}</td><td>“{}”{} <sup><a href=\"#src-{n}\">[{n}]</a></sup></td><td>{}</td></tr>", html_escape(&rep.outlet), html_escape(&figure_value(rep)), html_escape(&rep.text), rep.source.as_deref().map(|s| format!(" <span class=\"src\">({})</span>", html_escape(s))).unwrap_or_default(), html_escape(&short_date(r, rep)));
                 }
             }
             o.push_str("</table>");

@@ -428,7 +428,8 @@ impl Index {
         let total;
         let mut st = None;
         let want_stats = req.facets || req.attention;
-        let collector = stats::StatsCollector { outlet: "outlet_key", entity: "entity_key", day: "day", entities: req.facets };
+        let size = if req.facet_size == 0 { 20 } else { req.facet_size };
+        let collector = stats::StatsCollector { outlet: "outlet_key", entity: "entity_key", day: "day", entities: req.facets, entity_shard: (size * 10).max(200) };
         match req.sort {
             Sort::Relevance => {
                 if want_stats {
@@ -473,7 +474,6 @@ impl Index {
                 snippet,
             });
         }
-        let size = if req.facet_size == 0 { 20 } else { req.facet_size };
         let (facets, attention) = match st {
             Some(s) => {
                 let (facets, attention) = s.finish(size, 6);

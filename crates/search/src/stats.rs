@@ -14,6 +14,9 @@ pub(crate) struct StatsCollector {
     pub day: &'static str,
     /// Entity counting costs most (many values per document): only when asked.
     pub entities: bool,
+    /// Entities named per segment: the most frequent this many (naming an
+    /// ordinal is a dictionary lookup, which costs more than counting).
+    pub entity_shard: usize,
 }
 
 #[derive(Default)]
@@ -29,11 +32,13 @@ pub(crate) struct SegmentStats {
     outlet: Option<StrColumn>,
     entity: Option<StrColumn>,
     day: Column<i64>,
-    outlet_ords: HashMap<u64, u64>,
-    entity_ords: HashMap<u64, u64>,
-    days: BTreeMap<i64, u64>,
-    outlet_days: HashMap<u64, BTreeMap<i64, u64>>,
+    /// Counts indexed by the segment's term ordinals: no hashing per value.
+    outlet_ords: Vec<u32>,
+    entity_ords: Vec<u32>,
+    days: HashMap<i64, u64>,
+    outlet_days: HashMap<(u64, i64), u32>,
     undated: u64,
+    entity_shard: usize,
 }
 
 impl Collector for StatsCollector {
@@ -42,15 +47,18 @@ impl Collector for StatsCollector {
 
     fn for_segment(&self, _ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentStats> {
         let ff = seg.fast_fields();
+        let outlet = ff.str(self.outlet)?;
+        let entity = if self.entities { ff.str(self.entity)? } else { None };
         Ok(SegmentStats {
-            outlet: ff.str(self.outlet)?,
-            entity: if self.entities { ff.str(self.entity)? } else { None },
+            outlet_ords: vec![0; outlet.as_ref().map(|c| c.num_terms()).unwrap_or(0)],
+            entity_ords: vec![0; entity.as_ref().map(|c| c.num_terms()).unwrap_or(0)],
+            outlet,
+            entity,
             day: ff.i64(self.day)?,
-            outlet_ords: HashMap::new(),
-            entity_ords: HashMap::new(),
-            days: BTreeMap::new(),
+            days: HashMap::new(),
             outlet_days: HashMap::new(),
             undated: 0,
+            entity_shard: self.entity_shard,
         })
     }
 
@@ -93,15 +101,19 @@ impl SegmentCollector for SegmentStats {
         }
         if let Some(col) = &self.outlet {
             for ord in col.term_ords(doc) {
-                *self.outlet_ords.entry(ord).or_default() += 1;
+                if let Some(n) = self.outlet_ords.get_mut(ord as usize) {
+                    *n += 1;
+                }
                 if let Some(d) = day {
-                    *self.outlet_days.entry(ord).or_default().entry(d).or_default() += 1;
+                    *self.outlet_days.entry((ord, d)).or_default() += 1;
                 }
             }
         }
         if let Some(col) = &self.entity {
             for ord in col.term_ords(doc) {
-                *self.entity_ords.entry(ord).or_default() += 1;
+                if let Some(n) = self.entity_ords.get_mut(ord as usize) {
+                    *n += 1;
+                }
             }
         }
     }
@@ -111,20 +123,29 @@ impl SegmentCollector for SegmentStats {
             let mut s = String::new();
             col.as_ref()?.ord_to_str(ord, &mut s).ok()?.then_some(s)
         };
-        let mut out = Stats { days: self.days, undated: self.undated, ..Default::default() };
-        for (ord, n) in self.outlet_ords {
-            if let Some(k) = name(&self.outlet, ord) {
-                out.outlets.insert(k, n);
+        let mut out = Stats { days: self.days.into_iter().collect(), undated: self.undated, ..Default::default() };
+        let mut names: HashMap<u64, String> = HashMap::new();
+        for (ord, &n) in self.outlet_ords.iter().enumerate().filter(|(_, n)| **n > 0) {
+            if let Some(k) = name(&self.outlet, ord as u64) {
+                names.insert(ord as u64, k.clone());
+                out.outlets.insert(k, n as u64);
             }
         }
-        for (ord, days) in self.outlet_days {
-            if let Some(k) = name(&self.outlet, ord) {
-                out.outlet_days.insert(k, days);
+        for ((ord, day), n) in self.outlet_days {
+            if let Some(k) = names.get(&ord) {
+                *out.outlet_days.entry(k.clone()).or_default().entry(day).or_default() += n as u64;
             }
         }
-        for (ord, n) in self.entity_ords {
+        // Names are looked up only for counted ordinals (the dictionary
+        // walk costs more than the counting).
+        let mut counted: Vec<(u32, u64)> = self.entity_ords.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (*n, o as u64)).collect();
+        if counted.len() > self.entity_shard {
+            counted.select_nth_unstable_by(self.entity_shard, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            counted.truncate(self.entity_shard);
+        }
+        for (n, ord) in counted {
             if let Some(k) = name(&self.entity, ord) {
-                out.entities.insert(k, n);
+                out.entities.insert(k, n as u64);
             }
         }
         out
