@@ -9,8 +9,15 @@ use dossier_model::{Document, SourceHints};
 
 /// A text span must lie inside `text` on char boundaries.
 fn span_ok(text: &str, start: usize, end: usize, what: &str) {
-    assert!(start <= end && end <= text.len(), "{what} {start}..{end} outside text of {} bytes", text.len());
-    assert!(text.is_char_boundary(start) && text.is_char_boundary(end), "{what} {start}..{end} not on char boundaries");
+    assert!(
+        start <= end && end <= text.len(),
+        "{what} {start}..{end} outside text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(start) && text.is_char_boundary(end),
+        "{what} {start}..{end} not on char boundaries"
+    );
 }
 
 /// Every stand-off annotation of `doc` points into its text.
@@ -40,7 +47,10 @@ pub fn check_document(doc: &Document) {
 fn walk_spans(text: &str, v: &serde_json::Value, what: &str) {
     match v {
         serde_json::Value::Object(m) => {
-            if let (Some(s), Some(e)) = (m.get("start").and_then(|x| x.as_u64()), m.get("end").and_then(|x| x.as_u64())) {
+            if let (Some(s), Some(e)) = (
+                m.get("start").and_then(|x| x.as_u64()),
+                m.get("end").and_then(|x| x.as_u64()),
+            ) {
                 span_ok(text, s as usize, e as usize, what);
             }
             for x in m.values() {
@@ -88,8 +98,14 @@ pub fn decode_extract(data: &[u8]) {
 pub fn annotate(data: &[u8]) {
     use std::sync::OnceLock;
     static PIPE: OnceLock<Option<dossier_nlp::Pipeline>> = OnceLock::new();
-    let Some(p) = PIPE.get_or_init(|| dossier_nlp::Pipeline::new().ok()) else { return };
-    let mut d = Document { id: "fuzz".into(), text: lossy(data), ..Default::default() };
+    let Some(p) = PIPE.get_or_init(|| dossier_nlp::Pipeline::new().ok()) else {
+        return;
+    };
+    let mut d = Document {
+        id: "fuzz".into(),
+        text: lossy(data),
+        ..Default::default()
+    };
     p.annotate(&mut d);
     check_document(&d);
     // Annotating twice gives the same result.
@@ -112,7 +128,10 @@ pub fn feed_parse(data: &[u8]) {
 pub fn warc_read(data: &[u8]) {
     let _ = dossier_ingest::warc::sniff(data);
     let reader: Box<dyn std::io::BufRead + Send> = Box::new(std::io::Cursor::new(data.to_vec()));
-    let limits = dossier_ingest::Limits { max_bytes: 1 << 16, ..Default::default() };
+    let limits = dossier_ingest::Limits {
+        max_bytes: 1 << 16,
+        ..Default::default()
+    };
     for p in dossier_ingest::warc::records(reader, "fuzz.warc".into(), limits).take(64) {
         let _ = dossier_ingest::extract(p);
     }

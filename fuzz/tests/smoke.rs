@@ -29,7 +29,24 @@ const SNIPPETS: &[&str] = &[
     "{\"title\":\"Port reopens\",\"text\":\"The port reopened on Friday, officials said.\",\"url\":\"https://example.org/p\",\"published\":\"2024-03-05\"}\n{\"text\":\"“No,” he said.\"}",
 ];
 
-const INSERTS: &[&str] = &["“", "”", "\u{a0}", "\u{2011}", "é", "—", "\0", "\r\n", "<p>", "</", "&amp;", "said", " 1,200 ", "\u{1F600}", "\u{200B}", "\n\n"];
+const INSERTS: &[&str] = &[
+    "“",
+    "”",
+    "\u{a0}",
+    "\u{2011}",
+    "é",
+    "—",
+    "\0",
+    "\r\n",
+    "<p>",
+    "</",
+    "&amp;",
+    "said",
+    " 1,200 ",
+    "\u{1F600}",
+    "\u{200B}",
+    "\n\n",
+];
 
 fn corpus() -> Vec<Vec<u8>> {
     let mut out: Vec<Vec<u8>> = SNIPPETS.iter().map(|s| s.as_bytes().to_vec()).collect();
@@ -85,11 +102,24 @@ fn random_bytes(r: &mut Rng) -> Vec<u8> {
 }
 
 fn run(name: &str, target: fn(&[u8])) {
-    let secs: u64 = std::env::var("DOSSIER_SMOKE_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(3);
-    let iters: usize = std::env::var("DOSSIER_SMOKE_ITERS").ok().and_then(|v| v.parse().ok()).unwrap_or(400);
-    let seed: u64 = std::env::var("DOSSIER_SMOKE_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1
-    });
+    let secs: u64 = std::env::var("DOSSIER_SMOKE_SECS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let iters: usize = std::env::var("DOSSIER_SMOKE_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400);
+    let seed: u64 = std::env::var("DOSSIER_SMOKE_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     let mut r = Rng(seed);
     let corpus = corpus();
     let start = Instant::now();
@@ -110,11 +140,17 @@ fn run(name: &str, target: fn(&[u8])) {
         if res.is_err() {
             let path = std::env::temp_dir().join(format!("dossier-smoke-{name}-{seed}.bin"));
             let _ = std::fs::write(&path, &input);
-            panic!("{name}: failing input saved to {} (DOSSIER_SMOKE_SEED={seed})", path.display());
+            panic!(
+                "{name}: failing input saved to {} (DOSSIER_SMOKE_SEED={seed})",
+                path.display()
+            );
         }
         n += 1;
     }
-    eprintln!("{name}: {n} inputs in {:.1}s, seed {seed}", start.elapsed().as_secs_f64());
+    eprintln!(
+        "{name}: {n} inputs in {:.1}s, seed {seed}",
+        start.elapsed().as_secs_f64()
+    );
 }
 
 #[test]

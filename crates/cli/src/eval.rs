@@ -56,7 +56,11 @@ pub fn run(args: EvalArgs) -> Result<i32> {
         EvalWhat::Timex { dir, json } => {
             ensure_dir(&dir)?;
             let v = dossier_nlp::times::eval::evaluate_timeml(&dir);
-            print_scores(&v, json, &["strict_f1", "relaxed_f1", "type_accuracy", "value_f1"]);
+            print_scores(
+                &v,
+                json,
+                &["strict_f1", "relaxed_f1", "type_accuracy", "value_f1"],
+            );
             Ok(0)
         }
         EvalWhat::Attribution { dir, json } => {
@@ -78,7 +82,12 @@ pub fn run(args: EvalArgs) -> Result<i32> {
             }
             Ok(0)
         }
-        EvalWhat::Clustering { file, json, predictions, annotate } => clustering(&file, json, predictions.as_deref(), annotate),
+        EvalWhat::Clustering {
+            file,
+            json,
+            predictions,
+            annotate,
+        } => clustering(&file, json, predictions.as_deref(), annotate),
     }
 }
 
@@ -100,15 +109,27 @@ fn print_scores(v: &serde_json::Value, json: bool, keys: &[&str]) {
 /// (cluster idx, article index) of each Multi-News article that
 /// `load_multinews` keeps, in its order.
 fn multinews_positions(path: &Path) -> Result<Vec<(String, usize)>> {
-    let raw = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let raw =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut out = Vec::new();
     for (li, line) in raw.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), li + 1))?;
-        let idx = v.get("idx").map(|x| x.to_string()).unwrap_or_else(|| li.to_string());
-        for (ai, a) in v.get("cleansed_document").and_then(|a| a.as_array()).cloned().unwrap_or_default().iter().enumerate() {
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), li + 1))?;
+        let idx = v
+            .get("idx")
+            .map(|x| x.to_string())
+            .unwrap_or_else(|| li.to_string());
+        for (ai, a) in v
+            .get("cleansed_document")
+            .and_then(|a| a.as_array())
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
             if !a.as_str().unwrap_or("").trim().is_empty() {
                 out.push((idx.clone(), ai));
             }
@@ -145,7 +166,9 @@ fn clustering(file: &Path, json: bool, predictions: Option<&Path>, annotate: boo
     }
     if let Some(out) = predictions {
         let pred = eval::story_labels(&docs, &opts);
-        let mut w = std::io::BufWriter::new(std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?);
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?,
+        );
         for ((c, a), p) in positions.iter().zip(&pred) {
             writeln!(w, "{c}\t{a}\t{p}")?;
         }
@@ -162,6 +185,15 @@ fn clustering(file: &Path, json: bool, predictions: Option<&Path>, annotate: boo
         "docs_per_second": score.docs_per_second,
         "annotated": annotate,
     });
-    print_scores(&v, json, &["bcubed_precision", "bcubed_recall", "bcubed_f1", "docs_per_second"]);
+    print_scores(
+        &v,
+        json,
+        &[
+            "bcubed_precision",
+            "bcubed_recall",
+            "bcubed_f1",
+            "docs_per_second",
+        ],
+    );
     Ok(0)
 }

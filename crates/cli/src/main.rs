@@ -20,7 +20,11 @@ mod serve;
 mod web;
 
 #[derive(Parser)]
-#[command(name = "dossier", version, about = "Read news reports from many outlets and turn them into an account a reader can check")]
+#[command(
+    name = "dossier",
+    version,
+    about = "Read news reports from many outlets and turn them into an account a reader can check"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,7 +109,9 @@ struct Tally {
 fn main() {
     let cli = Cli::parse();
     if let Some(n) = cli.threads {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global();
     }
     match run(cli.command) {
         Ok(code) => std::process::exit(code),
@@ -117,10 +123,16 @@ fn main() {
 }
 
 fn pending_inputs(input: &InputArgs) -> Box<dyn Iterator<Item = Pending>> {
-    let limits = Limits { max_bytes: input.max_bytes };
-    let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) = input.paths.iter().partition(|p| p.as_os_str() == "-");
+    let limits = Limits {
+        max_bytes: input.max_bytes,
+    };
+    let (stdin, paths): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        input.paths.iter().partition(|p| p.as_os_str() == "-");
     // URLs (pages, feeds, sitemaps) are fetched; everything else is a path.
-    let args: Vec<String> = paths.into_iter().map(|p| p.to_string_lossy().into_owned()).collect();
+    let args: Vec<String> = paths
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
     let files = dossier_ingest::fetch::inputs(&args, limits);
     if stdin.is_empty() {
         Box::new(files)
@@ -141,7 +153,8 @@ fn process(
     const CHUNK: usize = 256;
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {pos} reports ({per_sec}) {elapsed}").unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        indicatif::ProgressStyle::with_template("{spinner} {pos} reports ({per_sec}) {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     let mut inputs = inputs.peekable();
     while inputs.peek().is_some() {
@@ -161,8 +174,15 @@ fn process(
                     item
                 }))
                 .unwrap_or_else(|e| {
-                    let msg = e.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| e.downcast_ref::<String>().cloned()).unwrap_or_default();
-                    Item { origin, result: Err(dossier_ingest::IngestError::Internal(msg)) }
+                    let msg = e
+                        .downcast_ref::<&str>()
+                        .map(|s| s.to_string())
+                        .or_else(|| e.downcast_ref::<String>().cloned())
+                        .unwrap_or_default();
+                    Item {
+                        origin,
+                        result: Err(dossier_ingest::IngestError::Internal(msg)),
+                    }
                 })
             })
             .collect();
@@ -183,7 +203,12 @@ fn report_failures(items: &[Item], tally: &mut Tally) {
 }
 
 /// Ingest into the store; returns the ids of the documents read (stored now or before).
-fn ingest_into(store: &mut dyn Store, input: &InputArgs, pipeline: &Pipeline, tally: &mut Tally) -> Result<Vec<String>> {
+fn ingest_into(
+    store: &mut dyn Store,
+    input: &InputArgs,
+    pipeline: &Pipeline,
+    tally: &mut Tally,
+) -> Result<Vec<String>> {
     let mut ids = Vec::new();
     process(pending_inputs(input), pipeline, |items| {
         report_failures(&items, tally);
@@ -206,12 +231,19 @@ fn ingest_into(store: &mut dyn Store, input: &InputArgs, pipeline: &Pipeline, ta
 /// stored one is not written (the stored one is newer), and the documents
 /// are read again so that they cover the stored stories.
 fn regroup(store: &mut dyn Store) -> Result<Vec<Document>> {
-    let mut docs = store.documents().context("reading documents from the store")?;
+    let mut docs = store
+        .documents()
+        .context("reading documents from the store")?;
     dossier_nlp::entities::unify_across(&mut docs);
     let g = dossier_stories::group(&docs, &dossier_stories::Options::default());
     let seen = docs.len();
-    if !store.replace_grouping_from(&g.stories, &g.storylines, seen).context("writing stories to the store")? {
-        docs = store.documents().context("reading documents from the store")?;
+    if !store
+        .replace_grouping_from(&g.stories, &g.storylines, seen)
+        .context("writing stories to the store")?
+    {
+        docs = store
+            .documents()
+            .context("reading documents from the store")?;
         dossier_nlp::entities::unify_across(&mut docs);
     }
     Ok(docs)
@@ -231,7 +263,9 @@ fn run(cmd: Command) -> Result<i32> {
         Command::Train(args) => ner::run_train(args),
         Command::Entities(args) => ner::run_entities(args),
         Command::Analyze { input } => {
-            let pipeline = Pipeline::new().map_err(anyhow::Error::msg).context("loading models")?;
+            let pipeline = Pipeline::new()
+                .map_err(anyhow::Error::msg)
+                .context("loading models")?;
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
             let mut tally = Tally::default();
@@ -251,8 +285,15 @@ fn run(cmd: Command) -> Result<i32> {
             Ok(if tally.failed > 0 { 1 } else { 0 })
         }
         Command::Ingest { input, store } => {
-            let pipeline = Pipeline::new().map_err(anyhow::Error::msg).context("loading models")?;
-            let mut st = dossier_store::open(&store.to_string_lossy()).with_context(|| format!("opening store {}", dossier_store::describe(&store.to_string_lossy())))?;
+            let pipeline = Pipeline::new()
+                .map_err(anyhow::Error::msg)
+                .context("loading models")?;
+            let mut st = dossier_store::open(&store.to_string_lossy()).with_context(|| {
+                format!(
+                    "opening store {}",
+                    dossier_store::describe(&store.to_string_lossy())
+                )
+            })?;
             let mut tally = Tally::default();
             ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
             // Also regroup when an earlier run stored documents but was
@@ -263,9 +304,23 @@ fn run(cmd: Command) -> Result<i32> {
             closing_line(&tally);
             Ok(if tally.failed > 0 { 1 } else { 0 })
         }
-        Command::Report { input, store, json, format, out, all } => {
-            let pipeline = Pipeline::new().map_err(anyhow::Error::msg).context("loading models")?;
-            let mut st = dossier_store::open(&store.to_string_lossy()).with_context(|| format!("opening store {}", dossier_store::describe(&store.to_string_lossy())))?;
+        Command::Report {
+            input,
+            store,
+            json,
+            format,
+            out,
+            all,
+        } => {
+            let pipeline = Pipeline::new()
+                .map_err(anyhow::Error::msg)
+                .context("loading models")?;
+            let mut st = dossier_store::open(&store.to_string_lossy()).with_context(|| {
+                format!(
+                    "opening store {}",
+                    dossier_store::describe(&store.to_string_lossy())
+                )
+            })?;
             let mut tally = Tally::default();
             let ids = ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
             let docs = regroup(&mut *st)?;
@@ -284,12 +339,16 @@ fn run(cmd: Command) -> Result<i32> {
                 }
                 Format::Md | Format::Html => {
                     let (body, default) = if format == Format::Md {
-                        (dossier_report::render_markdown(&report), "dossier-report.md")
+                        (
+                            dossier_report::render_markdown(&report),
+                            "dossier-report.md",
+                        )
                     } else {
                         (dossier_report::render_html(&report), "dossier-report.html")
                     };
                     let path = out.unwrap_or_else(|| PathBuf::from(default));
-                    std::fs::write(&path, body).with_context(|| format!("writing {}", path.display()))?;
+                    std::fs::write(&path, body)
+                        .with_context(|| format!("writing {}", path.display()))?;
                     eprintln!("report written to {}", path.display());
                 }
             }
@@ -298,4 +357,3 @@ fn run(cmd: Command) -> Result<i32> {
         }
     }
 }
-

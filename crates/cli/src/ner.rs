@@ -106,7 +106,13 @@ pub fn run_train(args: TrainArgs) -> Result<i32> {
             let t0 = std::time::Instant::now();
             let (cl, counts) = clusters::build(&texts, &Default::default());
             cl.save_tsv(&a.out, &counts)?;
-            eprintln!("{} texts, {} words clustered in {:.1} s; written to {}", texts.len(), cl.len(), t0.elapsed().as_secs_f64(), a.out.display());
+            eprintln!(
+                "{} texts, {} words clustered in {:.1} s; written to {}",
+                texts.len(),
+                cl.len(),
+                t0.elapsed().as_secs_f64(),
+                a.out.display()
+            );
             Ok(0)
         }
     }
@@ -121,7 +127,11 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         Some(p) => Clusters::load_tsv(p)?,
         None => Clusters::default(),
     };
-    let opt = TrainOptions { epochs: a.epochs, clusters, max_sentences: a.max_sentences };
+    let opt = TrainOptions {
+        epochs: a.epochs,
+        clusters,
+        max_sentences: a.max_sentences,
+    };
     let t0 = std::time::Instant::now();
     let model = entities::train(&train, Some(&dev), &opt)?;
     let secs = t0.elapsed().as_secs_f64();
@@ -144,8 +154,15 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         "dev": scores_json(&dev, &s),
     });
     let side = a.out.with_extension("json");
-    std::fs::write(&side, serde_json::to_string_pretty(&record)? + "\n").with_context(|| format!("writing {}", side.display()))?;
-    eprintln!("saved {} ({} features, {} cluster words) and {}", a.out.display(), model.features(), model.cluster_words(), side.display());
+    std::fs::write(&side, serde_json::to_string_pretty(&record)? + "\n")
+        .with_context(|| format!("writing {}", side.display()))?;
+    eprintln!(
+        "saved {} ({} features, {} cluster words) and {}",
+        a.out.display(),
+        model.features(),
+        model.cluster_words(),
+        side.display()
+    );
     print_scores(&s);
     Ok(s)
 }
@@ -172,7 +189,10 @@ fn round4(x: f64) -> f64 {
 }
 
 fn print_scores(s: &entities::NerScores) {
-    println!("P {:.4} R {:.4} F1 {:.4}  ({} tokens, {:.0} tokens/s)", s.precision, s.recall, s.f1, s.tokens, s.tokens_per_second);
+    println!(
+        "P {:.4} R {:.4} F1 {:.4}  ({} tokens, {:.0} tokens/s)",
+        s.precision, s.recall, s.f1, s.tokens, s.tokens_per_second
+    );
     for (c, p, r, f) in &s.per_class {
         println!("  {c:5} P {p:.4} R {r:.4} F1 {f:.4}");
     }
@@ -189,7 +209,9 @@ pub fn run_eval_ner(a: EvalNer) -> Result<i32> {
                     owned = Model::load(p)?;
                     &owned
                 }
-                None => entities::Recognizer::load().map_err(anyhow::Error::msg)?.model(),
+                None => entities::Recognizer::load()
+                    .map_err(anyhow::Error::msg)?
+                    .model(),
             };
             let map = match a.labels {
                 Labels::Conll => LabelMap::Conll,
@@ -198,7 +220,8 @@ pub fn run_eval_ner(a: EvalNer) -> Result<i32> {
             let data = entities::read_conll_with(&a.file, map)?;
             let s = match &a.predictions {
                 Some(p) => {
-                    let f = std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?;
+                    let f = std::fs::File::create(p)
+                        .with_context(|| format!("creating {}", p.display()))?;
                     let mut w = std::io::BufWriter::new(f);
                     let s = entities::score(model, &data, Some(&mut w as &mut dyn Write));
                     w.flush()?;
@@ -207,7 +230,10 @@ pub fn run_eval_ner(a: EvalNer) -> Result<i32> {
                 None => entities::score(model, &data, None),
             };
             if a.json {
-                println!("{}", serde_json::to_string_pretty(&scores_json(&a.file, &s))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&scores_json(&a.file, &s))?
+                );
             } else {
                 print_scores(&s);
             }
@@ -221,8 +247,16 @@ pub fn run_entities(a: EntitiesArgs) -> Result<i32> {
     let mut docs = st.documents().context("reading documents from the store")?;
     entities::unify_across(&mut docs);
     if let Some(id) = &a.story {
-        let story = st.stories()?.into_iter().find(|s| &s.id == id).with_context(|| format!("no story {id} in the store"))?;
-        let keep: std::collections::BTreeSet<&String> = story.documents.iter().chain(story.duplicates.iter().flatten()).collect();
+        let story = st
+            .stories()?
+            .into_iter()
+            .find(|s| &s.id == id)
+            .with_context(|| format!("no story {id} in the store"))?;
+        let keep: std::collections::BTreeSet<&String> = story
+            .documents
+            .iter()
+            .chain(story.duplicates.iter().flatten())
+            .collect();
         docs.retain(|d| keep.contains(&d.id));
     }
     let list = entities::catalog(&docs);
@@ -233,9 +267,21 @@ pub fn run_entities(a: EntitiesArgs) -> Result<i32> {
         writeln!(w)?;
     } else {
         for e in &list {
-            let aliases: Vec<String> = e.aliases.iter().map(|(a, n)| format!("{a} ({n})")).collect();
+            let aliases: Vec<String> = e
+                .aliases
+                .iter()
+                .map(|(a, n)| format!("{a} ({n})"))
+                .collect();
             let outlets: Vec<String> = e.outlets.iter().map(|(o, n)| format!("{o} {n}")).collect();
-            writeln!(w, "{}  {:6} {}  [{} mentions; {}]", e.id, e.label.as_str(), e.canonical, e.mentions, outlets.join(", "))?;
+            writeln!(
+                w,
+                "{}  {:6} {}  [{} mentions; {}]",
+                e.id,
+                e.label.as_str(),
+                e.canonical,
+                e.mentions,
+                outlets.join(", ")
+            )?;
             writeln!(w, "    aliases: {}", aliases.join(", "))?;
             if !e.roles.is_empty() {
                 writeln!(w, "    roles: {}", e.roles.join("; "))?;
@@ -265,24 +311,49 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         // A small dev file: the first 300 lines of eng.testa.
-        let dev_text: String = std::fs::read_to_string(data.join("eng.testa")).unwrap().lines().take(300).map(|l| format!("{l}\n")).collect();
+        let dev_text: String = std::fs::read_to_string(data.join("eng.testa"))
+            .unwrap()
+            .lines()
+            .take(300)
+            .map(|l| format!("{l}\n"))
+            .collect();
         let dev = dir.path().join("dev.txt");
         std::fs::write(&dev, dev_text).unwrap();
         let out = dir.path().join("m.bin");
-        let a = TrainNer { data: data.clone(), train: None, dev: Some(dev.clone()), epochs: 2, clusters: None, max_sentences: Some(400), out: out.clone() };
+        let a = TrainNer {
+            data: data.clone(),
+            train: None,
+            dev: Some(dev.clone()),
+            epochs: 2,
+            clusters: None,
+            max_sentences: Some(400),
+            out: out.clone(),
+        };
         let s = train_ner(&a).unwrap();
         assert!(s.f1 > 0.2 && s.tokens > 100, "{s:?}");
         let m = Model::load(&out).unwrap();
         assert!(m.features() > 1000);
-        let rec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap()).unwrap();
+        let rec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
+                .unwrap();
         assert_eq!(rec["dev"]["f1"].as_f64().unwrap(), round4(s.f1));
         // Predictions in CoNLL layout, one line per token.
         let pred = dir.path().join("pred.txt");
-        let code = run_eval_ner(EvalNer { file: dev, json: true, predictions: Some(pred.clone()), model: Some(out), labels: Labels::Conll }).unwrap();
+        let code = run_eval_ner(EvalNer {
+            file: dev,
+            json: true,
+            predictions: Some(pred.clone()),
+            model: Some(out),
+            labels: Labels::Conll,
+        })
+        .unwrap();
         assert_eq!(code, 0);
         let lines = std::fs::read_to_string(&pred).unwrap();
         let toks = lines.lines().filter(|l| !l.is_empty()).count();
         assert_eq!(toks, s.tokens);
-        assert!(lines.lines().filter(|l| !l.is_empty()).all(|l| l.split(' ').count() == 3));
+        assert!(lines
+            .lines()
+            .filter(|l| !l.is_empty())
+            .all(|l| l.split(' ').count() == 3));
     }
 }

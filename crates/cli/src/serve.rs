@@ -33,23 +33,45 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<i32> {
-    let store = dossier_store::open(&args.store).with_context(|| format!("opening store {}", args.store))?;
+    let store = dossier_store::open(&args.store)
+        .with_context(|| format!("opening store {}", args.store))?;
     let index_dir = match args.index {
         Some(d) => d,
-        None if args.store.contains("://") => anyhow::bail!("with a PostgreSQL store, give the index directory with --index"),
+        None if args.store.contains("://") => {
+            anyhow::bail!("with a PostgreSQL store, give the index directory with --index")
+        }
         None => PathBuf::from(&args.store).join("index"),
     };
-    let index = dossier_search::Index::open(&index_dir).with_context(|| format!("opening index {}", index_dir.display()))?;
+    let index = dossier_search::Index::open(&index_dir)
+        .with_context(|| format!("opening index {}", index_dir.display()))?;
     if args.no_sync {
-        eprintln!("index: {} documents (not synced with the store)", index.num_docs());
+        eprintln!(
+            "index: {} documents (not synced with the store)",
+            index.num_docs()
+        );
     } else {
-        let sync = index.sync_with(&*store).context("bringing the index in step with the store")?;
-        eprintln!("index: {} documents ({} added, {} removed)", index.num_docs(), sync.added, sync.removed);
+        let sync = index
+            .sync_with(&*store)
+            .context("bringing the index in step with the store")?;
+        eprintln!(
+            "index: {} documents ({} added, {} removed)",
+            index.num_docs(),
+            sync.added,
+            sync.removed
+        );
     }
     let token = args.token.or_else(|| std::env::var("DOSSIER_TOKEN").ok());
-    let limits = dossier_server::Limits { max_body: args.max_body, timeout: Duration::from_secs(args.timeout.max(1)), ..Default::default() };
+    let limits = dossier_server::Limits {
+        max_body: args.max_body,
+        timeout: Duration::from_secs(args.timeout.max(1)),
+        ..Default::default()
+    };
     let app = dossier_server::App::new(store, index, token, limits)?;
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    rt.block_on(dossier_server::serve(app, args.addr, |a| eprintln!("listening on http://{a}/ (Ctrl-C stops)")))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(dossier_server::serve(app, args.addr, |a| {
+        eprintln!("listening on http://{a}/ (Ctrl-C stops)")
+    }))?;
     Ok(0)
 }

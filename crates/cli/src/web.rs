@@ -37,7 +37,10 @@ pub fn run(args: EvalArgs) -> Result<i32> {
 fn extraction(dir: &std::path::Path, json: bool, errors: bool) -> Result<i32> {
     let (root, cases) = eval::load(dir).map_err(|e| anyhow!(e))?;
     // Pages are read first so the timing covers extraction alone.
-    let pages: Vec<Result<Vec<u8>, String>> = cases.iter().map(|c| eval::read_page(&root, &c.file)).collect();
+    let pages: Vec<Result<Vec<u8>, String>> = cases
+        .iter()
+        .map(|c| eval::read_page(&root, &c.file))
+        .collect();
     let missing = pages.iter().filter(|p| p.is_err()).count();
     let t = Instant::now();
     let outs: Vec<Option<String>> = pages
@@ -53,9 +56,23 @@ fn extraction(dir: &std::path::Path, json: bool, errors: bool) -> Result<i32> {
         failed += out.is_none() as usize;
         if errors && (k.fn_ > 0 || k.fp > 0) {
             let o = out.as_deref().map(eval::norm).unwrap_or_default();
-            let missed: Vec<&String> = c.with.iter().filter(|w| !o.contains(&eval::norm(w))).collect();
-            let kept: Vec<&String> = c.without.iter().filter(|w| o.contains(&eval::norm(w))).collect();
-            eprintln!("{}\t{}\tmissed {:?}\tkept {:?}", c.file, if out.is_none() { "FAILED" } else { "" }, missed, kept);
+            let missed: Vec<&String> = c
+                .with
+                .iter()
+                .filter(|w| !o.contains(&eval::norm(w)))
+                .collect();
+            let kept: Vec<&String> = c
+                .without
+                .iter()
+                .filter(|w| o.contains(&eval::norm(w)))
+                .collect();
+            eprintln!(
+                "{}\t{}\tmissed {:?}\tkept {:?}",
+                c.file,
+                if out.is_none() { "FAILED" } else { "" },
+                missed,
+                kept
+            );
         }
     }
     let s = total.scores();
@@ -81,7 +98,12 @@ fn extraction(dir: &std::path::Path, json: bool, errors: bool) -> Result<i32> {
             "precision {:.3}  recall {:.3}  accuracy {:.3}  F1 {:.3}",
             s.precision, s.recall, s.accuracy, s.f1
         );
-        println!("{:.1} s on {} threads, {:.0} pages/s", secs, threads, cases.len() as f64 / secs.max(1e-9));
+        println!(
+            "{:.1} s on {} threads, {:.0} pages/s",
+            secs,
+            threads,
+            cases.len() as f64 / secs.max(1e-9)
+        );
     }
     Ok(0)
 }

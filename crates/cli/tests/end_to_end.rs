@@ -35,7 +35,12 @@ fn seed_report() -> Option<&'static Value> {
         .get_or_init(|| {
             let seeds = seeds()?;
             let store = tempfile::tempdir().unwrap();
-            let out = run(bin().arg("report").arg(&seeds).arg("--store").arg(store.path()).arg("--json"));
+            let out = run(bin()
+                .arg("report")
+                .arg(&seeds)
+                .arg("--store")
+                .arg(store.path())
+                .arg("--json"));
             assert!(out.status.success());
             Some(serde_json::from_slice(&out.stdout).expect("report --json is JSON"))
         })
@@ -47,12 +52,25 @@ fn doc_by_file<'a>(r: &'a Value, prefix: &str) -> &'a Value {
         .as_array()
         .unwrap()
         .iter()
-        .find(|d| d["path"].as_str().unwrap().rsplit('/').next().unwrap().starts_with(prefix))
+        .find(|d| {
+            d["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .starts_with(prefix)
+        })
         .unwrap_or_else(|| panic!("no document {prefix}"))
 }
 
 fn reasons(d: &Value) -> Vec<String> {
-    d["removed"].as_array().unwrap().iter().map(|r| r["reason"].as_str().unwrap().to_string()).collect()
+    d["removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap().to_string())
+        .collect()
 }
 
 fn quote_with<'a>(r: &'a Value, words: &str) -> &'a Value {
@@ -69,7 +87,16 @@ fn quote_with<'a>(r: &'a Value, words: &str) -> &'a Value {
 fn furniture_is_removed_from_every_seed_and_recorded() {
     let Some(r) = seed_report() else { return };
     assert_eq!(r["documents"].as_array().unwrap().len(), 5);
-    let junk = ["Leave a Reply", "Please enter your", "Connect with us", "Continue Reading", "appeared first on", "(PC, AJA)", "0 comments", "Your email address"];
+    let junk = [
+        "Leave a Reply",
+        "Please enter your",
+        "Connect with us",
+        "Continue Reading",
+        "appeared first on",
+        "(PC, AJA)",
+        "0 comments",
+        "Your email address",
+    ];
     for d in r["documents"].as_array().unwrap() {
         let text = d["text"].as_str().unwrap();
         for j in junk {
@@ -79,23 +106,55 @@ fn furniture_is_removed_from_every_seed_and_recorded() {
     }
     let wi = doc_by_file(r, "000");
     assert!(reasons(wi).contains(&"comment-form".to_string()));
-    assert!(reasons(wi).contains(&"repeated-title".to_string()), "truncated title at the end: {:?}", reasons(wi));
+    assert!(
+        reasons(wi).contains(&"repeated-title".to_string()),
+        "truncated title at the end: {:?}",
+        reasons(wi)
+    );
     assert_eq!(wi["byline"], "World Israel News Staff");
-    assert!(wi["standfirst"].as_str().unwrap().starts_with("The U.S. is optimistic as talks progress"), "{}", wi["standfirst"]);
-    assert!(!wi["text"].as_str().unwrap().contains("The U.S. is optimistic"), "the standfirst is not body text");
+    assert!(
+        wi["standfirst"]
+            .as_str()
+            .unwrap()
+            .starts_with("The U.S. is optimistic as talks progress"),
+        "{}",
+        wi["standfirst"]
+    );
+    assert!(
+        !wi["text"]
+            .as_str()
+            .unwrap()
+            .contains("The U.S. is optimistic"),
+        "the standfirst is not body text"
+    );
     let pc = doc_by_file(r, "001");
     assert_eq!(pc["publisher"], "Palestine Chronicle");
     let rs = reasons(pc);
-    assert_eq!(rs.iter().filter(|x| *x == "related-headline").count(), 2, "{rs:?}");
-    assert!(rs.contains(&"agency-credit".to_string()) && rs.contains(&"syndication-footer".to_string()));
+    assert_eq!(
+        rs.iter().filter(|x| *x == "related-headline").count(),
+        2,
+        "{rs:?}"
+    );
+    assert!(
+        rs.contains(&"agency-credit".to_string()) && rs.contains(&"syndication-footer".to_string())
+    );
     assert!(!pc["text"].as_str().unwrap().contains("Sniper Fire, RPGs"));
     let nbc = doc_by_file(r, "002");
-    assert_eq!(nbc["title"], "Ceasefire talks between Israel and Hamas make ‘very real’ progress");
+    assert_eq!(
+        nbc["title"],
+        "Ceasefire talks between Israel and Hamas make ‘very real’ progress"
+    );
     assert!(reasons(nbc).contains(&"prompt".to_string()));
-    assert!(nbc["text"].as_str().unwrap().starts_with("A senior Arab diplomat"));
+    assert!(nbc["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("A senior Arab diplomat"));
     let nyt = doc_by_file(r, "004");
     assert!(nyt["title"].is_null(), "the NYT seed has no headline");
-    assert!(nyt["text"].as_str().unwrap().starts_with("The Israel-Hamas negotiations"));
+    assert!(nyt["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("The Israel-Hamas negotiations"));
 }
 
 #[test]
@@ -104,11 +163,17 @@ fn dates_are_estimated_and_marked() {
     let nyt = doc_by_file(r, "004");
     assert_eq!(nyt["published_estimated"], true);
     let est = &nyt["date_estimate"];
-    assert!(est["earliest"].as_str().unwrap().starts_with("2025"), "{est}");
+    assert!(
+        est["earliest"].as_str().unwrap().starts_with("2025"),
+        "{est}"
+    );
     assert!(!est["basis"].as_str().unwrap().is_empty());
     for d in r["documents"].as_array().unwrap() {
         if d["published"].is_string() {
-            assert_eq!(d["published_estimated"], true, "no seed has a date in metadata");
+            assert_eq!(
+                d["published_estimated"], true,
+                "no seed has a date in metadata"
+            );
         }
     }
 }
@@ -119,7 +184,11 @@ fn quotes_have_the_right_speakers() {
     let named = |words: &str, who: &str| {
         let q = quote_with(r, words);
         let c = q["speaker"]["canonical"].as_str().unwrap_or_default();
-        assert!(c.contains(who), "{words:?}: speaker {} not {who}", q["speaker"]);
+        assert!(
+            c.contains(who),
+            "{words:?}: speaker {} not {who}",
+            q["speaker"]
+        );
         assert_eq!(q["speaker"]["anonymous"], false);
     };
     named("So, we are hopeful", "Witkoff");
@@ -130,31 +199,62 @@ fn quotes_have_the_right_speakers() {
     named("constantly changing dynamic", "Tammy Bruce");
     let anon = |words: &str, desc: &str| {
         let q = quote_with(r, words);
-        assert_eq!(q["speaker"]["anonymous"], true, "{words:?}: {}", q["speaker"]);
-        assert!(q["speaker"]["description"].as_str().unwrap().contains(desc), "{}", q["speaker"]);
+        assert_eq!(
+            q["speaker"]["anonymous"], true,
+            "{words:?}: {}",
+            q["speaker"]
+        );
+        assert!(
+            q["speaker"]["description"].as_str().unwrap().contains(desc),
+            "{}",
+            q["speaker"]
+        );
     };
-    anon("We are in the final stretch of negotiations", "senior Israeli official");
-    anon("There must be a governing system", "senior Israeli political official");
+    anon(
+        "We are in the final stretch of negotiations",
+        "senior Israeli official",
+    );
+    anon(
+        "There must be a governing system",
+        "senior Israeli political official",
+    );
     anon("We made very good progress", "senior Arab diplomat");
     anon("a massive deal that can end the war", "diplomat");
     let scare = quote_with(r, "humanitarian pause");
-    assert!(scare["speaker"].is_null(), "a scare quote has no speaker: {}", scare["speaker"]);
+    assert!(
+        scare["speaker"].is_null(),
+        "a scare quote has no speaker: {}",
+        scare["speaker"]
+    );
 }
 
 #[test]
 fn figures_are_found_and_normalized() {
     let Some(r) = seed_report() else { return };
-    let figs = |prefix: &str| doc_by_file(r, prefix)["figures"].as_array().unwrap().clone();
+    let figs = |prefix: &str| {
+        doc_by_file(r, prefix)["figures"]
+            .as_array()
+            .unwrap()
+            .clone()
+    };
     let has = |prefix: &str, value: f64, unit: &str| {
-        figs(prefix).iter().any(|f| f["value"].as_f64() == Some(value) && f["unit"].as_str() == Some(unit))
+        figs(prefix)
+            .iter()
+            .any(|f| f["value"].as_f64() == Some(value) && f["unit"].as_str() == Some(unit))
     };
     assert!(has("001", 60.0, "day"), "60‑day with a non-breaking hyphen");
     assert!(has("004", 6.0, "week"), "six-week");
     assert!(has("004", 42.0, "day"));
     assert!(has("003", 1.0, "month"), "one-month");
-    let toll = figs("002").into_iter().find(|f| f["value"].as_f64() == Some(1200.0)).expect("1,200 in 002");
+    let toll = figs("002")
+        .into_iter()
+        .find(|f| f["value"].as_f64() == Some(1200.0))
+        .expect("1,200 in 002");
     assert_eq!(toll["qualifier"], "about");
-    let more = figs("004").into_iter().find(|f| f["value"].as_f64() == Some(1000.0)).expect("1,000 in 004");
+    let more = figs("004")
+        .into_iter()
+        .find(|f| f["value"].as_f64() == Some(1000.0))
+        .expect("1,000 in 004");
     assert_eq!(more["qualifier"], "more than");
     assert!(more["counted"].as_str().unwrap().contains("prisoners"));
 }
@@ -167,9 +267,22 @@ fn seeds_form_one_storyline_and_tolls_agree() {
     let stories = r["stories"].as_array().unwrap();
     let story_of = |prefix: &str| {
         let id = doc_by_file(r, prefix)["id"].as_str().unwrap().to_string();
-        stories.iter().position(|s| s["documents"].as_array().unwrap().iter().any(|d| d == &Value::String(id.clone()))).unwrap()
+        stories
+            .iter()
+            .position(|s| {
+                s["documents"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|d| d == &Value::String(id.clone()))
+            })
+            .unwrap()
     };
-    assert_eq!(story_of("000"), story_of("001"), "the two July 2025 reports are one story");
+    assert_eq!(
+        story_of("000"),
+        story_of("001"),
+        "the two July 2025 reports are one story"
+    );
     // The 7 October toll: reported by two outlets, compared as one measure.
     let all_figs: Vec<&Value> = stories
         .iter()
@@ -178,7 +291,11 @@ fn seeds_form_one_storyline_and_tolls_agree() {
         .collect();
     let killed = all_figs
         .iter()
-        .find(|f| f["key"].as_str().unwrap().starts_with("killed@") && f["key"].as_str().unwrap().ends_with("10-07") && f["reports"].as_array().unwrap().len() >= 2)
+        .find(|f| {
+            f["key"].as_str().unwrap().starts_with("killed@")
+                && f["key"].as_str().unwrap().ends_with("10-07")
+                && f["reports"].as_array().unwrap().len() >= 2
+        })
         .expect("the 7 October toll compared across outlets");
     assert_eq!(killed["agreement"], "agree");
 }
@@ -187,12 +304,24 @@ fn seeds_form_one_storyline_and_tolls_agree() {
 fn ingest_twice_stores_nothing_twice() {
     let Some(seeds) = seeds() else { return };
     let store = tempfile::tempdir().unwrap();
-    let first = run(bin().arg("ingest").arg(&seeds).arg("--store").arg(store.path()));
+    let first = run(bin()
+        .arg("ingest")
+        .arg(&seeds)
+        .arg("--store")
+        .arg(store.path()));
     assert!(first.status.success());
     assert!(String::from_utf8_lossy(&first.stderr).contains("5 stored, 0 already stored"));
-    let second = run(bin().arg("ingest").arg(&seeds).arg("--store").arg(store.path()));
+    let second = run(bin()
+        .arg("ingest")
+        .arg(&seeds)
+        .arg("--store")
+        .arg(store.path()));
     assert!(second.status.success());
-    assert!(String::from_utf8_lossy(&second.stderr).contains("0 stored, 5 already stored"), "{}", String::from_utf8_lossy(&second.stderr));
+    assert!(
+        String::from_utf8_lossy(&second.stderr).contains("0 stored, 5 already stored"),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
 }
 
 #[test]
@@ -201,22 +330,53 @@ fn bad_input_fails_alone_with_clear_messages() {
     let d = dir.path();
     std::fs::write(d.join("a_good.txt"), "Talks resume in Cairo\nNegotiators met again in Cairo on Sunday, officials said.\n“We are close,” a senior diplomat said.").unwrap();
     std::fs::write(d.join("b_empty.txt"), "").unwrap();
-    std::fs::write(d.join("c_binary.bin"), [0x7fu8, b'E', b'L', b'F', 0, 0, 1, 2, 3]).unwrap();
-    std::fs::write(d.join("d_invalid.txt"), [0xffu8, 0xfe, 0x00, 0x80, 0x81, 0xc3, 0x28]).unwrap();
+    std::fs::write(
+        d.join("c_binary.bin"),
+        [0x7fu8, b'E', b'L', b'F', 0, 0, 1, 2, 3],
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("d_invalid.txt"),
+        [0xffu8, 0xfe, 0x00, 0x80, 0x81, 0xc3, 0x28],
+    )
+    .unwrap();
     std::fs::write(d.join("e_records.jsonl"), "{\"text\":\"The court ruled on Monday that the appeal could go ahead.\",\"source\":\"Wire\"}\n{not json\n").unwrap();
     std::fs::write(d.join("f_big.txt"), "word ".repeat(50_000)).unwrap();
     let store = tempfile::tempdir().unwrap();
-    let out = run(bin().arg("ingest").arg(d).arg("--store").arg(store.path()).arg("--max-bytes").arg("100000"));
-    assert_eq!(out.status.code(), Some(1), "a failure is reported in the exit code");
+    let out = run(bin()
+        .arg("ingest")
+        .arg(d)
+        .arg("--store")
+        .arg(store.path())
+        .arg("--max-bytes")
+        .arg("100000"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failure is reported in the exit code"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("b_empty.txt: empty"), "{err}");
     assert!(err.contains("c_binary.bin: binary"), "{err}");
     assert!(err.contains("d_invalid.txt"), "{err}");
-    assert!(err.contains("e_records.jsonl:2: not a JSON record"), "{err}");
-    assert!(err.contains("f_big.txt") && err.contains("over the limit"), "{err}");
-    assert!(err.contains("2 stored, 0 already stored (duplicates), 5 failed"), "{err}");
+    assert!(
+        err.contains("e_records.jsonl:2: not a JSON record"),
+        "{err}"
+    );
+    assert!(
+        err.contains("f_big.txt") && err.contains("over the limit"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 stored, 0 already stored (duplicates), 5 failed"),
+        "{err}"
+    );
     // The good inputs are stored and a rerun keeps them once.
-    let again = run(bin().arg("ingest").arg(d.join("a_good.txt")).arg("--store").arg(store.path()));
+    let again = run(bin()
+        .arg("ingest")
+        .arg(d.join("a_good.txt"))
+        .arg("--store")
+        .arg(store.path()));
     assert!(String::from_utf8_lossy(&again.stderr).contains("0 stored, 1 already stored"));
 }
 
@@ -225,19 +385,49 @@ fn analyze_writes_one_json_line_per_document() {
     let Some(seeds) = seeds() else { return };
     let out = run(bin().arg("analyze").arg(&seeds));
     assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 5);
     for d in &lines {
-        for key in ["id", "path", "url", "title", "byline", "publisher", "published", "published_estimated", "language", "text", "removed", "entities", "quotes", "figures", "times"] {
+        for key in [
+            "id",
+            "path",
+            "url",
+            "title",
+            "byline",
+            "publisher",
+            "published",
+            "published_estimated",
+            "language",
+            "text",
+            "removed",
+            "entities",
+            "quotes",
+            "figures",
+            "times",
+        ] {
             assert!(d.get(key).is_some(), "missing {key}");
         }
         let text = d["text"].as_str().unwrap();
         for e in d["entities"].as_array().unwrap() {
-            let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
-            assert_eq!(&text[s..t], e["text"].as_str().unwrap(), "entity offsets are byte offsets into text");
+            let (s, t) = (
+                e["start"].as_u64().unwrap() as usize,
+                e["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(
+                &text[s..t],
+                e["text"].as_str().unwrap(),
+                "entity offsets are byte offsets into text"
+            );
         }
         for q in d["quotes"].as_array().unwrap() {
-            let (s, t) = (q["start"].as_u64().unwrap() as usize, q["end"].as_u64().unwrap() as usize);
+            let (s, t) = (
+                q["start"].as_u64().unwrap() as usize,
+                q["end"].as_u64().unwrap() as usize,
+            );
             assert_eq!(&text[s..t], q["text"].as_str().unwrap());
         }
     }
@@ -247,15 +437,27 @@ fn analyze_writes_one_json_line_per_document() {
 #[test]
 fn analyze_reads_jsonl_from_stdin() {
     use std::io::Write;
-    let mut child = bin().args(["analyze", "-"]).stdin(std::process::Stdio::piped()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = bin()
+        .args(["analyze", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
     child.stdin.take().unwrap().write_all(b"{\"text\":\"The minister said on Monday that 60 trucks of aid entered.\",\"published\":\"2025-07-07\",\"source\":\"Wire\",\"url\":\"https://example.org/a\"}\n").unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    let d: Value = serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
+    let d: Value =
+        serde_json::from_slice(out.stdout.split(|b| *b == b'\n').next().unwrap()).unwrap();
     assert_eq!(d["published"], "2025-07-07");
     assert_eq!(d["published_estimated"], false);
     assert_eq!(d["url"], "https://example.org/a");
-    let monday = d["times"].as_array().unwrap().iter().find(|t| t["text"].as_str().unwrap().contains("Monday")).expect("Monday");
+    let monday = d["times"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["text"].as_str().unwrap().contains("Monday"))
+        .expect("Monday");
     assert_eq!(monday["value"], "2025-07-07");
 }
 
@@ -266,10 +468,28 @@ fn markdown_and_html_reports_are_written() {
     let store = dir.path().join("store");
     let html = dir.path().join("r.html");
     let md = dir.path().join("r.md");
-    assert!(run(bin().arg("report").arg(&seeds).arg("--store").arg(&store).args(["--format", "html", "--out"]).arg(&html)).status.success());
-    assert!(run(bin().arg("report").arg(&seeds).arg("--store").arg(&store).args(["--format", "md", "--out"]).arg(&md)).status.success());
+    assert!(run(bin()
+        .arg("report")
+        .arg(&seeds)
+        .arg("--store")
+        .arg(&store)
+        .args(["--format", "html", "--out"])
+        .arg(&html))
+    .status
+    .success());
+    assert!(run(bin()
+        .arg("report")
+        .arg(&seeds)
+        .arg("--store")
+        .arg(&store)
+        .args(["--format", "md", "--out"])
+        .arg(&md))
+    .status
+    .success());
     let h = std::fs::read_to_string(&html).unwrap();
-    assert!(h.starts_with("<!doctype html>") && h.contains("Who said what") && !h.contains("<script"));
+    assert!(
+        h.starts_with("<!doctype html>") && h.contains("Who said what") && !h.contains("<script")
+    );
     let m = std::fs::read_to_string(&md).unwrap();
     assert!(m.contains("### Figures") && m.contains("Palestine Chronicle"));
 }

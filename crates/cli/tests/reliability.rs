@@ -36,9 +36,30 @@ impl Rng {
     }
 }
 
-const PEOPLE: &[&str] = &["Maria Lopez", "Ahmed Karimi", "Zoë Ångström", "John Carter", "Li Wei", "Anna Novak", "Kwame Mensah"];
-const ORGS: &[&str] = &["the city council", "the Ministry of Health", "Northwind Rail", "the port authority", "the teachers' union"];
-const PLACES: &[&str] = &["Lisbon", "Nairobi", "Gdańsk", "Ottawa", "Chennai", "Valparaíso"];
+const PEOPLE: &[&str] = &[
+    "Maria Lopez",
+    "Ahmed Karimi",
+    "Zoë Ångström",
+    "John Carter",
+    "Li Wei",
+    "Anna Novak",
+    "Kwame Mensah",
+];
+const ORGS: &[&str] = &[
+    "the city council",
+    "the Ministry of Health",
+    "Northwind Rail",
+    "the port authority",
+    "the teachers' union",
+];
+const PLACES: &[&str] = &[
+    "Lisbon",
+    "Nairobi",
+    "Gdańsk",
+    "Ottawa",
+    "Chennai",
+    "Valparaíso",
+];
 const OUTLETS: &[&str] = &["The Gazette", "Daily Ledger", "Coastal Times", "Metro Wire"];
 
 /// `n` distinct short news reports as plain-text files in `dir`.
@@ -74,17 +95,32 @@ fn corpus(dir: &Path, n: usize) -> Vec<PathBuf> {
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// The document ids `dossier analyze` derives from `paths`.
 fn expected_ids(paths: &[PathBuf]) -> BTreeSet<String> {
-    let out = bin().arg("analyze").args(paths).output().expect("analyze runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = bin()
+        .arg("analyze")
+        .args(paths)
+        .output()
+        .expect("analyze runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -111,7 +147,11 @@ impl TestStore {
 
 fn stores(test: &str) -> Vec<TestStore> {
     let dir = tempfile::tempdir().unwrap();
-    let mut out = vec![TestStore { spec: dir.path().join("store").display().to_string(), _dir: Some(dir), pg: None }];
+    let mut out = vec![TestStore {
+        spec: dir.path().join("store").display().to_string(),
+        _dir: Some(dir),
+        pg: None,
+    }];
     match std::env::var("DOSSIER_TEST_PG") {
         Ok(base) if !base.is_empty() => {
             let schema = format!("cli_{test}_{}", std::process::id());
@@ -130,14 +170,33 @@ fn check_store(s: &TestStore, want: &BTreeSet<String>) {
     let docs = st.documents().unwrap();
     let ids: Vec<String> = docs.iter().map(|d| d.id.clone()).collect();
     let unique: BTreeSet<String> = ids.iter().cloned().collect();
-    assert_eq!(ids.len(), unique.len(), "{}: a document is stored twice", s.spec);
+    assert_eq!(
+        ids.len(),
+        unique.len(),
+        "{}: a document is stored twice",
+        s.spec
+    );
     assert_eq!(&unique, want, "{}: lost or unexpected documents", s.spec);
     assert_eq!(st.count_documents().unwrap(), want.len(), "{}", s.spec);
-    assert_eq!(st.grouping_documents().unwrap(), Some(want.len()), "{}: the grouping is over every document", s.spec);
+    assert_eq!(
+        st.grouping_documents().unwrap(),
+        Some(want.len()),
+        "{}: the grouping is over every document",
+        s.spec
+    );
     let mut grouped = BTreeSet::new();
     for story in st.stories().unwrap() {
-        for d in story.documents.iter().chain(story.duplicates.iter().flatten()) {
-            assert!(want.contains(d), "{}: story {} names unknown document {d}", s.spec, story.id);
+        for d in story
+            .documents
+            .iter()
+            .chain(story.duplicates.iter().flatten())
+        {
+            assert!(
+                want.contains(d),
+                "{}: story {} names unknown document {d}",
+                s.spec,
+                story.id
+            );
             grouped.insert(d.clone());
         }
     }
@@ -150,7 +209,12 @@ fn check_store(s: &TestStore, want: &BTreeSet<String>) {
 
 fn ingest(spec: &str, paths: &[PathBuf]) -> Command {
     let mut c = bin();
-    c.arg("ingest").args(paths).arg("--store").arg(spec).stdout(Stdio::null()).stderr(Stdio::piped());
+    c.arg("ingest")
+        .args(paths)
+        .arg("--store")
+        .arg(spec)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     c
 }
 
@@ -164,7 +228,12 @@ fn concurrent_ingests_over_overlapping_inputs_lose_and_duplicate_nothing() {
         // Four workers, each over two thirds of the inputs, in its own order.
         let children: Vec<_> = (0..4usize)
             .map(|w| {
-                let mut mine: Vec<PathBuf> = files.iter().enumerate().filter(|(i, _)| i % 3 != w % 3).map(|(_, f)| f.clone()).collect();
+                let mut mine: Vec<PathBuf> = files
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 3 != w % 3)
+                    .map(|(_, f)| f.clone())
+                    .collect();
                 if w % 2 == 1 {
                     mine.reverse();
                 }
@@ -173,7 +242,12 @@ fn concurrent_ingests_over_overlapping_inputs_lose_and_duplicate_nothing() {
             .collect();
         for c in children {
             let out = c.wait_with_output().unwrap();
-            assert!(out.status.success(), "{}: {}", s.spec, String::from_utf8_lossy(&out.stderr));
+            assert!(
+                out.status.success(),
+                "{}: {}",
+                s.spec,
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         check_store(&s, &want);
     }
@@ -181,11 +255,20 @@ fn concurrent_ingests_over_overlapping_inputs_lose_and_duplicate_nothing() {
 
 #[test]
 fn ingest_killed_at_random_points_resumes_without_loss_or_duplicates() {
-    let runs: usize = std::env::var("DOSSIER_CRASH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+    let runs: usize = std::env::var("DOSSIER_CRASH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4);
     let seed: u64 = std::env::var("DOSSIER_CRASH_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos() as u64
+                | 1
+        });
     eprintln!("crash test: {runs} kills, DOSSIER_CRASH_SEED={seed}");
     let mut rng = Rng(seed);
     let work = tempfile::tempdir().unwrap();
@@ -197,7 +280,9 @@ fn ingest_killed_at_random_points_resumes_without_loss_or_duplicates() {
         // How long a whole ingest takes here, to spread the kills over it.
         let reference = tempfile::tempdir().unwrap();
         let t = Instant::now();
-        let out = ingest(reference.path().to_str().unwrap(), &files).output().unwrap();
+        let out = ingest(reference.path().to_str().unwrap(), &files)
+            .output()
+            .unwrap();
         assert!(out.status.success());
         let full = t.elapsed().as_millis() as u64;
         let mut killed_midway = 0;
@@ -217,9 +302,16 @@ fn ingest_killed_at_random_points_resumes_without_loss_or_duplicates() {
             assert_eq!(unique.len(), docs.len(), "{}", s.spec);
             assert!(unique.iter().all(|id| want.contains(*id)), "{}", s.spec);
         }
-        eprintln!("{}: {killed_midway} of {runs} kills landed mid-ingest (whole ingest {full} ms)", s.spec);
+        eprintln!(
+            "{}: {killed_midway} of {runs} kills landed mid-ingest (whole ingest {full} ms)",
+            s.spec
+        );
         let out = ingest(&s.spec, &files).output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         check_store(&s, &want);
     }
 }
@@ -227,10 +319,19 @@ fn ingest_killed_at_random_points_resumes_without_loss_or_duplicates() {
 /// Run `script` in a private mount namespace (the mounts vanish with it).
 /// None when this machine does not allow it (not root, no unshare).
 fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
-    let out = Command::new("unshare").arg("-m").arg("sh").arg("-c").arg(script).output().ok()?;
+    let out = Command::new("unshare")
+        .arg("-m")
+        .arg("sh")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .ok()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     if !stdout.contains("MOUNTED") {
-        eprintln!("skipped: cannot mount here (needs root and unshare): {}", String::from_utf8_lossy(&out.stderr));
+        eprintln!(
+            "skipped: cannot mount here (needs root and unshare): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         return None;
     }
     Some(out)
@@ -254,17 +355,28 @@ fn full_disk_is_a_clear_error_and_keeps_what_was_committed() {
         list = list.join(" "),
         saved = saved.display(),
     );
-    let Some(out) = in_mount_namespace(&script) else { return };
+    let Some(out) = in_mount_namespace(&script) else {
+        return;
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stdout.contains("exit=0"), "ingest into a full disk must fail: {stdout}");
-    assert!(stderr.contains("full") || stderr.contains("No space left"), "clear error: {stderr}");
+    assert!(
+        !stdout.contains("exit=0"),
+        "ingest into a full disk must fail: {stdout}"
+    );
+    assert!(
+        stderr.contains("full") || stderr.contains("No space left"),
+        "clear error: {stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
     // The store copied out before the namespace ended opens intact.
     let st = SqliteStore::open_dir(&saved).expect("the store survives a full disk");
     assert_eq!(st.integrity_check().unwrap(), Ok(()));
     let n = st.count_documents().unwrap();
-    assert!(n < files.len(), "the disk was too small for every document ({n})");
+    assert!(
+        n < files.len(),
+        "the disk was too small for every document ({n})"
+    );
 }
 
 #[test]
@@ -272,9 +384,14 @@ fn read_only_store_is_a_clear_error_and_stays_unchanged() {
     let work = tempfile::tempdir().unwrap();
     let files = corpus(&work.path().join("in"), 6);
     let store = work.path().join("store");
-    let out = ingest(store.to_str().unwrap(), &files[..3]).output().unwrap();
+    let out = ingest(store.to_str().unwrap(), &files[..3])
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    let list: Vec<String> = files[3..].iter().map(|f| format!("'{}'", f.display())).collect();
+    let list: Vec<String> = files[3..]
+        .iter()
+        .map(|f| format!("'{}'", f.display()))
+        .collect();
     let script = format!(
         "mount --bind '{s}' '{s}' && mount -o remount,bind,ro '{s}' && echo MOUNTED && \
          {bin} --threads 1 ingest {list} --store '{s}'; echo \"exit=$?\"",
@@ -282,10 +399,15 @@ fn read_only_store_is_a_clear_error_and_stays_unchanged() {
         bin = env!("CARGO_BIN_EXE_dossier"),
         list = list.join(" "),
     );
-    let Some(out) = in_mount_namespace(&script) else { return };
+    let Some(out) = in_mount_namespace(&script) else {
+        return;
+    };
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stdout.contains("exit=0"), "ingest into a read-only store must fail: {stdout}");
+    assert!(
+        !stdout.contains("exit=0"),
+        "ingest into a read-only store must fail: {stdout}"
+    );
     assert!(stderr.contains("read-only"), "clear error: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     let st = SqliteStore::open_dir(&store).unwrap();

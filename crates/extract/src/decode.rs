@@ -32,7 +32,10 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Result<Decoded, ExtractEr
         return Err(ExtractError::Binary);
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(Decoded { text: s.to_string(), encoding: None });
+        return Ok(Decoded {
+            text: s.to_string(),
+            encoding: None,
+        });
     }
     let encoding = declared
         .and_then(|l| encoding_rs::Encoding::for_label(l.trim().as_bytes()))
@@ -50,7 +53,10 @@ pub fn decode(bytes: &[u8], declared: Option<&str>) -> Result<Decoded, ExtractEr
             encoding.name()
         )));
     }
-    Ok(Decoded { text: text.into_owned(), encoding: Some(encoding.name()) })
+    Ok(Decoded {
+        text: text.into_owned(),
+        encoding: Some(encoding.name()),
+    })
 }
 
 #[cfg(test)]
@@ -67,7 +73,10 @@ mod tests {
     #[test]
     fn empty_and_binary_are_errors() {
         assert!(matches!(decode(b"  \n ", None), Err(ExtractError::Empty)));
-        assert!(matches!(decode(b"PK\x03\x04\x00\x00binary", None), Err(ExtractError::Binary)));
+        assert!(matches!(
+            decode(b"PK\x03\x04\x00\x00binary", None),
+            Err(ExtractError::Binary)
+        ));
     }
 
     #[test]

@@ -95,20 +95,34 @@ pub fn count(case: &Case, output: Option<&str>) -> Counts {
         }
         None => (0, 0),
     };
-    Counts { tp, fp, fn_: case.with.len() - tp, tn: case.without.len() - fp }
+    Counts {
+        tp,
+        fp,
+        fn_: case.with.len() - tp,
+        tn: case.without.len() - fp,
+    }
 }
 
 /// Find `evaldata.json` under the set's folder (the folder itself or `tests/`).
 pub fn root(dir: &Path) -> Option<PathBuf> {
-    [dir.to_path_buf(), dir.join("tests")].into_iter().find(|d| d.join("evaldata.json").is_file())
+    [dir.to_path_buf(), dir.join("tests")]
+        .into_iter()
+        .find(|d| d.join("evaldata.json").is_file())
 }
 
 /// Load the annotated pages, in file order of the JSON object (sorted by URL
 /// for a stable order).
 pub fn load(dir: &Path) -> Result<(PathBuf, Vec<Case>), String> {
-    let root = root(dir).ok_or_else(|| format!("no evaldata.json in {} or {}/tests", dir.display(), dir.display()))?;
+    let root = root(dir).ok_or_else(|| {
+        format!(
+            "no evaldata.json in {} or {}/tests",
+            dir.display(),
+            dir.display()
+        )
+    })?;
     let raw = std::fs::read(root.join("evaldata.json")).map_err(|e| e.to_string())?;
-    let map: BTreeMap<String, Case> = serde_json::from_slice(&raw).map_err(|e| format!("evaldata.json: {e}"))?;
+    let map: BTreeMap<String, Case> =
+        serde_json::from_slice(&raw).map_err(|e| format!("evaldata.json: {e}"))?;
     let cases = map
         .into_iter()
         .map(|(url, mut c)| {
@@ -130,7 +144,9 @@ pub fn read_page(root: &Path, file: &str) -> Result<Vec<u8>, String> {
         if gz.is_file() {
             let f = std::fs::File::open(&gz).map_err(|e| e.to_string())?;
             let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(f).read_to_end(&mut out).map_err(|e| format!("{}: {e}", gz.display()))?;
+            flate2::read::MultiGzDecoder::new(f)
+                .read_to_end(&mut out)
+                .map_err(|e| format!("{}: {e}", gz.display()))?;
             return Ok(out);
         }
     }
@@ -140,7 +156,10 @@ pub fn read_page(root: &Path, file: &str) -> Result<Vec<u8>, String> {
 /// The text the pipeline makes of a page for this benchmark: the body
 /// (`Document.text`), as trafilatura's text output is the body without title.
 pub fn pipeline_output(html: &[u8]) -> Option<String> {
-    let hints = dossier_model::SourceHints { content_type: Some("text/html".into()), ..Default::default() };
+    let hints = dossier_model::SourceHints {
+        content_type: Some("text/html".into()),
+        ..Default::default()
+    };
     crate::extract(html, &hints).ok().map(|d| d.text)
 }
 
@@ -159,9 +178,23 @@ mod tests {
 
     #[test]
     fn snippets_match_after_white_space_normalisation() {
-        let c = case(&["The talks  resumed\non Monday", "not there"], &["Subscribe now", "Home"]);
-        let k = count(&c, Some("The talks resumed on\u{a0}Monday, officials said.\n\nSubscribe   now"));
-        assert_eq!(k, Counts { tp: 1, fp: 1, fn_: 1, tn: 1 });
+        let c = case(
+            &["The talks  resumed\non Monday", "not there"],
+            &["Subscribe now", "Home"],
+        );
+        let k = count(
+            &c,
+            Some("The talks resumed on\u{a0}Monday, officials said.\n\nSubscribe   now"),
+        );
+        assert_eq!(
+            k,
+            Counts {
+                tp: 1,
+                fp: 1,
+                fn_: 1,
+                tn: 1
+            }
+        );
         let s = k.scores();
         assert!((s.f1 - 0.5).abs() < 1e-9);
     }
@@ -169,7 +202,15 @@ mod tests {
     #[test]
     fn a_failed_page_is_a_full_miss() {
         let c = case(&["a", "b"], &["c"]);
-        assert_eq!(count(&c, None), Counts { tp: 0, fp: 0, fn_: 2, tn: 1 });
+        assert_eq!(
+            count(&c, None),
+            Counts {
+                tp: 0,
+                fp: 0,
+                fn_: 2,
+                tn: 1
+            }
+        );
         assert_eq!(Counts::default().scores().f1, 0.0);
     }
 
@@ -192,7 +233,10 @@ mod tests {
         std::fs::write(t.join("eval").join("a.html.gz"), gz.finish().unwrap()).unwrap();
         std::fs::write(t.join("cache").join("b.html"), b"<p>plain</p>").unwrap();
         let (root, cases) = load(dir.path()).unwrap();
-        assert_eq!(cases.iter().map(|c| c.url.as_str()).collect::<Vec<_>>(), vec!["https://a.example/", "https://b.example/"]);
+        assert_eq!(
+            cases.iter().map(|c| c.url.as_str()).collect::<Vec<_>>(),
+            vec!["https://a.example/", "https://b.example/"]
+        );
         assert_eq!(read_page(&root, "a.html").unwrap(), b"<p>zipped</p>");
         assert_eq!(read_page(&root, "b.html").unwrap(), b"<p>plain</p>");
         assert!(read_page(&root, "c.html").is_err());

@@ -33,7 +33,13 @@ fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
     let mut opts = trafilatura::Options::default();
     opts.original_url = url.and_then(|u| u.parse().ok());
     let r = trafilatura::extract(html, &opts).ok()?;
-    let text = r.content_text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n");
+    let text = r
+        .content_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n");
     if text.is_empty() {
         return None;
     }
@@ -53,7 +59,10 @@ fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
 
 /// Mozilla Readability's text and metadata (`dom_smoothie`).
 fn with_readability(html: &str, url: Option<&str>) -> Result<HtmlArticle, ExtractError> {
-    let cfg = Config { text_mode: TextMode::Formatted, ..Default::default() };
+    let cfg = Config {
+        text_mode: TextMode::Formatted,
+        ..Default::default()
+    };
     // dom_smoothie rejects relative or malformed URLs; the URL is only a hint.
     let url = url.filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let mut r = Readability::new(html, url, Some(cfg.clone()))
@@ -82,12 +91,20 @@ fn with_readability(html: &str, url: Option<&str>) -> Result<HtmlArticle, Extrac
 
 /// Does this look like HTML rather than plain text?
 pub fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(2048).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(2048)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let head = head.trim_start();
     head.starts_with("<!doctype html")
         || head.starts_with("<html")
         || head.starts_with("<?xml") && head.contains("<html")
-        || (head.starts_with('<') && (head.contains("<body") || head.contains("<head") || head.contains("<p>") || head.contains("<div")))
+        || (head.starts_with('<')
+            && (head.contains("<body")
+                || head.contains("<head")
+                || head.contains("<p>")
+                || head.contains("<div")))
 }
 
 #[cfg(test)]

@@ -60,13 +60,28 @@ pub fn extract(bytes: &[u8], hints: &SourceHints) -> Result<Document, ExtractErr
         Some(ct) if ct.contains("html") => true,
         Some(ct) if ct.contains("text/plain") => false,
         _ => {
-            let ext = hints.path.as_deref().and_then(|p| p.rsplit('.').next()).map(str::to_ascii_lowercase);
-            matches!(ext.as_deref(), Some("html" | "htm" | "xhtml")) || html::looks_like_html(&decoded.text)
+            let ext = hints
+                .path
+                .as_deref()
+                .and_then(|p| p.rsplit('.').next())
+                .map(str::to_ascii_lowercase);
+            matches!(ext.as_deref(), Some("html" | "htm" | "xhtml"))
+                || html::looks_like_html(&decoded.text)
         }
     };
-    let mut doc = if is_html { extract_html(&decoded.text, hints)? } else { extract_text(&decoded.text, hints) };
+    let mut doc = if is_html {
+        extract_html(&decoded.text, hints)?
+    } else {
+        extract_text(&decoded.text, hints)
+    };
     if let Some(enc) = decoded.encoding {
-        doc.removed.insert(0, Removal { text: String::new(), reason: format!("decoded-from-{enc}") });
+        doc.removed.insert(
+            0,
+            Removal {
+                text: String::new(),
+                reason: format!("decoded-from-{enc}"),
+            },
+        );
     }
     if doc.text.trim().is_empty() {
         return Err(ExtractError::NoText);
@@ -92,7 +107,10 @@ pub fn extract_html(page: &str, hints: &SourceHints) -> Result<Document, Extract
         c.byline = a.byline.clone();
     }
     if c.standfirst.is_none() {
-        c.standfirst = a.excerpt.clone().filter(|e| !c.body.starts_with(e.as_str()));
+        c.standfirst = a
+            .excerpt
+            .clone()
+            .filter(|e| !c.body.starts_with(e.as_str()));
     }
     let publisher = c.publisher.clone().or(a.site_name.clone());
     c.publisher = publisher;
@@ -106,11 +124,17 @@ pub fn extract_html(page: &str, hints: &SourceHints) -> Result<Document, Extract
     Ok(finish(c, &hints, a.lang.as_deref(), None))
 }
 
-fn finish(c: text::Cleaned, hints: &SourceHints, lang: Option<&str>, _enc: Option<&str>) -> Document {
+fn finish(
+    c: text::Cleaned,
+    hints: &SourceHints,
+    lang: Option<&str>,
+    _enc: Option<&str>,
+) -> Document {
     let publisher = hints.source.clone().or(c.publisher);
     let title = c.title.or_else(|| hints.title.clone());
     let published = hints.published.as_deref().and_then(meta::parse_date);
-    let language = meta::language(&c.body).or_else(|| lang.map(|l| l.split(['-', '_']).next().unwrap_or(l).to_lowercase()));
+    let language = meta::language(&c.body)
+        .or_else(|| lang.map(|l| l.split(['-', '_']).next().unwrap_or(l).to_lowercase()));
     Document {
         id: document_id(publisher.as_deref(), title.as_deref(), &c.body),
         path: hints.path.clone(),
@@ -145,7 +169,11 @@ mod tests {
 <p>Mediators have proposed a 60-day truce during which prisoners and hostages would be exchanged in stages.</p>
 </article><footer>Subscribe to our newsletter</footer></body></html>"#;
         let d = extract(page.as_bytes(), &SourceHints::default()).unwrap();
-        assert!(d.text.contains("Negotiators met again in Cairo"), "{}", d.text);
+        assert!(
+            d.text.contains("Negotiators met again in Cairo"),
+            "{}",
+            d.text
+        );
         assert!(!d.text.contains("Subscribe"));
         assert!(!d.text.contains("Home"));
         assert_eq!(d.published.as_deref(), Some("2025-07-08"));
@@ -162,8 +190,16 @@ mod tests {
 
     #[test]
     fn metadata_hints_win_over_text() {
-        let hints = SourceHints { source: Some("Wire".into()), published: Some("2024-01-30".into()), ..Default::default() };
-        let d = extract(b"Talks go on\nThe talks went on for a third day on Tuesday.\nNo deal was reached.", &hints).unwrap();
+        let hints = SourceHints {
+            source: Some("Wire".into()),
+            published: Some("2024-01-30".into()),
+            ..Default::default()
+        };
+        let d = extract(
+            b"Talks go on\nThe talks went on for a third day on Tuesday.\nNo deal was reached.",
+            &hints,
+        )
+        .unwrap();
         assert_eq!(d.publisher.as_deref(), Some("Wire"));
         assert_eq!(d.published.as_deref(), Some("2024-01-30"));
         assert!(!d.published_estimated);
@@ -172,7 +208,13 @@ mod tests {
 
     #[test]
     fn bad_inputs_are_errors() {
-        assert!(matches!(extract(b"", &SourceHints::default()), Err(ExtractError::Empty)));
-        assert!(matches!(extract(b"\x00\x01\x02\x03abc", &SourceHints::default()), Err(ExtractError::Binary)));
+        assert!(matches!(
+            extract(b"", &SourceHints::default()),
+            Err(ExtractError::Empty)
+        ));
+        assert!(matches!(
+            extract(b"\x00\x01\x02\x03abc", &SourceHints::default()),
+            Err(ExtractError::Binary)
+        ));
     }
 }

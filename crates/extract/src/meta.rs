@@ -27,7 +27,15 @@ pub fn parse_date(s: &str) -> Option<String> {
     }
     let cleaned: String = s.replace(',', " ").replace('.', " ");
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
-    for fmt in ["%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%A %B %d %Y", "%a %b %d %Y", "%A %d %B %Y"] {
+    for fmt in [
+        "%B %d %Y",
+        "%b %d %Y",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%A %B %d %Y",
+        "%a %b %d %Y",
+        "%A %d %B %Y",
+    ] {
         if let Ok(d) = NaiveDate::parse_from_str(&cleaned, fmt) {
             return Some(d.to_string());
         }
@@ -47,11 +55,36 @@ pub fn language(text: &str) -> Option<String> {
     }
     let code3 = info.lang().code();
     let code = match code3 {
-        "eng" => "en", "deu" => "de", "fra" => "fr", "spa" => "es", "ita" => "it", "por" => "pt",
-        "nld" => "nl", "rus" => "ru", "ara" => "ar", "heb" => "he", "tur" => "tr", "pol" => "pl",
-        "ukr" => "uk", "swe" => "sv", "dan" => "da", "nob" => "no", "fin" => "fi", "ces" => "cs",
-        "ell" => "el", "hun" => "hu", "ron" => "ro", "cmn" => "zh", "jpn" => "ja", "kor" => "ko",
-        "hin" => "hi", "urd" => "ur", "pes" => "fa", "ind" => "id", "vie" => "vi", "tha" => "th",
+        "eng" => "en",
+        "deu" => "de",
+        "fra" => "fr",
+        "spa" => "es",
+        "ita" => "it",
+        "por" => "pt",
+        "nld" => "nl",
+        "rus" => "ru",
+        "ara" => "ar",
+        "heb" => "he",
+        "tur" => "tr",
+        "pol" => "pl",
+        "ukr" => "uk",
+        "swe" => "sv",
+        "dan" => "da",
+        "nob" => "no",
+        "fin" => "fi",
+        "ces" => "cs",
+        "ell" => "el",
+        "hun" => "hu",
+        "ron" => "ro",
+        "cmn" => "zh",
+        "jpn" => "ja",
+        "kor" => "ko",
+        "hin" => "hi",
+        "urd" => "ur",
+        "pes" => "fa",
+        "ind" => "id",
+        "vie" => "vi",
+        "tha" => "th",
         other => other,
     };
     Some(code.to_string())
@@ -63,8 +96,14 @@ mod tests {
 
     #[test]
     fn dates_in_common_metadata_forms() {
-        assert_eq!(parse_date("2025-03-13T10:22:00Z").as_deref(), Some("2025-03-13"));
-        assert_eq!(parse_date("Thu, 13 Mar 2025 10:22:00 +0000").as_deref(), Some("2025-03-13"));
+        assert_eq!(
+            parse_date("2025-03-13T10:22:00Z").as_deref(),
+            Some("2025-03-13")
+        );
+        assert_eq!(
+            parse_date("Thu, 13 Mar 2025 10:22:00 +0000").as_deref(),
+            Some("2025-03-13")
+        );
         assert_eq!(parse_date("March 13, 2025").as_deref(), Some("2025-03-13"));
         assert_eq!(parse_date("13 March 2025").as_deref(), Some("2025-03-13"));
         assert_eq!(parse_date("Sept. 4, 2024").as_deref(), Some("2024-09-04"));

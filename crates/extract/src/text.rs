@@ -45,7 +45,8 @@ static PROMPT: Lazy<Regex> = Lazy::new(|| {
 
 /// A sentence end inside a line: a lower-case word or number, end
 /// punctuation, then a capital. "U.S. is" and "Mr. Trump" do not match.
-static SENTENCE_BREAK: Lazy<Regex> = Lazy::new(|| Regex::new(r"[\p{Ll}\d]{2,}[.!?][\x22”’]?\s+[\p{Lu}“\x22]").unwrap());
+static SENTENCE_BREAK: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"[\p{Ll}\d]{2,}[.!?][\x22”’]?\s+[\p{Lu}“\x22]").unwrap());
 
 static BYLINE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?i:by|written by|words by)\s+(\p{Lu}[\p{L}\p{M}.'’\- ]{1,80}?(?:\s*(?:,| and |&)\s*\p{Lu}[\p{L}\p{M}.'’\- ]{1,60}?)*)\s*(?:[|,–—-].{0,60})?$").unwrap()
@@ -83,7 +84,10 @@ fn title_case_ratio(line: &str) -> f64 {
     if long.is_empty() {
         return 0.0;
     }
-    let caps = long.iter().filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase())).count();
+    let caps = long
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(|c| c.is_uppercase()))
+        .count();
     caps as f64 / long.len() as f64
 }
 
@@ -106,10 +110,10 @@ fn norm(s: &str) -> String {
 }
 
 const STOP: &[&str] = &[
-    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as", "is",
-    "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "it", "its", "their", "his",
-    "her", "they", "he", "she", "we", "will", "would", "can", "could", "into", "than", "but", "not", "no",
-    "so", "up", "over", "after", "before", "about", "says", "said",
+    "the", "a", "an", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from", "as",
+    "is", "are", "was", "were", "be", "been", "has", "have", "had", "that", "this", "it", "its",
+    "their", "his", "her", "they", "he", "she", "we", "will", "would", "can", "could", "into",
+    "than", "but", "not", "no", "so", "up", "over", "after", "before", "about", "says", "said",
 ];
 
 fn content_words(s: &str) -> Vec<String> {
@@ -167,7 +171,10 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
     let mut remove = |out: &mut Cleaned, keep: &mut Vec<bool>, i: usize, reason: &str| {
         keep[i] = false;
         order.push(i);
-        out.removed.push(Removal { text: lines[i].to_string(), reason: reason.to_string() });
+        out.removed.push(Removal {
+            text: lines[i].to_string(),
+            reason: reason.to_string(),
+        });
     };
 
     // Furniture recognizable wherever it stands.
@@ -175,7 +182,9 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
         let l = lines[i];
         let n = words(l).len();
         if let Some(c) = FOOTER.captures(l) {
-            let name = c.get(1).map(|m| m.as_str().trim().trim_end_matches('.').to_string());
+            let name = c
+                .get(1)
+                .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
             if out.publisher.is_none() {
                 out.publisher = name.filter(|n| !n.is_empty() && n.split_whitespace().count() <= 8);
             }
@@ -197,7 +206,10 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
     while let Some(j) = next_kept(&keep, i) {
         // A headline must still follow: otherwise this short line is the headline.
         let headline_follows = next_kept(&keep, j + 1).is_some_and(|k| headline_like(lines[k]));
-        if headline_follows && is_label(lines[j]) && known_title.is_none_or(|t| norm(t) != norm(lines[j])) {
+        if headline_follows
+            && is_label(lines[j])
+            && known_title.is_none_or(|t| norm(t) != norm(lines[j]))
+        {
             remove(&mut out, &mut keep, j, "label");
             i = j + 1;
         } else {
@@ -228,7 +240,10 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
         if out.title.as_deref().is_some_and(|t| repeats_title(l, t)) {
             remove(&mut out, &mut keep, j, "repeated-title");
         } else if out.byline.is_none() && words(l).len() <= 14 && BYLINE.is_match(l) {
-            let name = BYLINE.captures(l).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string());
+            let name = BYLINE
+                .captures(l)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str().trim().to_string());
             if let Some(name) = name {
                 if let Some(c) = STAFF.captures(&name) {
                     if out.publisher.is_none() {
@@ -287,10 +302,17 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
         }
     }
 
-    let mut indexed: Vec<(usize, Removal)> = order.into_iter().zip(std::mem::take(&mut out.removed)).collect();
+    let mut indexed: Vec<(usize, Removal)> = order
+        .into_iter()
+        .zip(std::mem::take(&mut out.removed))
+        .collect();
     indexed.sort_by_key(|(i, _)| *i);
     out.removed = indexed.into_iter().map(|(_, r)| r).collect();
-    out.body = (0..lines.len()).filter(|&k| keep[k]).map(|k| lines[k]).collect::<Vec<_>>().join("\n");
+    out.body = (0..lines.len())
+        .filter(|&k| keep[k])
+        .map(|k| lines[k])
+        .collect::<Vec<_>>()
+        .join("\n");
     out
 }
 
@@ -308,7 +330,10 @@ mod tests {
         let c = clean(raw, None);
         assert_eq!(c.title.as_deref(), Some("Minister resigns over budget row"));
         assert_eq!(c.byline.as_deref(), Some("Jane Doe"));
-        assert_eq!(c.standfirst.as_deref(), Some("The finance minister quit on Friday after weeks of pressure."));
+        assert_eq!(
+            c.standfirst.as_deref(),
+            Some("The finance minister quit on Friday after weeks of pressure.")
+        );
         assert_eq!(c.body, "The finance minister resigned on Friday, ending weeks of pressure over the budget.\nShe said she had no regrets.");
         assert!(reasons(&c).contains(&"comment-form"));
     }
@@ -318,7 +343,10 @@ mod tests {
         let raw = "Storm hits coast\nThe storm reached land at dawn, officials said.\nPower was cut to 20,000 homes.\n(AP, AFP)\nThe post Storm hits coast appeared first on Coastal Daily.";
         let c = clean(raw, None);
         assert_eq!(c.publisher.as_deref(), Some("Coastal Daily"));
-        assert_eq!(reasons(&c), vec!["title", "agency-credit", "syndication-footer"]);
+        assert_eq!(
+            reasons(&c),
+            vec!["title", "agency-credit", "syndication-footer"]
+        );
         assert!(c.body.ends_with("20,000 homes."));
     }
 
@@ -326,7 +354,10 @@ mod tests {
     fn inserted_headlines_go_but_subheads_stay() {
         let raw = "Talks resume in Cairo\nNegotiators met again on Sunday.\nMarkets Rally as Central Bank Signals Rate Cut Next Month\nThe talks will go on.\nWhat Comes Next\nA vote is due next week.";
         let c = clean(raw, None);
-        assert!(c.removed.iter().any(|r| r.reason == "related-headline" && r.text.starts_with("Markets Rally")));
+        assert!(c
+            .removed
+            .iter()
+            .any(|r| r.reason == "related-headline" && r.text.starts_with("Markets Rally")));
         assert!(c.body.contains("What Comes Next"));
     }
 
@@ -335,7 +366,18 @@ mod tests {
         let raw = "Follow us\nBusiness\nFactory output falls\nPublished\non\nFactory output falls\nOutput fell 3% in May, the statistics office said.\nIt was the third fall in a row.\nRead more";
         let c = clean(raw, None);
         assert_eq!(c.title.as_deref(), Some("Factory output falls"));
-        assert_eq!(reasons(&c), vec!["prompt", "label", "title", "label", "label", "repeated-title", "prompt"]);
+        assert_eq!(
+            reasons(&c),
+            vec![
+                "prompt",
+                "label",
+                "title",
+                "label",
+                "label",
+                "repeated-title",
+                "prompt"
+            ]
+        );
         assert_eq!(c.body.lines().count(), 2);
     }
 

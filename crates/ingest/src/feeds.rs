@@ -40,8 +40,13 @@ pub fn sniff(head: &[u8]) -> bool {
 
 /// Parse a feed.
 pub fn parse(bytes: &[u8]) -> Result<Feed, IngestError> {
-    let f = feed_rs::parser::parse(bytes).map_err(|e| IngestError::Io(format!("not a readable feed: {e}")))?;
-    let text = |t: &Option<feed_rs::model::Text>| t.as_ref().map(|t| t.content.trim().to_string()).filter(|s| !s.is_empty());
+    let f = feed_rs::parser::parse(bytes)
+        .map_err(|e| IngestError::Io(format!("not a readable feed: {e}")))?;
+    let text = |t: &Option<feed_rs::model::Text>| {
+        t.as_ref()
+            .map(|t| t.content.trim().to_string())
+            .filter(|s| !s.is_empty())
+    };
     let items = f
         .entries
         .iter()
@@ -52,18 +57,36 @@ pub fn parse(bytes: &[u8]) -> Result<Feed, IngestError> {
                 .find(|l| l.rel.as_deref().map_or(true, |r| r == "alternate"))
                 .or(e.links.first())
                 .map(|l| l.href.trim().to_string())
-                .or_else(|| Some(e.id.clone()).filter(|id| id.starts_with("http://") || id.starts_with("https://")));
-            let author = e.authors.iter().filter_map(|p| p.name.as_deref()).map(str::trim).filter(|n| !n.is_empty()).collect::<Vec<_>>().join(", ");
+                .or_else(|| {
+                    Some(e.id.clone())
+                        .filter(|id| id.starts_with("http://") || id.starts_with("https://"))
+                });
+            let author = e
+                .authors
+                .iter()
+                .filter_map(|p| p.name.as_deref())
+                .map(str::trim)
+                .filter(|n| !n.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
             FeedItem {
                 url,
                 title: text(&e.title),
                 published: e.published.or(e.updated).map(|d| d.to_rfc3339()),
                 author: Some(author).filter(|a| !a.is_empty()),
-                content: e.content.as_ref().and_then(|c| c.body.clone()).filter(|b| !b.trim().is_empty()).or_else(|| text(&e.summary)),
+                content: e
+                    .content
+                    .as_ref()
+                    .and_then(|c| c.body.clone())
+                    .filter(|b| !b.trim().is_empty())
+                    .or_else(|| text(&e.summary)),
             }
         })
         .collect();
-    Ok(Feed { title: text(&f.title), items })
+    Ok(Feed {
+        title: text(&f.title),
+        items,
+    })
 }
 
 /// The hints an item gives its page.
@@ -84,16 +107,30 @@ pub fn items(origin: &str, feed: &Feed, fetch: Option<&dyn Fn(&str) -> Pending>)
         .iter()
         .enumerate()
         .map(|(i, it)| {
-            let at = format!("{origin}[{i}]{}", it.url.as_deref().map(|u| format!(" {u}")).unwrap_or_default());
+            let at = format!(
+                "{origin}[{i}]{}",
+                it.url
+                    .as_deref()
+                    .map(|u| format!(" {u}"))
+                    .unwrap_or_default()
+            );
             let from_feed = |at: String| match &it.content {
                 Some(c) => Pending {
                     origin: at,
                     input: Ok(Raw {
                         bytes: c.clone().into_bytes(),
-                        hints: SourceHints { content_type: Some("text/html".into()), ..hints(it) },
+                        hints: SourceHints {
+                            content_type: Some("text/html".into()),
+                            ..hints(it)
+                        },
                     }),
                 },
-                None => Pending { origin: at, input: Err(IngestError::Io("feed item has no content and its page was not fetched".into())) },
+                None => Pending {
+                    origin: at,
+                    input: Err(IngestError::Io(
+                        "feed item has no content and its page was not fetched".into(),
+                    )),
+                },
             };
             match (fetch, it.url.as_deref()) {
                 (Some(f), Some(u)) => {
@@ -117,7 +154,10 @@ pub fn items(origin: &str, feed: &Feed, fetch: Option<&dyn Fn(&str) -> Pending>)
 pub fn read(origin: &str, bytes: &[u8], fetch: Option<&dyn Fn(&str) -> Pending>) -> Vec<Pending> {
     match parse(bytes) {
         Ok(feed) => items(origin, &feed, fetch),
-        Err(e) => vec![Pending { origin: origin.to_string(), input: Err(e) }],
+        Err(e) => vec![Pending {
+            origin: origin.to_string(),
+            input: Err(e),
+        }],
     }
 }
 
@@ -154,21 +194,39 @@ pub(crate) mod tests {
         assert_eq!(f.items.len(), 2);
         assert_eq!(f.items[0].url.as_deref(), Some("https://news.example/port"));
         assert_eq!(f.items[0].author.as_deref(), Some("Ana Ruiz"));
-        assert!(f.items[0].published.as_deref().unwrap().starts_with("2025-07-08T09:30:00"));
+        assert!(f.items[0]
+            .published
+            .as_deref()
+            .unwrap()
+            .starts_with("2025-07-08T09:30:00"));
         let a = parse(ATOM.as_bytes()).unwrap();
-        assert_eq!(a.items[0].url.as_deref(), Some("https://wire.example/talks"));
-        assert!(a.items[0].published.as_deref().unwrap().starts_with("2025-07-07"));
+        assert_eq!(
+            a.items[0].url.as_deref(),
+            Some("https://wire.example/talks")
+        );
+        assert!(a.items[0]
+            .published
+            .as_deref()
+            .unwrap()
+            .starts_with("2025-07-07"));
         assert_eq!(a.items[0].author.as_deref(), Some("Lee Kim"));
         let r = parse(RDF.as_bytes()).unwrap();
         assert_eq!(r.items[0].url.as_deref(), Some("https://old.example/a"));
-        assert!(r.items[0].published.as_deref().unwrap().starts_with("2025-07-01"));
+        assert!(r.items[0]
+            .published
+            .as_deref()
+            .unwrap()
+            .starts_with("2025-07-01"));
         assert!(sniff(RSS.as_bytes()) && sniff(ATOM.as_bytes()) && sniff(RDF.as_bytes()));
         assert!(!sniff(b"<html><body>x</body></html>"));
     }
 
     #[test]
     fn items_without_a_fetcher_use_feed_content_and_fail_alone() {
-        let items: Vec<crate::Item> = read("h.rss", RSS.as_bytes(), None).into_iter().map(crate::extract).collect();
+        let items: Vec<crate::Item> = read("h.rss", RSS.as_bytes(), None)
+            .into_iter()
+            .map(crate::extract)
+            .collect();
         assert_eq!(items.len(), 2);
         let d = items[0].result.as_ref().unwrap();
         assert!(d.text.contains("dock workers"));
@@ -180,11 +238,16 @@ pub(crate) mod tests {
 
     #[test]
     fn a_fetcher_gets_the_item_pages() {
-        let fetch = |u: &str| Pending {
+        let fetch = |u: &str| {
+            Pending {
             origin: u.to_string(),
             input: Ok(Raw { bytes: format!("<html><body><article><p>Full page for {u}: the talks went on for a second day in the capital on Monday.</p></article></body></html>").into_bytes(), hints: SourceHints { url: Some(u.into()), content_type: Some("text/html".into()), ..Default::default() } }),
+        }
         };
-        let items: Vec<crate::Item> = read("w.atom", ATOM.as_bytes(), Some(&fetch)).into_iter().map(crate::extract).collect();
+        let items: Vec<crate::Item> = read("w.atom", ATOM.as_bytes(), Some(&fetch))
+            .into_iter()
+            .map(crate::extract)
+            .collect();
         let d = items[0].result.as_ref().unwrap();
         assert!(d.text.contains("Full page for https://wire.example/talks"));
         assert_eq!(d.title.as_deref(), Some("Talks resume"));
@@ -195,6 +258,11 @@ pub(crate) mod tests {
     fn bad_feed_xml_is_one_failed_input() {
         let p = read("bad.rss", b"<rss><channel><item><title>x</title", None);
         assert_eq!(p.len(), 1);
-        assert!(p[0].input.as_ref().unwrap_err().to_string().contains("feed"));
+        assert!(p[0]
+            .input
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("feed"));
     }
 }

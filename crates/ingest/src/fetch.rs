@@ -18,7 +18,11 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// The user agent sent with every request.
-pub const USER_AGENT: &str = concat!("Dossier/", env!("CARGO_PKG_VERSION"), " (news reader; +https://github.com/dossier)");
+pub const USER_AGENT: &str = concat!(
+    "Dossier/",
+    env!("CARGO_PKG_VERSION"),
+    " (news reader; +https://github.com/dossier)"
+);
 /// The token matched against robots.txt groups.
 pub const ROBOTS_AGENT: &str = "Dossier";
 
@@ -91,7 +95,12 @@ impl Fetcher {
             .brotli(true)
             .build()
             .map_err(fail)?;
-        Ok(Fetcher { client, cfg, robots: Mutex::new(HashMap::new()), last: Mutex::new(HashMap::new()) })
+        Ok(Fetcher {
+            client,
+            cfg,
+            robots: Mutex::new(HashMap::new()),
+            last: Mutex::new(HashMap::new()),
+        })
     }
 
     pub fn config(&self) -> &FetchConfig {
@@ -103,7 +112,10 @@ impl Fetcher {
         let wait = {
             let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
             let now = Instant::now();
-            let next = last.get(host).map(|t| *t + self.cfg.per_host_interval).unwrap_or(now);
+            let next = last
+                .get(host)
+                .map(|t| *t + self.cfg.per_host_interval)
+                .unwrap_or(now);
             let at = next.max(now);
             last.insert(host.to_string(), at);
             at - now
@@ -119,21 +131,41 @@ impl Fetcher {
         if !self.cfg.respect_robots {
             return true;
         }
-        let Ok(robots_url) = texting_robots::get_robots_url(url) else { return true };
-        let cached = self.robots.lock().unwrap_or_else(|e| e.into_inner()).get(&robots_url).map(|r| r.as_ref().map(|r| r.allowed(url)));
+        let Ok(robots_url) = texting_robots::get_robots_url(url) else {
+            return true;
+        };
+        let cached = self
+            .robots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&robots_url)
+            .map(|r| r.as_ref().map(|r| r.allowed(url)));
         if let Some(v) = cached {
             return v.unwrap_or(true);
         }
-        let robot = self.raw_get(&robots_url, None, None).ok().and_then(|r| match r {
-            Conditional::Changed(f) if f.status == 200 => texting_robots::Robot::new(ROBOTS_AGENT, &f.body).ok(),
-            _ => None,
-        });
+        let robot = self
+            .raw_get(&robots_url, None, None)
+            .ok()
+            .and_then(|r| match r {
+                Conditional::Changed(f) if f.status == 200 => {
+                    texting_robots::Robot::new(ROBOTS_AGENT, &f.body).ok()
+                }
+                _ => None,
+            });
         let ok = robot.as_ref().map(|r| r.allowed(url)).unwrap_or(true);
-        self.robots.lock().unwrap_or_else(|e| e.into_inner()).insert(robots_url, robot);
+        self.robots
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(robots_url, robot);
         ok
     }
 
-    fn raw_get(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Conditional, IngestError> {
+    fn raw_get(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<Conditional, IngestError> {
         let parsed = reqwest::Url::parse(url).map_err(|e| fail(format!("bad URL {url:?}: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(fail(format!("not an http(s) URL: {url}")));
@@ -151,21 +183,41 @@ impl Fetcher {
         if status == 304 {
             return Ok(Conditional::NotModified);
         }
-        let header = |n: reqwest::header::HeaderName| resp.headers().get(n).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let header = |n: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(n)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
         let content_type = header(reqwest::header::CONTENT_TYPE);
         let etag = header(reqwest::header::ETAG);
         let last_modified = header(reqwest::header::LAST_MODIFIED);
         let final_url = resp.url().to_string();
         let max = self.cfg.max_bytes;
         if let Some(len) = resp.content_length().filter(|&l| l > max) {
-            return Err(IngestError::TooLarge { size: len, limit: max });
+            return Err(IngestError::TooLarge {
+                size: len,
+                limit: max,
+            });
         }
         let mut body = Vec::new();
-        resp.take(max + 1).read_to_end(&mut body).map_err(|e| fail(format!("reading the body: {e}")))?;
+        resp.take(max + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| fail(format!("reading the body: {e}")))?;
         if body.len() as u64 > max {
-            return Err(IngestError::TooLarge { size: body.len() as u64, limit: max });
+            return Err(IngestError::TooLarge {
+                size: body.len() as u64,
+                limit: max,
+            });
         }
-        Ok(Conditional::Changed(Fetched { url: final_url, status, content_type, etag, last_modified, body }))
+        Ok(Conditional::Changed(Fetched {
+            url: final_url,
+            status,
+            content_type,
+            etag,
+            last_modified,
+            body,
+        }))
     }
 
     /// GET a URL (robots.txt and pacing included); HTTP error statuses are errors.
@@ -177,7 +229,12 @@ impl Fetcher {
     }
 
     /// GET with `If-None-Match` / `If-Modified-Since`.
-    pub fn get_if_changed(&self, url: &str, etag: Option<&str>, last_modified: Option<&str>) -> Result<Conditional, IngestError> {
+    pub fn get_if_changed(
+        &self,
+        url: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<Conditional, IngestError> {
         if !self.allowed(url) {
             return Err(fail(format!("robots.txt forbids {url}")));
         }
@@ -195,17 +252,28 @@ impl Fetcher {
     pub fn page(&self, url: &str) -> Pending {
         let input = self.get(url).and_then(|f| {
             if !crate::httpmsg::is_document_type(f.content_type.as_deref()) {
-                return Err(fail(format!("not a web page: {}", f.content_type.as_deref().unwrap_or(""))));
+                return Err(fail(format!(
+                    "not a web page: {}",
+                    f.content_type.as_deref().unwrap_or("")
+                )));
             }
-            let bytes = dossier_extract::charset::to_utf8(&f.body, f.content_type.as_deref()).into_owned();
+            let bytes =
+                dossier_extract::charset::to_utf8(&f.body, f.content_type.as_deref()).into_owned();
             let hints = SourceHints {
                 url: Some(f.url.clone()),
-                content_type: f.content_type.as_deref().map(crate::httpmsg::mime).filter(|m| !m.is_empty()),
+                content_type: f
+                    .content_type
+                    .as_deref()
+                    .map(crate::httpmsg::mime)
+                    .filter(|m| !m.is_empty()),
                 ..Default::default()
             };
             Ok(Raw { bytes, hints })
         });
-        Pending { origin: url.to_string(), input }
+        Pending {
+            origin: url.to_string(),
+            input,
+        }
     }
 
     /// Inputs for a URL argument: a feed gives its items' pages, a sitemap
@@ -218,10 +286,22 @@ impl Fetcher {
     fn url_inputs_depth(&self, url: &str, depth: usize) -> Vec<Pending> {
         let f = match self.get(url) {
             Ok(f) => f,
-            Err(e) => return vec![Pending { origin: url.to_string(), input: Err(e) }],
+            Err(e) => {
+                return vec![Pending {
+                    origin: url.to_string(),
+                    input: Err(e),
+                }]
+            }
         };
-        let mime = f.content_type.as_deref().map(crate::httpmsg::mime).unwrap_or_default();
-        let xmlish = mime.contains("xml") || mime.contains("rss") || mime.contains("atom") || f.body.starts_with(&[0x1f, 0x8b]);
+        let mime = f
+            .content_type
+            .as_deref()
+            .map(crate::httpmsg::mime)
+            .unwrap_or_default();
+        let xmlish = mime.contains("xml")
+            || mime.contains("rss")
+            || mime.contains("atom")
+            || f.body.starts_with(&[0x1f, 0x8b]);
         if xmlish || !mime.contains("html") {
             if crate::feeds::sniff(&f.body) {
                 let fetch = |u: &str| self.page(&join(url, u));
@@ -238,7 +318,8 @@ impl Fetcher {
                                 if let Ok(raw) = p.input.as_mut() {
                                     let h = crate::sitemap::hints(e);
                                     raw.hints.title = raw.hints.title.take().or(h.title);
-                                    raw.hints.published = raw.hints.published.take().or(h.published);
+                                    raw.hints.published =
+                                        raw.hints.published.take().or(h.published);
                                 }
                                 p
                             })
@@ -250,16 +331,30 @@ impl Fetcher {
                         }
                         out
                     }
-                    Err(e) => vec![Pending { origin: url.to_string(), input: Err(e) }],
+                    Err(e) => vec![Pending {
+                        origin: url.to_string(),
+                        input: Err(e),
+                    }],
                 };
             }
         }
         if !crate::httpmsg::is_document_type(f.content_type.as_deref()) {
-            return vec![Pending { origin: url.to_string(), input: Err(fail(format!("not a web page: {mime}"))) }];
+            return vec![Pending {
+                origin: url.to_string(),
+                input: Err(fail(format!("not a web page: {mime}"))),
+            }];
         }
-        let bytes = dossier_extract::charset::to_utf8(&f.body, f.content_type.as_deref()).into_owned();
-        let hints = SourceHints { url: Some(f.url), content_type: Some(mime).filter(|m| !m.is_empty()), ..Default::default() };
-        vec![Pending { origin: url.to_string(), input: Ok(Raw { bytes, hints }) }]
+        let bytes =
+            dossier_extract::charset::to_utf8(&f.body, f.content_type.as_deref()).into_owned();
+        let hints = SourceHints {
+            url: Some(f.url),
+            content_type: Some(mime).filter(|m| !m.is_empty()),
+            ..Default::default()
+        };
+        vec![Pending {
+            origin: url.to_string(),
+            input: Ok(Raw { bytes, hints }),
+        }]
     }
 }
 
@@ -268,9 +363,15 @@ fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         format!("timed out: {}", e.url().map(|u| u.as_str()).unwrap_or(""))
     } else if e.is_redirect() {
-        format!("too many redirects (a loop?): {}", e.url().map(|u| u.as_str()).unwrap_or(""))
+        format!(
+            "too many redirects (a loop?): {}",
+            e.url().map(|u| u.as_str()).unwrap_or("")
+        )
     } else if e.is_connect() {
-        format!("cannot connect: {}", e.url().map(|u| u.as_str()).unwrap_or(""))
+        format!(
+            "cannot connect: {}",
+            e.url().map(|u| u.as_str()).unwrap_or("")
+        )
     } else {
         let mut s = e.to_string();
         let mut src = std::error::Error::source(e);
@@ -286,7 +387,10 @@ fn describe(e: &reqwest::Error) -> String {
 /// A link as found in a feed or sitemap, made absolute against the
 /// document it was found in.
 pub fn join(base: &str, link: &str) -> String {
-    reqwest::Url::parse(base).and_then(|b| b.join(link)).map(|u| u.to_string()).unwrap_or_else(|_| link.to_string())
+    reqwest::Url::parse(base)
+        .and_then(|b| b.join(link))
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| link.to_string())
 }
 
 /// Inputs for command-line arguments that may mix URLs and paths: each
@@ -295,19 +399,29 @@ pub fn join(base: &str, link: &str) -> String {
 pub fn inputs(args: &[String], limits: crate::Limits) -> Box<dyn Iterator<Item = Pending>> {
     let fetcher: std::sync::Arc<std::sync::OnceLock<Result<Fetcher, String>>> = Default::default();
     let args = args.to_vec();
-    Box::new(args.into_iter().flat_map(move |a| -> Box<dyn Iterator<Item = Pending>> {
-        if is_url(&a) {
-            let f = fetcher.get_or_init(|| {
-                Fetcher::new(FetchConfig { max_bytes: limits.max_bytes, ..Default::default() }).map_err(|e| e.to_string())
-            });
-            match f {
-                Ok(f) => Box::new(f.url_inputs(&a).into_iter()),
-                Err(e) => Box::new(std::iter::once(Pending { origin: a.clone(), input: Err(fail(e)) })),
-            }
-        } else {
-            Box::new(crate::files::inputs(&[std::path::PathBuf::from(a)], limits))
-        }
-    }))
+    Box::new(
+        args.into_iter()
+            .flat_map(move |a| -> Box<dyn Iterator<Item = Pending>> {
+                if is_url(&a) {
+                    let f = fetcher.get_or_init(|| {
+                        Fetcher::new(FetchConfig {
+                            max_bytes: limits.max_bytes,
+                            ..Default::default()
+                        })
+                        .map_err(|e| e.to_string())
+                    });
+                    match f {
+                        Ok(f) => Box::new(f.url_inputs(&a).into_iter()),
+                        Err(e) => Box::new(std::iter::once(Pending {
+                            origin: a.clone(),
+                            input: Err(fail(e)),
+                        })),
+                    }
+                } else {
+                    Box::new(crate::files::inputs(&[std::path::PathBuf::from(a)], limits))
+                }
+            }),
+    )
 }
 
 /// Is this argument a URL rather than a path?
@@ -323,7 +437,9 @@ pub(crate) mod tests {
 
     /// A small HTTP/1.1 server on 127.0.0.1 serving fixed routes; it runs
     /// until the test process ends. Returns its base URL.
-    pub fn serve(routes: fn(&str, &[(String, String)]) -> (u16, Vec<(&'static str, String)>, Vec<u8>, u64)) -> String {
+    pub fn serve(
+        routes: fn(&str, &[(String, String)]) -> (u16, Vec<(&'static str, String)>, Vec<u8>, u64),
+    ) -> String {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
         let base = format!("http://{}", l.local_addr().unwrap());
         std::thread::spawn(move || {
@@ -368,10 +484,18 @@ pub(crate) mod tests {
 
     const ARTICLE: &str = "<html><head><title>Port reopens</title><meta property=\"article:published_time\" content=\"2025-07-08T09:00:00Z\"></head><body><article><p>The port reopened on Monday after a week-long strike by dock workers ended with a pay deal, the harbour authority said.</p><p>Ships queued outside the harbour for days while the talks went on.</p></article></body></html>";
 
-    fn routes(path: &str, headers: &[(String, String)]) -> (u16, Vec<(&'static str, String)>, Vec<u8>, u64) {
+    fn routes(
+        path: &str,
+        headers: &[(String, String)],
+    ) -> (u16, Vec<(&'static str, String)>, Vec<u8>, u64) {
         let html = ("Content-Type", "text/html; charset=utf-8".to_string());
         match path {
-            "/robots.txt" => (200, vec![("Content-Type", "text/plain".into())], b"User-agent: *\nDisallow: /private/\n".to_vec(), 0),
+            "/robots.txt" => (
+                200,
+                vec![("Content-Type", "text/plain".into())],
+                b"User-agent: *\nDisallow: /private/\n".to_vec(),
+                0,
+            ),
             "/article" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 0),
             "/private/page" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 0),
             "/moved" => (301, vec![("Location", "/article".into())], vec![], 0),
@@ -382,27 +506,66 @@ pub(crate) mod tests {
             "/slow" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 3000),
             "/gzip" => {
                 let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-                gz.write_all(ARTICLE.replace("port", "airport").as_bytes()).unwrap();
-                (200, vec![html, ("Content-Encoding", "gzip".into())], gz.finish().unwrap(), 0)
+                gz.write_all(ARTICLE.replace("port", "airport").as_bytes())
+                    .unwrap();
+                (
+                    200,
+                    vec![html, ("Content-Encoding", "gzip".into())],
+                    gz.finish().unwrap(),
+                    0,
+                )
             }
             "/latin1" => {
                 // Declared in the header, not in the page; the bytes are not UTF-8.
                 let mut b = b"<html><body><article><p>Le caf\xe9 du port a rouvert lundi apr\xe8s une semaine de gr\xe8ve des dockers, a indiqu\xe9 l'autorit\xe9 portuaire du Havre.</p></article></body></html>".to_vec();
                 b.shrink_to_fit();
-                (200, vec![("Content-Type", "text/html; charset=iso-8859-1".into())], b, 0)
+                (
+                    200,
+                    vec![("Content-Type", "text/html; charset=iso-8859-1".into())],
+                    b,
+                    0,
+                )
             }
             "/big" => (200, vec![html], vec![b'a'; 50 * 1024 * 1024], 0),
-            "/image" => (200, vec![("Content-Type", "image/png".into())], b"\x89PNG\r\n\x1a\n".to_vec(), 0),
+            "/image" => (
+                200,
+                vec![("Content-Type", "image/png".into())],
+                b"\x89PNG\r\n\x1a\n".to_vec(),
+                0,
+            ),
             "/etag" => {
-                if headers.iter().any(|(k, v)| k == "if-none-match" && v == "\"v1\"") {
+                if headers
+                    .iter()
+                    .any(|(k, v)| k == "if-none-match" && v == "\"v1\"")
+                {
                     (304, vec![("ETag", "\"v1\"".into())], vec![], 0)
                 } else {
-                    (200, vec![html, ("ETag", "\"v1\"".into())], ARTICLE.as_bytes().to_vec(), 0)
+                    (
+                        200,
+                        vec![html, ("ETag", "\"v1\"".into())],
+                        ARTICLE.as_bytes().to_vec(),
+                        0,
+                    )
                 }
             }
-            "/feed.xml" => (200, vec![("Content-Type", "application/rss+xml".into())], FEED.as_bytes().to_vec(), 0),
-            "/sitemap.xml" => (200, vec![("Content-Type", "application/xml".into())], SITEMAP.as_bytes().to_vec(), 0),
-            "/bad-feed.xml" => (200, vec![("Content-Type", "application/rss+xml".into())], b"<rss version=\"2.0\"><channel><item><title>x".to_vec(), 0),
+            "/feed.xml" => (
+                200,
+                vec![("Content-Type", "application/rss+xml".into())],
+                FEED.as_bytes().to_vec(),
+                0,
+            ),
+            "/sitemap.xml" => (
+                200,
+                vec![("Content-Type", "application/xml".into())],
+                SITEMAP.as_bytes().to_vec(),
+                0,
+            ),
+            "/bad-feed.xml" => (
+                200,
+                vec![("Content-Type", "application/rss+xml".into())],
+                b"<rss version=\"2.0\"><channel><item><title>x".to_vec(),
+                0,
+            ),
             _ => (404, vec![], vec![], 0),
         }
     }
@@ -423,14 +586,20 @@ pub(crate) mod tests {
     }
 
     fn err(p: &Pending) -> String {
-        p.input.as_ref().err().map(|e| e.to_string()).unwrap_or_default()
+        p.input
+            .as_ref()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
     }
 
     #[test]
     fn pages_redirects_errors_and_limits() {
         let base = serve(routes);
         let f = fetcher(10 * 1024 * 1024);
-        let d = crate::extract(f.page(&format!("{base}/moved"))).result.unwrap();
+        let d = crate::extract(f.page(&format!("{base}/moved")))
+            .result
+            .unwrap();
         assert!(d.text.contains("dock workers"));
         assert_eq!(d.url.as_deref(), Some(format!("{base}/article").as_str()));
         assert_eq!(d.published.as_deref(), Some("2025-07-08"));
@@ -440,9 +609,18 @@ pub(crate) mod tests {
         assert!(err(&f.page(&format!("{base}/slow"))).contains("timed out"));
         assert!(err(&f.page(&format!("{base}/private/page"))).contains("robots.txt"));
         assert!(err(&f.page(&format!("{base}/image"))).contains("not a web page"));
-        assert!(matches!(f.page(&format!("{base}/big")).input, Err(IngestError::TooLarge { .. })));
-        assert!(crate::extract(f.page(&format!("{base}/gzip"))).result.unwrap().text.contains("airport"));
-        let fr = crate::extract(f.page(&format!("{base}/latin1"))).result.unwrap();
+        assert!(matches!(
+            f.page(&format!("{base}/big")).input,
+            Err(IngestError::TooLarge { .. })
+        ));
+        assert!(crate::extract(f.page(&format!("{base}/gzip")))
+            .result
+            .unwrap()
+            .text
+            .contains("airport"));
+        let fr = crate::extract(f.page(&format!("{base}/latin1")))
+            .result
+            .unwrap();
         assert!(fr.text.contains("Le café du port"), "{}", fr.text);
         assert!(err(&f.page("ftp://127.0.0.1/x")).contains("not an http"));
     }
@@ -452,24 +630,46 @@ pub(crate) mod tests {
         let base = serve(routes);
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.txt");
-        std::fs::write(&p, "Talks resume\nThe talks went on for a second day on Tuesday in Cairo.").unwrap();
-        let args = vec![format!("{base}/article"), p.display().to_string(), format!("{base}/missing")];
-        let items: Vec<crate::Item> = inputs(&args, crate::Limits::default()).map(crate::extract).collect();
+        std::fs::write(
+            &p,
+            "Talks resume\nThe talks went on for a second day on Tuesday in Cairo.",
+        )
+        .unwrap();
+        let args = vec![
+            format!("{base}/article"),
+            p.display().to_string(),
+            format!("{base}/missing"),
+        ];
+        let items: Vec<crate::Item> = inputs(&args, crate::Limits::default())
+            .map(crate::extract)
+            .collect();
         assert_eq!(items.len(), 3);
         assert!(items[0].result.is_ok() && items[1].result.is_ok());
-        assert!(items[2].result.as_ref().unwrap_err().to_string().contains("404"));
+        assert!(items[2]
+            .result
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("404"));
     }
 
     #[test]
     fn conditional_requests() {
         let base = serve(routes);
         let f = fetcher(1 << 20);
-        let first = match f.get_if_changed(&format!("{base}/etag"), None, None).unwrap() {
+        let first = match f
+            .get_if_changed(&format!("{base}/etag"), None, None)
+            .unwrap()
+        {
             Conditional::Changed(x) => x,
             Conditional::NotModified => panic!("first request cannot be 304"),
         };
         assert_eq!(first.etag.as_deref(), Some("\"v1\""));
-        assert!(matches!(f.get_if_changed(&format!("{base}/etag"), first.etag.as_deref(), None).unwrap(), Conditional::NotModified));
+        assert!(matches!(
+            f.get_if_changed(&format!("{base}/etag"), first.etag.as_deref(), None)
+                .unwrap(),
+            Conditional::NotModified
+        ));
     }
 
     #[test]
@@ -477,11 +677,21 @@ pub(crate) mod tests {
         let base = serve(routes);
         let f = fetcher(1 << 20);
         // Relative links in the fixtures are made absolute here.
-        let feed_items: Vec<crate::Item> = f.url_inputs(&format!("{base}/feed.xml")).into_iter().map(crate::extract).collect();
+        let feed_items: Vec<crate::Item> = f
+            .url_inputs(&format!("{base}/feed.xml"))
+            .into_iter()
+            .map(crate::extract)
+            .collect();
         assert_eq!(feed_items.len(), 2);
         assert!(feed_items[1].result.is_err());
-        let items: Vec<crate::Item> = f.url_inputs(&format!("{base}/sitemap.xml")).into_iter().map(crate::extract).collect();
+        let items: Vec<crate::Item> = f
+            .url_inputs(&format!("{base}/sitemap.xml"))
+            .into_iter()
+            .map(crate::extract)
+            .collect();
         assert_eq!(items.len(), 2);
-        assert!(f.url_inputs(&format!("{base}/bad-feed.xml"))[0].input.is_err());
+        assert!(f.url_inputs(&format!("{base}/bad-feed.xml"))[0]
+            .input
+            .is_err());
     }
 }

@@ -13,18 +13,26 @@ pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pending>) {
     let mut failed = Vec::new();
     for p in paths {
         if !p.exists() {
-            failed.push(Pending { origin: p.display().to_string(), input: Err(IngestError::Io("no such file or folder".into())) });
+            failed.push(Pending {
+                origin: p.display().to_string(),
+                input: Err(IngestError::Io("no such file or folder".into())),
+            });
             continue;
         }
-        let walker = walkdir::WalkDir::new(p).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-            e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
-        });
+        let walker = walkdir::WalkDir::new(p)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
                 Ok(_) => {}
                 Err(e) => failed.push(Pending {
-                    origin: e.path().map(|p| p.display().to_string()).unwrap_or_else(|| p.display().to_string()),
+                    origin: e
+                        .path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_else(|| p.display().to_string()),
                     input: Err(IngestError::Io(e.to_string())),
                 }),
             }
@@ -38,9 +46,15 @@ pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pending>) {
 pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending>> {
     let origin = path.display().to_string();
     let fail = |e: IngestError| -> Box<dyn Iterator<Item = Pending>> {
-        Box::new(std::iter::once(Pending { origin: origin.clone(), input: Err(e) }))
+        Box::new(std::iter::once(Pending {
+            origin: origin.clone(),
+            input: Err(e),
+        }))
     };
-    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) => return fail(IngestError::Io(e.to_string())),
@@ -52,12 +66,20 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
     if ext == "jsonl" || ext == "ndjson" {
         // Records are checked one by one; the file itself may be large.
         return match std::fs::File::open(path) {
-            Ok(f) => Box::new(records::Jsonl::new(std::io::BufReader::new(f), &origin, Some(&origin), limits)),
+            Ok(f) => Box::new(records::Jsonl::new(
+                std::io::BufReader::new(f),
+                &origin,
+                Some(&origin),
+                limits,
+            )),
             Err(e) => fail(IngestError::Io(e.to_string())),
         };
     }
     if size > limits.max_bytes {
-        return fail(IngestError::TooLarge { size, limit: limits.max_bytes });
+        return fail(IngestError::TooLarge {
+            size,
+            limit: limits.max_bytes,
+        });
     }
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
@@ -68,7 +90,10 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
     }
     // Feeds give one input per item (the content the feed carries); a
     // sitemap lists pages that need fetching, reported as such.
-    if !matches!(ext.as_str(), "html" | "htm" | "xhtml" | "txt" | "text" | "md") {
+    if !matches!(
+        ext.as_str(),
+        "html" | "htm" | "xhtml" | "txt" | "text" | "md"
+    ) {
         if crate::feeds::sniff(&bytes) {
             return Box::new(crate::feeds::read(&origin, &bytes, None).into_iter());
         }
@@ -79,9 +104,17 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
                     .iter()
                     .map(|e| e.url.clone())
                     .chain(s.sitemaps)
-                    .map(|u| Pending { origin: format!("{origin} {u}"), input: Err(IngestError::Io("listed in a sitemap; fetch it by URL".into())) })
+                    .map(|u| Pending {
+                        origin: format!("{origin} {u}"),
+                        input: Err(IngestError::Io(
+                            "listed in a sitemap; fetch it by URL".into(),
+                        )),
+                    })
                     .collect(),
-                Err(e) => vec![Pending { origin: origin.clone(), input: Err(e) }],
+                Err(e) => vec![Pending {
+                    origin: origin.clone(),
+                    input: Err(e),
+                }],
             };
             return Box::new(pages.into_iter());
         }
@@ -91,15 +124,24 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
         "txt" | "text" | "md" => Some("text/plain".to_string()),
         _ => None,
     };
-    let hints = SourceHints { path: Some(origin.clone()), content_type, ..Default::default() };
-    Box::new(std::iter::once(Pending { origin, input: Ok(Raw { bytes, hints }) }))
+    let hints = SourceHints {
+        path: Some(origin.clone()),
+        content_type,
+        ..Default::default()
+    };
+    Box::new(std::iter::once(Pending {
+        origin,
+        input: Ok(Raw { bytes, hints }),
+    }))
 }
 
 /// Does the file's first 512 bytes pass the test?
 fn sniff_file(path: &Path, test: fn(&[u8]) -> bool) -> bool {
     use std::io::Read;
     let mut head = [0u8; 512];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
     test(&head[..n])
 }
 
@@ -107,7 +149,9 @@ fn sniff_file(path: &Path, test: fn(&[u8]) -> bool) -> bool {
 /// each file's inputs in sorted order.
 pub fn inputs(paths: &[PathBuf], limits: Limits) -> impl Iterator<Item = Pending> {
     let (files, failed) = list(paths);
-    failed.into_iter().chain(files.into_iter().flat_map(move |f| read_file(&f, limits)))
+    failed
+        .into_iter()
+        .chain(files.into_iter().flat_map(move |f| read_file(&f, limits)))
 }
 
 #[cfg(test)]
@@ -118,7 +162,11 @@ mod tests {
     fn folders_are_walked_in_order_and_bad_files_fail_alone() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        std::fs::write(d.join("b.txt"), "Second report\nThe talks went on for a second day on Tuesday.\nNo deal yet.").unwrap();
+        std::fs::write(
+            d.join("b.txt"),
+            "Second report\nThe talks went on for a second day on Tuesday.\nNo deal yet.",
+        )
+        .unwrap();
         std::fs::write(d.join("a.txt"), "First report\nThe talks began on Monday in Doha, officials said.\nBoth sides attended.").unwrap();
         std::fs::write(d.join("empty.txt"), "").unwrap();
         std::fs::write(d.join("blob.bin"), [0u8, 1, 2, 3, 255, 254]).unwrap();
@@ -126,32 +174,90 @@ mod tests {
         std::fs::write(d.join("big.txt"), vec![b'a'; 2048]).unwrap();
         let (files, failed) = list(&[d.to_path_buf(), d.join("missing")]);
         assert_eq!(failed.len(), 1);
-        let names: Vec<String> = files.iter().map(|f| f.file_name().unwrap().to_string_lossy().into_owned()).collect();
-        assert_eq!(names, vec!["a.txt", "b.txt", "big.txt", "blob.bin", "empty.txt"]);
+        let names: Vec<String> = files
+            .iter()
+            .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["a.txt", "b.txt", "big.txt", "blob.bin", "empty.txt"]
+        );
         let limits = Limits { max_bytes: 1024 };
-        let items: Vec<crate::Item> = files.iter().flat_map(|f| read_file(f, limits)).map(crate::extract).collect();
+        let items: Vec<crate::Item> = files
+            .iter()
+            .flat_map(|f| read_file(f, limits))
+            .map(crate::extract)
+            .collect();
         let ok: Vec<bool> = items.iter().map(|i| i.result.is_ok()).collect();
         assert_eq!(ok, vec![true, true, false, false, false]);
-        assert!(items[2].result.as_ref().unwrap_err().to_string().contains("over the limit"));
-        assert!(items[3].result.as_ref().unwrap_err().to_string().contains("binary"));
-        assert!(items[4].result.as_ref().unwrap_err().to_string().contains("empty"));
-        assert_eq!(items[0].result.as_ref().unwrap().title.as_deref(), Some("First report"));
+        assert!(items[2]
+            .result
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("over the limit"));
+        assert!(items[3]
+            .result
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("binary"));
+        assert!(items[4]
+            .result
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
+        assert_eq!(
+            items[0].result.as_ref().unwrap().title.as_deref(),
+            Some("First report")
+        );
     }
 
     #[test]
     fn archives_feeds_and_sitemaps_are_recognised() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let page = crate::warc::tests::http("200 OK", "Content-Type: text/html\r\n", crate::warc::tests::PAGE.as_bytes());
+        let page = crate::warc::tests::http(
+            "200 OK",
+            "Content-Type: text/html\r\n",
+            crate::warc::tests::PAGE.as_bytes(),
+        );
         // Named without the .warc extension: found by sniffing.
-        std::fs::write(d.join("a-crawl.bin"), crate::warc::tests::record("response", "https://news.example/port", "application/http; msgtype=response", &page)).unwrap();
+        std::fs::write(
+            d.join("a-crawl.bin"),
+            crate::warc::tests::record(
+                "response",
+                "https://news.example/port",
+                "application/http; msgtype=response",
+                &page,
+            ),
+        )
+        .unwrap();
         std::fs::write(d.join("b-feed.xml"), crate::feeds::tests::RSS).unwrap();
         std::fs::write(d.join("c-sitemap.xml"), crate::sitemap::tests::NEWS).unwrap();
-        let items: Vec<crate::Item> = inputs(&[d.to_path_buf()], Limits::default()).map(crate::extract).collect();
+        let items: Vec<crate::Item> = inputs(&[d.to_path_buf()], Limits::default())
+            .map(crate::extract)
+            .collect();
         let origins: Vec<&str> = items.iter().map(|i| i.origin.as_str()).collect();
         assert_eq!(items.len(), 1 + 2 + 2, "{origins:?}");
-        assert!(items[0].result.as_ref().unwrap().text.contains("dock workers"));
-        assert!(items[1].result.as_ref().unwrap().text.contains("dock workers"));
-        assert!(items[3].result.as_ref().unwrap_err().to_string().contains("sitemap"));
+        assert!(items[0]
+            .result
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("dock workers"));
+        assert!(items[1]
+            .result
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("dock workers"));
+        assert!(items[3]
+            .result
+            .as_ref()
+            .unwrap_err()
+            .to_string()
+            .contains("sitemap"));
     }
 }

@@ -17,18 +17,32 @@ pub struct Response {
 
 /// Parse a stored response (`HTTP/1.x CODE ...`, headers, blank line, body).
 pub fn parse_response(raw: &[u8]) -> Result<Response, String> {
-    let end = find(raw, b"\r\n\r\n").map(|i| (i, 4)).or_else(|| find(raw, b"\n\n").map(|i| (i, 2)));
+    let end = find(raw, b"\r\n\r\n")
+        .map(|i| (i, 4))
+        .or_else(|| find(raw, b"\n\n").map(|i| (i, 2)));
     let (head_len, sep) = end.ok_or("HTTP response without end of headers")?;
     let head = String::from_utf8_lossy(&raw[..head_len]);
     let mut lines = head.lines();
     let status_line = lines.next().unwrap_or("");
     if !status_line.starts_with("HTTP/") {
-        return Err(format!("not an HTTP response: {:?}", status_line.chars().take(40).collect::<String>()));
+        return Err(format!(
+            "not an HTTP response: {:?}",
+            status_line.chars().take(40).collect::<String>()
+        ));
     }
-    let status = status_line.split_whitespace().nth(1).and_then(|c| c.parse().ok()).ok_or("HTTP status line without code")?;
-    let mut r = Response { status, ..Default::default() };
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .ok_or("HTTP status line without code")?;
+    let mut r = Response {
+        status,
+        ..Default::default()
+    };
     for line in lines {
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let v = v.trim().to_string();
         match k.trim().to_ascii_lowercase().as_str() {
             "content-type" => r.content_type = Some(v),
@@ -49,7 +63,11 @@ impl Response {
     /// The body with chunking and content coding (gzip, deflate, br)
     /// removed, at most `max` bytes once decoded.
     pub fn decoded_body(&self, max: u64) -> Result<Vec<u8>, IngestError> {
-        let body = if self.chunked { dechunk(&self.body).unwrap_or_else(|| self.body.clone()) } else { self.body.clone() };
+        let body = if self.chunked {
+            dechunk(&self.body).unwrap_or_else(|| self.body.clone())
+        } else {
+            self.body.clone()
+        };
         decode_content(&body, self.content_encoding.as_deref(), max)
     }
 }
@@ -69,7 +87,11 @@ pub fn decode_content(body: &[u8], coding: Option<&str>, max: u64) -> Result<Vec
             }
         }
         "br" => Box::new(brotli_decompressor::Decompressor::new(body, 4096)),
-        other => return Err(IngestError::Io(format!("unsupported content encoding {other:?}"))),
+        other => {
+            return Err(IngestError::Io(format!(
+                "unsupported content encoding {other:?}"
+            )))
+        }
     };
     let mut out = Vec::new();
     reader
@@ -77,7 +99,10 @@ pub fn decode_content(body: &[u8], coding: Option<&str>, max: u64) -> Result<Vec
         .read_to_end(&mut out)
         .map_err(|e| IngestError::Io(format!("bad {coding} body: {e}")))?;
     if out.len() as u64 > max {
-        return Err(IngestError::TooLarge { size: out.len() as u64, limit: max });
+        return Err(IngestError::TooLarge {
+            size: out.len() as u64,
+            limit: max,
+        });
     }
     Ok(out)
 }
@@ -101,7 +126,12 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
 
 /// The media type alone, lower-cased (`text/html; charset=x` gives `text/html`).
 pub fn mime(content_type: &str) -> String {
-    content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
 }
 
 /// Is this a document Dossier reads (HTML, XHTML, plain text), or an
@@ -129,16 +159,23 @@ mod tests {
         raw.extend(b"\r\n0\r\n\r\n");
         let r = parse_response(&raw).unwrap();
         assert_eq!(r.status, 200);
-        assert_eq!(r.content_type.as_deref().map(mime).as_deref(), Some("text/html"));
+        assert_eq!(
+            r.content_type.as_deref().map(mime).as_deref(),
+            Some("text/html")
+        );
         assert_eq!(r.decoded_body(1000).unwrap(), b"<p>Hello</p>");
-        assert!(matches!(r.decoded_body(5), Err(IngestError::TooLarge { .. })));
+        assert!(matches!(
+            r.decoded_body(5),
+            Err(IngestError::TooLarge { .. })
+        ));
         assert!(parse_response(b"GET / HTTP/1.1\r\n\r\n").is_err());
     }
 
     #[test]
     fn truncated_gzip_is_an_error() {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(&b"The port reopened on Monday. ".repeat(50)).unwrap();
+        gz.write_all(&b"The port reopened on Monday. ".repeat(50))
+            .unwrap();
         let z = gz.finish().unwrap();
         assert!(decode_content(&z[..z.len() / 2], Some("gzip"), 1 << 20).is_err());
         assert!(decode_content(b"x", Some("compress"), 10).is_err());

@@ -69,12 +69,19 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 20 * 1024 * 1024 }
+        Limits {
+            max_bytes: 20 * 1024 * 1024,
+        }
     }
 }
 
 /// Extract one pending input.
 pub fn extract(p: Pending) -> Item {
-    let result = p.input.and_then(|raw| dossier_extract::extract(&raw.bytes, &raw.hints).map_err(Into::into));
-    Item { origin: p.origin, result }
+    let result = p
+        .input
+        .and_then(|raw| dossier_extract::extract(&raw.bytes, &raw.hints).map_err(Into::into));
+    Item {
+        origin: p.origin,
+        result,
+    }
 }

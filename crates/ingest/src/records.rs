@@ -27,7 +27,12 @@ pub fn record_to_pending(origin: String, path: Option<&str>, rec: Record) -> Pen
         (Some(t), _) if !t.trim().is_empty() => (t.into_bytes(), "text/plain"),
         (_, Some(h)) => (h.into_bytes(), "text/html"),
         (Some(t), None) => (t.into_bytes(), "text/plain"),
-        (None, None) => return Pending { origin, input: Err(IngestError::NoContent) },
+        (None, None) => {
+            return Pending {
+                origin,
+                input: Err(IngestError::NoContent),
+            }
+        }
     };
     let hints = SourceHints {
         path: path.map(str::to_string),
@@ -38,7 +43,10 @@ pub fn record_to_pending(origin: String, path: Option<&str>, rec: Record) -> Pen
         byline: rec.byline,
         content_type: Some(content_type.into()),
     };
-    Pending { origin, input: Ok(Raw { bytes, hints }) }
+    Pending {
+        origin,
+        input: Ok(Raw { bytes, hints }),
+    }
 }
 
 /// JSON Lines, streamed: one pending input per non-blank line; a bad line
@@ -54,7 +62,14 @@ pub struct Jsonl<R> {
 
 impl<R: BufRead> Jsonl<R> {
     pub fn new(reader: R, origin: &str, path: Option<&str>, limits: Limits) -> Self {
-        Jsonl { reader, origin: origin.to_string(), path: path.map(str::to_string), limits, line: 0, done: false }
+        Jsonl {
+            reader,
+            origin: origin.to_string(),
+            path: path.map(str::to_string),
+            limits,
+            line: 0,
+            done: false,
+        }
     }
 }
 
@@ -78,7 +93,10 @@ impl<R: BufRead> Iterator for Jsonl<R> {
                 Ok(_) => {}
                 Err(e) => {
                     self.done = true;
-                    return Some(Pending { origin: at, input: Err(IngestError::Io(e.to_string())) });
+                    return Some(Pending {
+                        origin: at,
+                        input: Err(IngestError::Io(e.to_string())),
+                    });
                 }
             }
             if buf.len() as u64 > self.limits.max_bytes && !buf.ends_with(b"\n") {
@@ -86,7 +104,10 @@ impl<R: BufRead> Iterator for Jsonl<R> {
                 let mut sink = Vec::new();
                 loop {
                     sink.clear();
-                    match (&mut self.reader).take(1 << 20).read_until(b'\n', &mut sink) {
+                    match (&mut self.reader)
+                        .take(1 << 20)
+                        .read_until(b'\n', &mut sink)
+                    {
                         Ok(0) => break,
                         Ok(n) => {
                             skipped += n as u64;
@@ -97,14 +118,23 @@ impl<R: BufRead> Iterator for Jsonl<R> {
                         Err(_) => break,
                     }
                 }
-                return Some(Pending { origin: at, input: Err(IngestError::TooLarge { size: skipped, limit: self.limits.max_bytes }) });
+                return Some(Pending {
+                    origin: at,
+                    input: Err(IngestError::TooLarge {
+                        size: skipped,
+                        limit: self.limits.max_bytes,
+                    }),
+                });
             }
             if buf.iter().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
             return Some(match serde_json::from_slice::<Record>(&buf) {
                 Ok(rec) => record_to_pending(at, self.path.as_deref(), rec),
-                Err(e) => Pending { origin: at, input: Err(IngestError::Json(e.to_string())) },
+                Err(e) => Pending {
+                    origin: at,
+                    input: Err(IngestError::Json(e.to_string())),
+                },
             });
         }
         None
@@ -115,7 +145,10 @@ use std::io::Read;
 
 /// A `.json` file: one record or an array of records.
 pub fn read_json(bytes: &[u8], origin: &str, path: Option<&str>) -> Vec<Pending> {
-    let bad = |at: String, e: serde_json::Error| Pending { origin: at, input: Err(IngestError::Json(e.to_string())) };
+    let bad = |at: String, e: serde_json::Error| Pending {
+        origin: at,
+        input: Err(IngestError::Json(e.to_string())),
+    };
     match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(serde_json::Value::Array(items)) => items
             .into_iter()
@@ -144,7 +177,14 @@ mod tests {
     #[test]
     fn jsonl_lines_become_items_and_bad_lines_fail_alone() {
         let input = "{\"text\":\"Talks resumed on Monday in Cairo, officials said.\",\"source\":\"Wire\",\"published\":\"2025-07-07\"}\nnot json\n\n{\"url\":\"https://x.example/a\"}\n{\"html\":\"<html><body><article><p>The court ruled on Monday that the appeal could go ahead, the lawyers said after the hearing in the capital.</p></article></body></html>\"}\n";
-        let items: Vec<_> = Jsonl::new(input.as_bytes(), "in.jsonl", Some("in.jsonl"), Limits::default()).map(extract).collect();
+        let items: Vec<_> = Jsonl::new(
+            input.as_bytes(),
+            "in.jsonl",
+            Some("in.jsonl"),
+            Limits::default(),
+        )
+        .map(extract)
+        .collect();
         assert_eq!(items.len(), 4);
         let d = items[0].result.as_ref().unwrap();
         assert_eq!(d.publisher.as_deref(), Some("Wire"));
@@ -160,7 +200,9 @@ mod tests {
     fn an_overlong_line_fails_alone() {
         let long = format!("{{\"text\":\"{}\"}}", "a ".repeat(600));
         let input = format!("{long}\n{{\"text\":\"A short report on the talks.\"}}\n");
-        let items: Vec<_> = Jsonl::new(input.as_bytes(), "x", None, Limits { max_bytes: 100 }).map(extract).collect();
+        let items: Vec<_> = Jsonl::new(input.as_bytes(), "x", None, Limits { max_bytes: 100 })
+            .map(extract)
+            .collect();
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0].result, Err(IngestError::TooLarge { .. })));
         assert!(items[1].result.is_ok());
@@ -168,7 +210,14 @@ mod tests {
 
     #[test]
     fn json_array_is_read_item_by_item() {
-        let items: Vec<_> = read_json(br#"[{"text":"One report about the talks."},{"title":5}]"#, "a.json", None).into_iter().map(extract).collect();
+        let items: Vec<_> = read_json(
+            br#"[{"text":"One report about the talks."},{"title":5}]"#,
+            "a.json",
+            None,
+        )
+        .into_iter()
+        .map(extract)
+        .collect();
         assert_eq!(items.len(), 2);
         assert!(items[0].result.is_ok());
         assert!(items[1].result.is_err());

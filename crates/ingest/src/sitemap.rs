@@ -52,7 +52,10 @@ pub fn parse(bytes: &[u8]) -> Result<Sitemap, IngestError> {
     let mut buf = Vec::new();
     let bad = |e: String| IngestError::Io(format!("not a readable sitemap: {e}"));
     loop {
-        match r.read_event_into(&mut buf).map_err(|e| bad(e.to_string()))? {
+        match r
+            .read_event_into(&mut buf)
+            .map_err(|e| bad(e.to_string()))?
+        {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).to_ascii_lowercase();
                 if name == "url" {
@@ -67,7 +70,11 @@ pub fn parse(bytes: &[u8]) -> Result<Sitemap, IngestError> {
                 }
             }
             Event::Text(t) => {
-                let v = t.unescape().map_err(|e| bad(e.to_string()))?.trim().to_string();
+                let v = t
+                    .unescape()
+                    .map_err(|e| bad(e.to_string()))?
+                    .trim()
+                    .to_string();
                 on_text(&path, v, &mut cur, &mut out);
             }
             Event::CData(t) => {
@@ -132,8 +139,14 @@ pub(crate) mod tests {
         let s = parse(NEWS.as_bytes()).unwrap();
         assert_eq!(s.pages.len(), 2);
         assert_eq!(s.pages[0].url, "https://news.example/port");
-        assert_eq!(s.pages[0].title.as_deref(), Some("Port reopens & ships sail"));
-        assert_eq!(s.pages[0].published.as_deref(), Some("2025-07-08T09:30:00Z"));
+        assert_eq!(
+            s.pages[0].title.as_deref(),
+            Some("Port reopens & ships sail")
+        );
+        assert_eq!(
+            s.pages[0].published.as_deref(),
+            Some("2025-07-08T09:30:00Z")
+        );
         assert_eq!(s.pages[0].publisher.as_deref(), Some("Harbour News"));
         assert_eq!(s.pages[1].url, "https://news.example/ferry?a=1&b=2");
         assert!(sniff(NEWS.as_bytes()));
@@ -146,7 +159,13 @@ pub(crate) mod tests {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(idx.as_bytes()).unwrap();
         let s = parse(&gz.finish().unwrap()).unwrap();
-        assert_eq!(s.sitemaps, vec!["https://news.example/s1.xml", "https://news.example/s2.xml.gz"]);
+        assert_eq!(
+            s.sitemaps,
+            vec![
+                "https://news.example/s1.xml",
+                "https://news.example/s2.xml.gz"
+            ]
+        );
         assert!(s.pages.is_empty());
     }
 

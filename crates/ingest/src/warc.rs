@@ -21,7 +21,10 @@ use warc::{RecordType, WarcHeader, WarcReader};
 
 /// Does this path name a web archive?
 pub fn is_warc_path(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
     name.ends_with(".warc") || name.ends_with(".warc.gz")
 }
 
@@ -44,24 +47,44 @@ pub fn read(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending>> {
     let origin = path.display().to_string();
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
-        Err(e) => return Box::new(std::iter::once(Pending { origin, input: Err(IngestError::Io(e.to_string())) })),
+        Err(e) => {
+            return Box::new(std::iter::once(Pending {
+                origin,
+                input: Err(IngestError::Io(e.to_string())),
+            }))
+        }
     };
     let mut head = BufReader::new(file);
-    let gz = head.fill_buf().map(|b| b.starts_with(&[0x1f, 0x8b])).unwrap_or(false);
-    let reader: Box<dyn BufRead + Send> =
-        if gz { Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(head))) } else { Box::new(head) };
+    let gz = head
+        .fill_buf()
+        .map(|b| b.starts_with(&[0x1f, 0x8b]))
+        .unwrap_or(false);
+    let reader: Box<dyn BufRead + Send> = if gz {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(head)))
+    } else {
+        Box::new(head)
+    };
     records(reader, origin, limits)
 }
 
 /// The pages of a WARC stream (already decompressed), lazily.
-pub fn records(reader: Box<dyn BufRead + Send>, origin: String, limits: Limits) -> Box<dyn Iterator<Item = Pending>> {
+pub fn records(
+    reader: Box<dyn BufRead + Send>,
+    origin: String,
+    limits: Limits,
+) -> Box<dyn Iterator<Item = Pending>> {
     let (tx, rx) = mpsc::sync_channel::<Pending>(8);
     std::thread::spawn(move || pump(reader, &origin, limits, tx));
     Box::new(rx.into_iter())
 }
 
 /// Read records and send the pages; stops when the receiver is gone.
-fn pump(reader: Box<dyn BufRead + Send>, origin: &str, limits: Limits, tx: mpsc::SyncSender<Pending>) {
+fn pump(
+    reader: Box<dyn BufRead + Send>,
+    origin: &str,
+    limits: Limits,
+    tx: mpsc::SyncSender<Pending>,
+) {
     let mut wr = WarcReader::new(reader);
     let mut it = wr.stream_records();
     let mut n = 0usize;
@@ -71,21 +94,38 @@ fn pump(reader: Box<dyn BufRead + Send>, origin: &str, limits: Limits, tx: mpsc:
         let mut rec = match next {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(Pending { origin: at, input: Err(IngestError::Io(format!("damaged WARC record: {e}"))) });
+                let _ = tx.send(Pending {
+                    origin: at,
+                    input: Err(IngestError::Io(format!("damaged WARC record: {e}"))),
+                });
                 return;
             }
         };
         if !matches!(rec.warc_type(), RecordType::Response | RecordType::Resource) {
             continue;
         }
-        let url = rec.header(WarcHeader::TargetURI).map(|u| u.trim().trim_matches(['<', '>']).to_string());
-        let at = url.as_ref().map(|u| format!("{origin}#{n} {u}")).unwrap_or(at);
+        let url = rec
+            .header(WarcHeader::TargetURI)
+            .map(|u| u.trim().trim_matches(['<', '>']).to_string());
+        let at = url
+            .as_ref()
+            .map(|u| format!("{origin}#{n} {u}"))
+            .unwrap_or(at);
         let is_response = matches!(rec.warc_type(), RecordType::Response);
-        let record_type = rec.header(WarcHeader::ContentType).map(|c| c.to_ascii_lowercase()).unwrap_or_default();
+        let record_type = rec
+            .header(WarcHeader::ContentType)
+            .map(|c| c.to_ascii_lowercase())
+            .unwrap_or_default();
         let len = rec.content_length();
         // Headers of a response are small; a body over the limit is skipped unread.
         if len > limits.max_bytes + 64 * 1024 {
-            let p = Pending { origin: at, input: Err(IngestError::TooLarge { size: len, limit: limits.max_bytes }) };
+            let p = Pending {
+                origin: at,
+                input: Err(IngestError::TooLarge {
+                    size: len,
+                    limit: limits.max_bytes,
+                }),
+            };
             if tx.send(p).is_err() {
                 return;
             }
@@ -93,25 +133,44 @@ fn pump(reader: Box<dyn BufRead + Send>, origin: &str, limits: Limits, tx: mpsc:
         }
         let mut body = Vec::with_capacity(len as usize);
         if let Err(e) = rec.read_to_end(&mut body) {
-            let _ = tx.send(Pending { origin: at, input: Err(IngestError::Io(format!("truncated WARC record: {e}"))) });
+            let _ = tx.send(Pending {
+                origin: at,
+                input: Err(IngestError::Io(format!("truncated WARC record: {e}"))),
+            });
             return;
         }
         if (body.len() as u64) < len {
-            let _ = tx.send(Pending { origin: at, input: Err(IngestError::Io("truncated WARC record".into())) });
+            let _ = tx.send(Pending {
+                origin: at,
+                input: Err(IngestError::Io("truncated WARC record".into())),
+            });
             return;
         }
-        let page = if is_response && record_type.contains("application/http") || is_response && body.starts_with(b"HTTP/") {
+        let page = if is_response && record_type.contains("application/http")
+            || is_response && body.starts_with(b"HTTP/")
+        {
             match crate::httpmsg::parse_response(&body) {
                 Ok(r) => r,
                 Err(e) => {
-                    if tx.send(Pending { origin: at, input: Err(IngestError::Io(e)) }).is_err() {
+                    if tx
+                        .send(Pending {
+                            origin: at,
+                            input: Err(IngestError::Io(e)),
+                        })
+                        .is_err()
+                    {
                         return;
                     }
                     continue;
                 }
             }
         } else {
-            crate::httpmsg::Response { status: 200, content_type: Some(record_type.clone()), body, ..Default::default() }
+            crate::httpmsg::Response {
+                status: 200,
+                content_type: Some(record_type.clone()),
+                body,
+                ..Default::default()
+            }
         };
         if page.status != 200 || !crate::httpmsg::is_document_type(page.content_type.as_deref()) {
             continue;
@@ -119,19 +178,32 @@ fn pump(reader: Box<dyn BufRead + Send>, origin: &str, limits: Limits, tx: mpsc:
         let body = match page.decoded_body(limits.max_bytes) {
             Ok(b) => b,
             Err(e) => {
-                if tx.send(Pending { origin: at, input: Err(e) }).is_err() {
+                if tx
+                    .send(Pending {
+                        origin: at,
+                        input: Err(e),
+                    })
+                    .is_err()
+                {
                     return;
                 }
                 continue;
             }
         };
-        let bytes = dossier_extract::charset::to_utf8(&body, page.content_type.as_deref()).into_owned();
+        let bytes =
+            dossier_extract::charset::to_utf8(&body, page.content_type.as_deref()).into_owned();
         let hints = SourceHints {
             url,
             content_type: page.content_type.as_deref().map(crate::httpmsg::mime),
             ..Default::default()
         };
-        if tx.send(Pending { origin: at, input: Ok(Raw { bytes, hints }) }).is_err() {
+        if tx
+            .send(Pending {
+                origin: at,
+                input: Ok(Raw { bytes, hints }),
+            })
+            .is_err()
+        {
             return;
         }
     }
@@ -156,7 +228,11 @@ pub(crate) mod tests {
     }
 
     pub fn http(status: &str, headers: &str, body: &[u8]) -> Vec<u8> {
-        let mut r = format!("HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        let mut r = format!(
+            "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\n\r\n",
+            body.len()
+        )
+        .into_bytes();
         r.extend_from_slice(body);
         r
     }
@@ -165,18 +241,79 @@ pub(crate) mod tests {
 
     fn archive() -> Vec<u8> {
         let mut w = Vec::new();
-        w.extend(record("warcinfo", "", "application/warc-fields", b"software: test\r\n"));
-        w.extend(record("request", "https://news.example/port", "application/http; msgtype=request", b"GET /port HTTP/1.1\r\nHost: news.example\r\n\r\n"));
-        w.extend(record("response", "https://news.example/port", "application/http; msgtype=response", &http("200 OK", "Content-Type: text/html; charset=utf-8\r\n", PAGE.as_bytes())));
-        w.extend(record("metadata", "https://news.example/port", "application/warc-fields", b"via: x\r\n"));
-        w.extend(record("response", "https://news.example/logo.png", "application/http; msgtype=response", &http("200 OK", "Content-Type: image/png\r\n", b"\x89PNG\r\n\x1a\n\0\0")));
-        w.extend(record("response", "https://news.example/gone", "application/http; msgtype=response", &http("404 Not Found", "Content-Type: text/html\r\n", b"<p>not here</p>")));
+        w.extend(record(
+            "warcinfo",
+            "",
+            "application/warc-fields",
+            b"software: test\r\n",
+        ));
+        w.extend(record(
+            "request",
+            "https://news.example/port",
+            "application/http; msgtype=request",
+            b"GET /port HTTP/1.1\r\nHost: news.example\r\n\r\n",
+        ));
+        w.extend(record(
+            "response",
+            "https://news.example/port",
+            "application/http; msgtype=response",
+            &http(
+                "200 OK",
+                "Content-Type: text/html; charset=utf-8\r\n",
+                PAGE.as_bytes(),
+            ),
+        ));
+        w.extend(record(
+            "metadata",
+            "https://news.example/port",
+            "application/warc-fields",
+            b"via: x\r\n",
+        ));
+        w.extend(record(
+            "response",
+            "https://news.example/logo.png",
+            "application/http; msgtype=response",
+            &http(
+                "200 OK",
+                "Content-Type: image/png\r\n",
+                b"\x89PNG\r\n\x1a\n\0\0",
+            ),
+        ));
+        w.extend(record(
+            "response",
+            "https://news.example/gone",
+            "application/http; msgtype=response",
+            &http(
+                "404 Not Found",
+                "Content-Type: text/html\r\n",
+                b"<p>not here</p>",
+            ),
+        ));
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-        gz.write_all(PAGE.replace("port", "airport").as_bytes()).unwrap();
+        gz.write_all(PAGE.replace("port", "airport").as_bytes())
+            .unwrap();
         let zipped = gz.finish().unwrap();
-        w.extend(record("response", "https://news.example/airport", "application/http; msgtype=response", &http("200 OK", "Content-Type: text/html\r\nContent-Encoding: gzip\r\n", &zipped)));
+        w.extend(record(
+            "response",
+            "https://news.example/airport",
+            "application/http; msgtype=response",
+            &http(
+                "200 OK",
+                "Content-Type: text/html\r\nContent-Encoding: gzip\r\n",
+                &zipped,
+            ),
+        ));
         let latin = b"<html><body><article><p>Le caf\xe9 du port a rouvert lundi apr\xe8s une semaine de gr\xe8ve des dockers, a indiqu\xe9 l'autorit\xe9 portuaire.</p></article></body></html>";
-        w.extend(record("response", "https://news.example/fr", "application/http; msgtype=response", &http("200 OK", "Content-Type: text/html; charset=iso-8859-1\r\n", latin)));
+        w.extend(record(
+            "response",
+            "https://news.example/fr",
+            "application/http; msgtype=response",
+            &http(
+                "200 OK",
+                "Content-Type: text/html; charset=iso-8859-1\r\n",
+                latin,
+            ),
+        ));
         w
     }
 
@@ -200,8 +337,22 @@ pub(crate) mod tests {
         let d = items[0].result.as_ref().unwrap();
         assert_eq!(d.url.as_deref(), Some("https://news.example/port"));
         assert!(d.text.contains("dock workers"));
-        assert!(items[1].result.as_ref().unwrap().text.contains("airport reopened"));
-        assert!(items[2].result.as_ref().unwrap().text.contains("Le café du port"), "{:?}", items[2].result);
+        assert!(items[1]
+            .result
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("airport reopened"));
+        assert!(
+            items[2]
+                .result
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("Le café du port"),
+            "{:?}",
+            items[2].result
+        );
     }
 
     #[test]
@@ -209,8 +360,18 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("crawl.warc.gz");
         let recs = vec![
-            record("request", "https://news.example/port", "application/http; msgtype=request", b"GET / HTTP/1.1\r\n\r\n"),
-            record("response", "https://news.example/port", "application/http; msgtype=response", &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes())),
+            record(
+                "request",
+                "https://news.example/port",
+                "application/http; msgtype=request",
+                b"GET / HTTP/1.1\r\n\r\n",
+            ),
+            record(
+                "response",
+                "https://news.example/port",
+                "application/http; msgtype=response",
+                &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes()),
+            ),
         ];
         std::fs::write(&p, gzip_members(&recs)).unwrap();
         assert!(sniff(&std::fs::read(&p).unwrap()[..64]));
@@ -224,14 +385,28 @@ pub(crate) mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut w = archive();
         let good = w.len();
-        w.extend(record("response", "https://news.example/cut", "application/http; msgtype=response", &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes())));
+        w.extend(record(
+            "response",
+            "https://news.example/cut",
+            "application/http; msgtype=response",
+            &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes()),
+        ));
         w.truncate(good + 400);
         let p = dir.path().join("cut.warc");
         std::fs::write(&p, &w).unwrap();
         let items: Vec<crate::Item> = read(&p, Limits::default()).map(crate::extract).collect();
         assert_eq!(items.len(), 4);
         assert!(items[..3].iter().all(|i| i.result.is_ok()));
-        assert!(items[3].result.as_ref().unwrap_err().to_string().contains("truncated"), "{:?}", items[3]);
+        assert!(
+            items[3]
+                .result
+                .as_ref()
+                .unwrap_err()
+                .to_string()
+                .contains("truncated"),
+            "{:?}",
+            items[3]
+        );
         // A gzip stream cut in the middle fails the same way.
         let z = gzip_members(&[archive()]);
         let p = dir.path().join("cut.warc.gz");
@@ -243,11 +418,22 @@ pub(crate) mod tests {
     #[test]
     fn an_oversized_record_is_skipped_unread() {
         let dir = tempfile::tempdir().unwrap();
-        let mut w = record("response", "https://news.example/big", "application/http; msgtype=response", &http("200 OK", "Content-Type: text/html\r\n", &vec![b'a'; 300_000]));
+        let mut w = record(
+            "response",
+            "https://news.example/big",
+            "application/http; msgtype=response",
+            &http(
+                "200 OK",
+                "Content-Type: text/html\r\n",
+                &vec![b'a'; 300_000],
+            ),
+        );
         w.extend(archive());
         let p = dir.path().join("big.warc");
         std::fs::write(&p, &w).unwrap();
-        let items: Vec<crate::Item> = read(&p, Limits { max_bytes: 100_000 }).map(crate::extract).collect();
+        let items: Vec<crate::Item> = read(&p, Limits { max_bytes: 100_000 })
+            .map(crate::extract)
+            .collect();
         assert!(matches!(items[0].result, Err(IngestError::TooLarge { .. })));
         assert_eq!(items.iter().filter(|i| i.result.is_ok()).count(), 3);
     }

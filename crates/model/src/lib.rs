@@ -486,14 +486,23 @@ mod tests {
 
     #[test]
     fn host_is_taken_from_url() {
-        assert_eq!(host_of("https://www.nytimes.com/2025/03/13/x.html").as_deref(), Some("nytimes.com"));
-        assert_eq!(host_of("http://user@Example.org:8080/a").as_deref(), Some("example.org"));
+        assert_eq!(
+            host_of("https://www.nytimes.com/2025/03/13/x.html").as_deref(),
+            Some("nytimes.com")
+        );
+        assert_eq!(
+            host_of("http://user@Example.org:8080/a").as_deref(),
+            Some("example.org")
+        );
         assert_eq!(host_of("not a url"), None);
     }
 
     #[test]
     fn sentence_lookup_by_offset() {
-        let mut d = Document { text: "One. Two.".into(), ..Default::default() };
+        let mut d = Document {
+            text: "One. Two.".into(),
+            ..Default::default()
+        };
         d.sentences = vec![Span::new(0, 4), Span::new(5, 9)];
         assert_eq!(d.sentence_index(0), Some(0));
         assert_eq!(d.sentence_index(6), Some(1));
@@ -503,9 +512,21 @@ mod tests {
 
     #[test]
     fn labels_serialize_in_upper_case() {
-        assert_eq!(serde_json::to_string(&EntityLabel::Person).unwrap(), "\"PERSON\"");
+        assert_eq!(
+            serde_json::to_string(&EntityLabel::Person).unwrap(),
+            "\"PERSON\""
+        );
         assert_eq!(EntityLabel::parse("per"), Some(EntityLabel::Person));
-        let t = TimeExpr { start: 0, end: 1, text: "x".into(), kind: TimeType::Duration, value: "P1D".into(), relative: false };
-        assert!(serde_json::to_string(&t).unwrap().contains("\"type\":\"DURATION\""));
+        let t = TimeExpr {
+            start: 0,
+            end: 1,
+            text: "x".into(),
+            kind: TimeType::Duration,
+            value: "P1D".into(),
+            relative: false,
+        };
+        assert!(serde_json::to_string(&t)
+            .unwrap()
+            .contains("\"type\":\"DURATION\""));
     }
 }

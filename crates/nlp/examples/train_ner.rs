@@ -12,11 +12,18 @@ fn main() {
     // `train_ner eval MODEL FILE [worldwide]`: score a model file.
     if args.first().map(String::as_str) == Some("eval") && args.len() >= 3 {
         use dossier_nlp::entities as e;
-        let map = if args.get(3).map(String::as_str) == Some("worldwide") { e::LabelMap::Worldwide } else { e::LabelMap::Conll };
+        let map = if args.get(3).map(String::as_str) == Some("worldwide") {
+            e::LabelMap::Worldwide
+        } else {
+            e::LabelMap::Conll
+        };
         let run = || -> Result<(), e::NerError> {
             let m = e::Model::load(Path::new(&args[1]))?;
             let s = e::score(&m, &e::read_conll_with(Path::new(&args[2]), map)?, None);
-            println!("P {:.4} R {:.4} F1 {:.4}, {} tokens, {:.0} tokens/s", s.precision, s.recall, s.f1, s.tokens, s.tokens_per_second);
+            println!(
+                "P {:.4} R {:.4} F1 {:.4}, {} tokens, {:.0} tokens/s",
+                s.precision, s.recall, s.f1, s.tokens, s.tokens_per_second
+            );
             for (c, p, r, f) in &s.per_class {
                 println!("  {c:5} P {p:.4} R {r:.4} F1 {f:.4}");
             }
@@ -36,7 +43,13 @@ fn main() {
             let t0 = std::time::Instant::now();
             let (cl, counts) = dossier_nlp::entities::clusters::build(&texts, &Default::default());
             cl.save_tsv(Path::new(&args[1]), &counts)?;
-            println!("{} texts, {} words clustered in {:.1} s -> {}", texts.len(), cl.len(), t0.elapsed().as_secs_f64(), args[1]);
+            println!(
+                "{} texts, {} words clustered in {:.1} s -> {}",
+                texts.len(),
+                cl.len(),
+                t0.elapsed().as_secs_f64(),
+                args[1]
+            );
             Ok(())
         };
         if let Err(e) = run() {
@@ -58,13 +71,21 @@ fn main() {
             Some(p) => dossier_nlp::entities::Clusters::load_tsv(Path::new(p))?,
             None => Default::default(),
         };
-        let opt = dossier_nlp::entities::TrainOptions { epochs, clusters, max_sentences: None };
-        let model = dossier_nlp::entities::train(Path::new(&args[0]), Some(Path::new(&args[1])), &opt)?;
+        let opt = dossier_nlp::entities::TrainOptions {
+            epochs,
+            clusters,
+            max_sentences: None,
+        };
+        let model =
+            dossier_nlp::entities::train(Path::new(&args[0]), Some(Path::new(&args[1])), &opt)?;
         model.save(Path::new(&args[3]))?;
         let model = dossier_nlp::entities::Model::load(Path::new(&args[3]))?;
         let s = dossier_nlp::entities::evaluate(&model, Path::new(&args[1]))?;
         println!("saved {} ({} features)", args[3], model.features());
-        println!("dev: P {:.4} R {:.4} F1 {:.4}, {} tokens, {:.0} tokens/s", s.precision, s.recall, s.f1, s.tokens, s.tokens_per_second);
+        println!(
+            "dev: P {:.4} R {:.4} F1 {:.4}, {} tokens, {:.0} tokens/s",
+            s.precision, s.recall, s.f1, s.tokens, s.tokens_per_second
+        );
         for (c, p, r, f) in &s.per_class {
             println!("  {c:5} P {p:.4} R {r:.4} F1 {f:.4}");
         }

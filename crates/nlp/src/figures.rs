@@ -74,7 +74,10 @@ pub fn parse_number(s: &str) -> Option<f64> {
     let mut total = 0.0f64;
     let mut current: Option<f64> = None;
     let mut any = false;
-    for tok in s.split(|c: char| c.is_whitespace() || c == '-').filter(|t| !t.is_empty()) {
+    for tok in s
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|t| !t.is_empty())
+    {
         if tok == "and" {
             continue;
         }
@@ -161,7 +164,8 @@ fn qualifier_before(text: &str, pos: usize) -> Option<(&'static str, usize)> {
 }
 
 static NUMBER_RE: Lazy<Regex> = Lazy::new(|| {
-    let num = format!(r"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|a\s+dozen|{NUMBER_WORDS})");
+    let num =
+        format!(r"(?:\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|a\s+dozen|{NUMBER_WORDS})");
     let scale = r"(?:\s*(?:million|billion|trillion|thousand|bn|mln)\b)";
     let pat = format!(
         r"(?i)(?P<cur>US\$|\$|€|£|₪)\s?(?P<mnum>{num}){scale}?|\bbetween\s+(?P<lo>{num})\s+and\s+(?P<hi>{num})\b|\bfrom\s+(?P<lo2>{num})\s+to\s+(?P<hi2>{num})\b|\b(?P<lo3>\d[\d,]*)\s*[-–]\s*(?P<hi3>\d[\d,]*)\b|\b(?P<vague>tens\s+of\s+thousands|hundreds\s+of\s+thousands|tens\s+of\s+millions|dozens|hundreds|thousands|millions)\b|\b(?P<num>{num}){scale}?\b(?P<pct>\s*%|\s+percent\b|\s+per\s+cent\b)?(?P<cur2>\s+(?:dollars|shekels|euros|pounds|yen)\b)?"
@@ -175,7 +179,10 @@ static ORDINAL_RE: Lazy<Regex> = Lazy::new(|| {
 
 fn ordinal_value(s: &str) -> Option<f64> {
     let l = s.to_ascii_lowercase();
-    let words = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth"];
+    let words = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth", "eleventh", "twelfth",
+    ];
     if let Some(i) = words.iter().position(|w| *w == l) {
         return Some(i as f64 + 1.0);
     }
@@ -184,24 +191,179 @@ fn ordinal_value(s: &str) -> Option<f64> {
 
 /// Words that end a counted noun phrase.
 const NP_STOP: &[&str] = &[
-    "in", "on", "at", "for", "from", "to", "with", "by", "of", "into", "during", "since", "between", "under", "over",
-    "after", "before", "across", "who", "whom", "which", "that", "and", "or", "but", "as", "than", "while", "were",
-    "was", "are", "is", "have", "has", "had", "been", "being", "will", "would", "could", "may", "might", "remain",
-    "remained", "remains", "still", "the", "a", "an", "its", "their", "his", "her", "this", "these", "those", "per",
-    "said", "says", "according", "including", "also", "more", "each", "alone", "so", "far", "it", "they", "he", "she",
-    "we", "not", "did", "do", "does", "can", "must", "should", "there", "here", "then", "because", "if", "when",
-    "where", "out", "up", "down", "off", "about", "around", "nearly", "almost", "met", "came", "went", "took",
-    "made", "held", "left", "led", "saw", "gave", "got", "began", "spoke", "fled", "sat", "ran", "won", "lost",
-    "told", "sent", "kept", "stood", "brought", "became", "died", "remain", "say", "want", "wants",
+    "in",
+    "on",
+    "at",
+    "for",
+    "from",
+    "to",
+    "with",
+    "by",
+    "of",
+    "into",
+    "during",
+    "since",
+    "between",
+    "under",
+    "over",
+    "after",
+    "before",
+    "across",
+    "who",
+    "whom",
+    "which",
+    "that",
+    "and",
+    "or",
+    "but",
+    "as",
+    "than",
+    "while",
+    "were",
+    "was",
+    "are",
+    "is",
+    "have",
+    "has",
+    "had",
+    "been",
+    "being",
+    "will",
+    "would",
+    "could",
+    "may",
+    "might",
+    "remain",
+    "remained",
+    "remains",
+    "still",
+    "the",
+    "a",
+    "an",
+    "its",
+    "their",
+    "his",
+    "her",
+    "this",
+    "these",
+    "those",
+    "per",
+    "said",
+    "says",
+    "according",
+    "including",
+    "also",
+    "more",
+    "each",
+    "alone",
+    "so",
+    "far",
+    "it",
+    "they",
+    "he",
+    "she",
+    "we",
+    "not",
+    "did",
+    "do",
+    "does",
+    "can",
+    "must",
+    "should",
+    "there",
+    "here",
+    "then",
+    "because",
+    "if",
+    "when",
+    "where",
+    "out",
+    "up",
+    "down",
+    "off",
+    "about",
+    "around",
+    "nearly",
+    "almost",
+    "met",
+    "came",
+    "went",
+    "took",
+    "made",
+    "held",
+    "left",
+    "led",
+    "saw",
+    "gave",
+    "got",
+    "began",
+    "spoke",
+    "fled",
+    "sat",
+    "ran",
+    "won",
+    "lost",
+    "told",
+    "sent",
+    "kept",
+    "stood",
+    "brought",
+    "became",
+    "died",
+    "remain",
+    "say",
+    "want",
+    "wants",
 ];
 
 /// Nouns for people; counts of them have unit `person`.
 const PEOPLE: &[&str] = &[
-    "people", "person", "persons", "palestinians", "israelis", "civilians", "children", "women", "men", "hostages",
-    "hostage", "prisoners", "prisoner", "captives", "soldiers", "fighters", "militants", "officials", "leaders",
-    "residents", "journalists", "workers", "detainees", "victims", "patients", "refugees", "others", "dead",
-    "members", "troops", "migrants", "students", "voters", "adults", "babies", "infants", "staff", "employees",
-    "casualties", "families", "individuals", "survivors", "doctors", "nurses", "protesters", "settlers",
+    "people",
+    "person",
+    "persons",
+    "palestinians",
+    "israelis",
+    "civilians",
+    "children",
+    "women",
+    "men",
+    "hostages",
+    "hostage",
+    "prisoners",
+    "prisoner",
+    "captives",
+    "soldiers",
+    "fighters",
+    "militants",
+    "officials",
+    "leaders",
+    "residents",
+    "journalists",
+    "workers",
+    "detainees",
+    "victims",
+    "patients",
+    "refugees",
+    "others",
+    "dead",
+    "members",
+    "troops",
+    "migrants",
+    "students",
+    "voters",
+    "adults",
+    "babies",
+    "infants",
+    "staff",
+    "employees",
+    "casualties",
+    "families",
+    "individuals",
+    "survivors",
+    "doctors",
+    "nurses",
+    "protesters",
+    "settlers",
 ];
 
 /// Participles and adjectives that say what happened to those counted.
@@ -214,9 +376,8 @@ static EVENT_BEFORE: Lazy<Regex> = Lazy::new(|| {
 static TOLL_BEFORE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\b(?:death\s+toll|deaths|fatalities|dead|killed)\b[^.;]{0,40}$").unwrap()
 });
-static SOURCE_AFTER: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\baccording\s+to\s+[^,.;:—–(]+").unwrap()
-});
+static SOURCE_AFTER: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(?i)\baccording\s+to\s+[^,.;:—–(]+").unwrap());
 static SAID_AFTER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r",\s+(?P<s>(?:the\s+)?[A-Za-z][\w’'\- ]{2,60}?)\s+(?:said|says|reported|reports|estimated|estimates)\.?\s*$").unwrap()
 });
@@ -248,13 +409,30 @@ fn words_with_pos(s: &str) -> Vec<(usize, &str)> {
 
 fn is_verbish(w: &str) -> bool {
     let l = w.to_lowercase();
-    let nounish_ing = ["fighting", "building", "buildings", "meeting", "meetings", "shelling", "bombing", "bombings", "killing", "killings", "funding", "housing"];
+    let nounish_ing = [
+        "fighting",
+        "building",
+        "buildings",
+        "meeting",
+        "meetings",
+        "shelling",
+        "bombing",
+        "bombings",
+        "killing",
+        "killings",
+        "funding",
+        "housing",
+    ];
     if nounish_ing.contains(&l.as_str()) {
         return false;
     }
-    (l.ends_with("ed") && l.len() > 4 && !["red", "armed", "united", "hundred"].contains(&l.as_str()))
+    (l.ends_with("ed")
+        && l.len() > 4
+        && !["red", "armed", "united", "hundred"].contains(&l.as_str()))
         || (l.ends_with("ing") && l.len() > 5)
-        || (l.ends_with("ly") && l.len() > 4 && !["italy", "family", "ally", "assembly", "supply"].contains(&l.as_str()))
+        || (l.ends_with("ly")
+            && l.len() > 4
+            && !["italy", "family", "ally", "assembly", "supply"].contains(&l.as_str()))
 }
 
 /// The noun phrase right after `pos`: up to three words, stopping at a
@@ -268,20 +446,28 @@ fn noun_phrase_after(text: &str, pos: usize, sentence_end: usize) -> (String, us
     // "tens of thousands of people", "1,000 of them": skip a leading "of".
     if toks.first().is_some_and(|t| t.1.eq_ignore_ascii_case("of")) {
         i = 1;
-        if toks.get(1).is_some_and(|t| matches!(t.1.to_lowercase().as_str(), "them" | "those" | "whom")) {
+        if toks
+            .get(1)
+            .is_some_and(|t| matches!(t.1.to_lowercase().as_str(), "them" | "those" | "whom"))
+        {
             return (String::new(), pos);
         }
     }
     while let Some((off, w)) = toks.get(i) {
         let l = w.to_lowercase();
-        if !w.chars().next().is_some_and(|c| c.is_alphabetic()) || NP_STOP.contains(&l.as_str()) || words.len() == 3 {
+        if !w.chars().next().is_some_and(|c| c.is_alphabetic())
+            || NP_STOP.contains(&l.as_str())
+            || words.len() == 3
+        {
             break;
         }
         if is_verbish(w) {
             // A participle is a modifier only before a noun: "living
             // hostages", "remaining captives".
             let next_is_noun = toks.get(i + 1).is_some_and(|(_, n)| {
-                n.chars().next().is_some_and(|c| c.is_alphabetic()) && !NP_STOP.contains(&n.to_lowercase().as_str()) && !is_verbish(n)
+                n.chars().next().is_some_and(|c| c.is_alphabetic())
+                    && !NP_STOP.contains(&n.to_lowercase().as_str())
+                    && !is_verbish(n)
             });
             if !(words.is_empty() && next_is_noun) {
                 break;
@@ -315,7 +501,10 @@ fn singular(w: &str) -> String {
 }
 
 fn sentence_bounds(sentences: &[Span], pos: usize, len: usize) -> (usize, usize, usize) {
-    match sentences.iter().position(|s| s.start <= pos && pos < s.end.max(s.start + 1)) {
+    match sentences
+        .iter()
+        .position(|s| s.start <= pos && pos < s.end.max(s.start + 1))
+    {
         Some(i) => (sentences[i].start, sentences[i].end, i),
         None => (0, len, 0),
     }
@@ -326,9 +515,18 @@ fn sentence_bounds(sentences: &[Span], pos: usize, len: usize) -> (usize, usize,
 fn event_class(verb: Option<&str>, head: &str, sentence: &str) -> Option<&'static str> {
     let s = sentence.to_lowercase();
     let head = head.to_lowercase();
-    let prisoners = matches!(head.as_str(), "prisoners" | "prisoner" | "detainees" | "detainee");
-    let hostages = matches!(head.as_str(), "hostages" | "hostage" | "captives" | "captive");
-    let exchange = s.contains("releas") || s.contains("freed") || s.contains("free ") || s.contains("exchange");
+    let prisoners = matches!(
+        head.as_str(),
+        "prisoners" | "prisoner" | "detainees" | "detainee"
+    );
+    let hostages = matches!(
+        head.as_str(),
+        "hostages" | "hostage" | "captives" | "captive"
+    );
+    let exchange = s.contains("releas")
+        || s.contains("freed")
+        || s.contains("free ")
+        || s.contains("exchange");
     if let Some(v) = verb.map(|v| v.to_lowercase()) {
         let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
         if v.starts_with("killed") && (v.contains("wounded") || v.contains("injured")) {
@@ -337,7 +535,8 @@ fn event_class(verb: Option<&str>, head: &str, sentence: &str) -> Option<&'stati
         return Some(match v.as_str() {
             "killed" | "kill" | "dead" | "died" => "killed",
             "wounded" | "injured" => "wounded",
-            "taken hostage" | "taken captive" | "taken prisoner" | "abducted" | "kidnapped" | "seized" | "captured" | "took" | "taken" => "taken hostage",
+            "taken hostage" | "taken captive" | "taken prisoner" | "abducted" | "kidnapped"
+            | "seized" | "captured" | "took" | "taken" => "taken hostage",
             "released" | "freed" | "release" | "free" if prisoners => "prisoners released",
             "released" | "freed" | "release" | "free" if hostages => "hostages released",
             "released" | "freed" | "release" | "free" => "released",
@@ -351,7 +550,11 @@ fn event_class(verb: Option<&str>, head: &str, sentence: &str) -> Option<&'stati
         });
     }
     if prisoners {
-        return Some(if exchange { "prisoners released" } else { "prisoners held" });
+        return Some(if exchange {
+            "prisoners released"
+        } else {
+            "prisoners held"
+        });
     }
     if hostages {
         return Some("hostages held");
@@ -364,9 +567,13 @@ fn event_class(verb: Option<&str>, head: &str, sentence: &str) -> Option<&'stati
     }
 }
 
-static DATE_VALUE: Lazy<Regex> = Lazy::new(|| Regex::new(r"^(?:\d{4}|XXXX)(?:-\d{2}(?:-\d{2})?)?$").unwrap());
+static DATE_VALUE: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^(?:\d{4}|XXXX)(?:-\d{2}(?:-\d{2})?)?$").unwrap());
 static PLACE_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"\b(?:in|on|across|throughout)\s+(?:the\s+)?(?P<p>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)").unwrap()
+    Regex::new(
+        r"\b(?:in|on|across|throughout)\s+(?:the\s+)?(?P<p>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)",
+    )
+    .unwrap()
 });
 
 /// The anchor of a measure: the date of the event the sentence names (the
@@ -376,9 +583,25 @@ fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Opti
     let best = doc
         .times
         .iter()
-        .filter(|t| t.start >= sent.0 && t.end <= sent.1 && t.kind == TimeType::Date && DATE_VALUE.is_match(&t.value))
-        .filter(|t| !doc.text[sent.0..t.start].to_lowercase().trim_end().ends_with("since"))
-        .min_by_key(|t| if t.end <= fig.0 { fig.0 - t.end } else { t.start.saturating_sub(fig.1) });
+        .filter(|t| {
+            t.start >= sent.0
+                && t.end <= sent.1
+                && t.kind == TimeType::Date
+                && DATE_VALUE.is_match(&t.value)
+        })
+        .filter(|t| {
+            !doc.text[sent.0..t.start]
+                .to_lowercase()
+                .trim_end()
+                .ends_with("since")
+        })
+        .min_by_key(|t| {
+            if t.end <= fig.0 {
+                fig.0 - t.end
+            } else {
+                t.start.saturating_sub(fig.1)
+            }
+        });
     if let Some(t) = best {
         return Some(t.value.clone());
     }
@@ -387,7 +610,9 @@ fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Opti
         let p = c.name("p")?.as_str();
         let first = p.split_whitespace().next().unwrap_or("");
         // Skip months, weekdays and sentence-initial function words.
-        if crate::times::recognize(p, &[]).iter().any(|m| m.start == 0) || ["The", "A", "An", "This"].contains(&first) {
+        if crate::times::recognize(p, &[]).iter().any(|m| m.start == 0)
+            || ["The", "A", "An", "This"].contains(&first)
+        {
             continue;
         }
         return Some(p.to_lowercase());
@@ -408,10 +633,21 @@ fn source_in(sentence: &str, after: usize) -> Option<String> {
         return Some(m.as_str().trim().to_string());
     }
     // "..., the ministry said." at the end of the sentence.
-    SAID_AFTER.captures(tail).and_then(|c| c.name("s")).map(|m| m.as_str().trim().to_string())
+    SAID_AFTER
+        .captures(tail)
+        .and_then(|c| c.name("s"))
+        .map(|m| m.as_str().trim().to_string())
 }
 
-const TRUCE_NOUNS: &[&str] = &["truce", "ceasefire", "cease-fire", "pause", "lull", "halt", "armistice"];
+const TRUCE_NOUNS: &[&str] = &[
+    "truce",
+    "ceasefire",
+    "cease-fire",
+    "pause",
+    "lull",
+    "halt",
+    "armistice",
+];
 
 /// Fill `doc.figures`, replacing what is there. Reads `doc.times` (run the
 /// time annotator first): durations come from it, numbers inside dates are
@@ -442,8 +678,14 @@ pub fn annotate(doc: &mut Document) {
 
     // Durations, from the time expressions.
     for t in doc.times.iter().filter(|t| t.kind == TimeType::Duration) {
-        let Some(num_txt) = t.text.split(['-', '\u{2011}', '\u{2010}', ' ']).next() else { continue };
-        let mut words: Vec<&str> = t.text.split(['-', '\u{2011}', '\u{2010}', ' ']).filter(|w| !w.is_empty()).collect();
+        let Some(num_txt) = t.text.split(['-', '\u{2011}', '\u{2010}', ' ']).next() else {
+            continue;
+        };
+        let mut words: Vec<&str> = t
+            .text
+            .split(['-', '\u{2011}', '\u{2010}', ' '])
+            .filter(|w| !w.is_empty())
+            .collect();
         words.pop();
         // "the past 20 years": the number follows the determiner.
         while words.first().is_some_and(|w| parse_number(w).is_none()) {
@@ -451,7 +693,11 @@ pub fn annotate(doc: &mut Document) {
         }
         let value = parse_number(&words.join(" ")).or_else(|| parse_number(num_txt));
         let Some(value) = value else { continue };
-        let unit = t.value.trim_start_matches("PT").trim_start_matches('P').trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let unit = t
+            .value
+            .trim_start_matches("PT")
+            .trim_start_matches('P')
+            .trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
         let unit = match (t.value.starts_with("PT"), unit) {
             (true, "H") => "hour",
             (true, "M") => "minute",
@@ -472,10 +718,13 @@ pub fn annotate(doc: &mut Document) {
             Some((q, s)) if s >= ss => (Some(q.to_string()), s),
             _ => (None, t.start),
         };
-        let context_lo = sentences.get(si.saturating_sub(2)).map_or(ss, |s| s.start.min(ss));
+        let context_lo = sentences
+            .get(si.saturating_sub(2))
+            .map_or(ss, |s| s.start.min(ss));
         let context = text[context_lo..se].to_lowercase();
         let truce = TRUCE_NOUNS.contains(&head.as_str())
-            || (matches!(head.as_str(), "phase" | "period" | "window" | "stage") && TRUCE_NOUNS.iter().any(|n| context.contains(n)));
+            || (matches!(head.as_str(), "phase" | "period" | "window" | "stage")
+                && TRUCE_NOUNS.iter().any(|n| context.contains(n)));
         figs.push(Figure {
             start,
             end: t.end,
@@ -512,16 +761,28 @@ pub fn annotate(doc: &mut Document) {
         let mut kind = FigureKind::Count;
         let mut unit: Option<String> = None;
         if let Some(cur) = c.name("cur") {
-            let Some(v) = parse_number(&c["mnum"]) else { continue };
+            let Some(v) = parse_number(&c["mnum"]) else {
+                continue;
+            };
             // The number with its scale word: "1.5 million" -> 1,500,000.
             value = parse_number(m.as_str()[cur.len()..].trim()).unwrap_or(v);
             kind = FigureKind::Money;
-            unit = Some(match cur.as_str() { "€" => "EUR", "£" => "GBP", "₪" => "ILS", _ => "USD" }.into());
+            unit = Some(
+                match cur.as_str() {
+                    "€" => "EUR",
+                    "£" => "GBP",
+                    "₪" => "ILS",
+                    _ => "USD",
+                }
+                .into(),
+            );
         } else if let (Some(lo), Some(hi)) = (
             c.name("lo").or(c.name("lo2")).or(c.name("lo3")),
             c.name("hi").or(c.name("hi2")).or(c.name("hi3")),
         ) {
-            let (Some(l), Some(h)) = (parse_number(lo.as_str()), parse_number(hi.as_str())) else { continue };
+            let (Some(l), Some(h)) = (parse_number(lo.as_str()), parse_number(hi.as_str())) else {
+                continue;
+            };
             if l >= h {
                 continue;
             }
@@ -529,7 +790,13 @@ pub fn annotate(doc: &mut Document) {
             low = Some(l);
             high = Some(h);
         } else if let Some(v) = c.name("vague") {
-            let (l, h) = match &v.as_str().to_lowercase().split_whitespace().collect::<Vec<_>>().join(" ")[..] {
+            let (l, h) = match &v
+                .as_str()
+                .to_lowercase()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")[..]
+            {
                 "tens of thousands" => (2e4, 99_999.0),
                 "hundreds of thousands" => (2e5, 999_999.0),
                 "tens of millions" => (2e7, 99_999_999.0),
@@ -547,7 +814,9 @@ pub fn annotate(doc: &mut Document) {
             if nl == "one" || nl == "zero" {
                 continue;
             }
-            let Some(v) = parse_number(n.as_str()) else { continue };
+            let Some(v) = parse_number(n.as_str()) else {
+                continue;
+            };
             let full_num_end = c.name("pct").or(c.name("cur2")).map_or(e, |x| x.start());
             value = parse_number(&text[s..full_num_end]).unwrap_or(v);
             if c.name("pct").is_some() {
@@ -555,7 +824,16 @@ pub fn annotate(doc: &mut Document) {
                 unit = Some("percent".into());
             } else if let Some(cur) = c.name("cur2") {
                 kind = FigureKind::Money;
-                unit = Some(match cur.as_str().trim().to_lowercase().as_str() { "shekels" => "ILS", "euros" => "EUR", "pounds" => "GBP", "yen" => "JPY", _ => "USD" }.into());
+                unit = Some(
+                    match cur.as_str().trim().to_lowercase().as_str() {
+                        "shekels" => "ILS",
+                        "euros" => "EUR",
+                        "pounds" => "GBP",
+                        "yen" => "JPY",
+                        _ => "USD",
+                    }
+                    .into(),
+                );
             }
         } else {
             continue;
@@ -573,18 +851,35 @@ pub fn annotate(doc: &mut Document) {
         if kind == FigureKind::Count {
             let after = &text[e..se];
             let ev_after = EVENT_AFTER.captures(after.trim_start());
-            let (np, np_end) = if ev_after.is_some() { (String::new(), e) } else { noun_phrase_after(text, e, se) };
-            let verb_after = if ev_after.is_some() {
-                ev_after.as_ref().and_then(|c| c.name("v")).map(|v| v.as_str().to_string())
+            let (np, np_end) = if ev_after.is_some() {
+                (String::new(), e)
             } else {
-                EVENT_AFTER.captures(text[np_end..se].trim_start()).and_then(|c| c.name("v")).map(|v| v.as_str().to_string())
+                noun_phrase_after(text, e, se)
             };
-            let verb_before = EVENT_BEFORE.captures(&text[ss..fstart]).and_then(|c| c.name("v")).map(|v| v.as_str().to_string());
+            let verb_after = if ev_after.is_some() {
+                ev_after
+                    .as_ref()
+                    .and_then(|c| c.name("v"))
+                    .map(|v| v.as_str().to_string())
+            } else {
+                EVENT_AFTER
+                    .captures(text[np_end..se].trim_start())
+                    .and_then(|c| c.name("v"))
+                    .map(|v| v.as_str().to_string())
+            };
+            let verb_before = EVENT_BEFORE
+                .captures(&text[ss..fstart])
+                .and_then(|c| c.name("v"))
+                .map(|v| v.as_str().to_string());
             let mut np = np;
             if np.is_empty() {
                 // Elliptical count: "1,200 people were killed and around 250
                 // taken hostage" counts people too.
-                if let Some(prev) = figs.iter().rev().find(|f| f.start >= ss && f.kind == FigureKind::Count && f.unit.as_deref() == Some("person")) {
+                if let Some(prev) = figs.iter().rev().find(|f| {
+                    f.start >= ss
+                        && f.kind == FigureKind::Count
+                        && f.unit.as_deref() == Some("person")
+                }) {
                     if let Some(pc) = &prev.counted {
                         np = pc.split_whitespace().next().unwrap_or("").to_string();
                     }
@@ -596,7 +891,13 @@ pub fn annotate(doc: &mut Document) {
                 let l = v.to_lowercase();
                 l != "held" && l != "took" && l != "kill" && l != "release" && l != "free"
             });
-            let shown_verb = shown_verb.map(|v| if v.eq_ignore_ascii_case("taken") { "taken hostage".to_string() } else { v.split_whitespace().collect::<Vec<_>>().join(" ") });
+            let shown_verb = shown_verb.map(|v| {
+                if v.eq_ignore_ascii_case("taken") {
+                    "taken hostage".to_string()
+                } else {
+                    v.split_whitespace().collect::<Vec<_>>().join(" ")
+                }
+            });
             counted = match (np.is_empty(), &shown_verb) {
                 (false, Some(v)) => Some(format!("{np} {v}")),
                 (false, None) => Some(np.clone()),
@@ -613,10 +914,33 @@ pub fn annotate(doc: &mut Document) {
                 class = Some("killed");
             }
             let people = PEOPLE.contains(&head.to_lowercase().as_str())
-                || (head.is_empty() && matches!(class, Some("killed" | "wounded" | "killed and wounded" | "taken hostage" | "displaced" | "missing" | "arrested")));
-            unit = if people { Some("person".into()) } else if head.is_empty() { None } else { Some(singular(&head)) };
+                || (head.is_empty()
+                    && matches!(
+                        class,
+                        Some(
+                            "killed"
+                                | "wounded"
+                                | "killed and wounded"
+                                | "taken hostage"
+                                | "displaced"
+                                | "missing"
+                                | "arrested"
+                        )
+                    ));
+            unit = if people {
+                Some("person".into())
+            } else if head.is_empty() {
+                None
+            } else {
+                Some(singular(&head))
+            };
             measure = class.map(|cl| measure_key(cl, anchor_for(doc, (ss, se), (fstart, e))));
-            if counted.is_none() && unit.is_none() && c.name("num").is_some_and(|n| n.as_str().chars().all(|ch| ch.is_ascii_digit()) && n.as_str().len() == 4) {
+            if counted.is_none()
+                && unit.is_none()
+                && c.name("num").is_some_and(|n| {
+                    n.as_str().chars().all(|ch| ch.is_ascii_digit()) && n.as_str().len() == 4
+                })
+            {
                 // A bare four-digit number with nothing counted is most
                 // often a year the time annotator left out.
                 continue;
@@ -651,12 +975,29 @@ pub fn annotate(doc: &mut Document) {
         }
         let before = words_with_pos(&text[floor_boundary(text, s.saturating_sub(40))..s]);
         let det = before.iter().rev().take(2).any(|(_, w)| {
-            matches!(w.to_lowercase().as_str(), "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "this" | "that" | "whose")
-        }) || before.last().is_some_and(|(_, w)| w.ends_with("'s") || w.ends_with("’s"));
+            matches!(
+                w.to_lowercase().as_str(),
+                "the"
+                    | "a"
+                    | "an"
+                    | "its"
+                    | "their"
+                    | "his"
+                    | "her"
+                    | "our"
+                    | "this"
+                    | "that"
+                    | "whose"
+            )
+        }) || before
+            .last()
+            .is_some_and(|(_, w)| w.ends_with("'s") || w.ends_with("’s"));
         if !det {
             continue;
         }
-        let Some(v) = ordinal_value(&c["o"]) else { continue };
+        let Some(v) = ordinal_value(&c["o"]) else {
+            continue;
+        };
         let (_, se, _) = sentence_bounds(sentences, s, text.len());
         let (np, _) = noun_phrase_after(text, e, se.max(e));
         if np.is_empty() {
@@ -686,9 +1027,11 @@ pub fn annotate(doc: &mut Document) {
 mod tests {
     use super::*;
 
-
     fn annotated(text: &str) -> Document {
-        let mut d = Document { text: text.into(), ..Default::default() };
+        let mut d = Document {
+            text: text.into(),
+            ..Default::default()
+        };
         d.sentences = crate::segment::sentences(&d.text);
         crate::times::annotate(&mut d);
         annotate(&mut d);
@@ -696,7 +1039,10 @@ mod tests {
     }
 
     fn fig<'a>(d: &'a Document, t: &str) -> &'a Figure {
-        d.figures.iter().find(|f| f.text == t).unwrap_or_else(|| panic!("no {t:?} in {:#?}", d.figures))
+        d.figures
+            .iter()
+            .find(|f| f.text == t)
+            .unwrap_or_else(|| panic!("no {t:?} in {:#?}", d.figures))
     }
 
     #[test]
@@ -720,18 +1066,31 @@ mod tests {
         let k = fig(&d, "More than 46,500");
         assert_eq!(k.qualifier.as_deref(), Some("more than"));
         assert_eq!(k.measure.as_deref(), Some("killed@gaza"));
-        assert_eq!(k.source.as_deref(), Some("according to local health officials"));
+        assert_eq!(
+            k.source.as_deref(),
+            Some("according to local health officials")
+        );
         let kw = fig(&d, "over 194,000");
         assert_eq!(kw.value, 194000.0);
-        assert!(kw.counted.as_deref().unwrap().contains("killed and wounded"));
+        assert!(kw
+            .counted
+            .as_deref()
+            .unwrap()
+            .contains("killed and wounded"));
         assert_eq!(kw.measure.as_deref(), Some("killed and wounded@gaza"));
     }
 
     #[test]
     fn dated_attack_anchors_both_tolls() {
         let d = annotated("Hamas seized about 250 people in the Oct. 7, 2023 attack that killed about 1,200 people in Israel.");
-        assert_eq!(fig(&d, "about 250").measure.as_deref(), Some("taken hostage@2023-10-07"));
-        assert_eq!(fig(&d, "about 1,200").measure.as_deref(), Some("killed@2023-10-07"));
+        assert_eq!(
+            fig(&d, "about 250").measure.as_deref(),
+            Some("taken hostage@2023-10-07")
+        );
+        assert_eq!(
+            fig(&d, "about 1,200").measure.as_deref(),
+            Some("killed@2023-10-07")
+        );
     }
 
     #[test]
@@ -744,7 +1103,10 @@ mod tests {
         }
         assert_eq!(fig(&d, "six-week").value, 6.0);
         assert_eq!(fig(&d, "six-week").unit.as_deref(), Some("week"));
-        assert_eq!(fig(&d, "60\u{2011}day").counted.as_deref(), Some("ceasefire"));
+        assert_eq!(
+            fig(&d, "60\u{2011}day").counted.as_deref(),
+            Some("ceasefire")
+        );
         let o = fig(&d, "second");
         assert_eq!(o.kind, FigureKind::Ordinal);
         assert_eq!(o.value, 2.0);
@@ -769,13 +1131,22 @@ mod tests {
         assert_eq!(t.unit.as_deref(), Some("person"));
         assert_eq!(fig(&d, "5 percent").kind, FigureKind::Percent);
         let m = fig(&d, "$1.5 million");
-        assert_eq!((m.kind, m.value, m.unit.as_deref()), (FigureKind::Money, 1_500_000.0, Some("USD")));
+        assert_eq!(
+            (m.kind, m.value, m.unit.as_deref()),
+            (FigureKind::Money, 1_500_000.0, Some("USD"))
+        );
     }
 
     #[test]
     fn dates_are_not_counts_and_odd_text_is_safe() {
         let d = annotated("On Oct. 7, 2023, six senior leaders met in 2023 at 3 p.m. The F-16 and COVID-19 are names.");
-        assert!(d.figures.iter().all(|f| f.value != 2023.0 && f.value != 7.0 && f.value != 16.0 && f.value != 19.0), "{:#?}", d.figures);
+        assert!(
+            d.figures
+                .iter()
+                .all(|f| f.value != 2023.0 && f.value != 7.0 && f.value != 16.0 && f.value != 19.0),
+            "{:#?}",
+            d.figures
+        );
         assert_eq!(fig(&d, "six").counted.as_deref(), Some("senior leaders"));
         for t in ["", "“1,200”—é", "between 5 and", "$", "a dozen", "1,2,3"] {
             let _ = annotated(t);

@@ -18,8 +18,12 @@ use dossier_model::Document;
 /// `re.captures_iter(text)`, faster: the matches are found with the regex's
 /// DFA and the slower capture engines run only at each match start. The
 /// matches are the same (leftmost-first, non-overlapping).
-pub(crate) fn captures_fast<'h>(re: &'h regex::Regex, text: &'h str) -> impl Iterator<Item = regex::Captures<'h>> + 'h {
-    re.find_iter(text).filter_map(move |m| re.captures_at(text, m.start()))
+pub(crate) fn captures_fast<'h>(
+    re: &'h regex::Regex,
+    text: &'h str,
+) -> impl Iterator<Item = regex::Captures<'h>> + 'h {
+    re.find_iter(text)
+        .filter_map(move |m| re.captures_at(text, m.start()))
 }
 
 /// The annotators, loaded once per process and shared across threads.
@@ -30,7 +34,9 @@ pub struct Pipeline {
 impl Pipeline {
     /// Load the models. Fails only when a model file is unreadable.
     pub fn new() -> Result<Self, String> {
-        Ok(Pipeline { ner: entities::Recognizer::load()? })
+        Ok(Pipeline {
+            ner: entities::Recognizer::load()?,
+        })
     }
 
     /// Annotate one document in place. Clears earlier annotations first, so
@@ -55,4 +61,3 @@ impl Pipeline {
         entities::unify_across(docs);
     }
 }
-

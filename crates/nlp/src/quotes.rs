@@ -50,14 +50,25 @@ pub fn annotate(doc: &mut Document) {
 
 /// The quotes of `doc`, in text order, without modifying it.
 pub fn find_quotes(doc: &Document) -> Vec<Quote> {
-    find_quotes_with_cues(doc).into_iter().map(|(q, _)| q).collect()
+    find_quotes_with_cues(doc)
+        .into_iter()
+        .map(|(q, _)| q)
+        .collect()
 }
 
 /// The quotes of `doc` with the span of each quote's cue (the model keeps
 /// only the cue's words; evaluation needs its place).
 pub(crate) fn find_quotes_with_cues(doc: &Document) -> Vec<(Quote, Option<Span>)> {
-    let paragraphs = if doc.paragraphs.is_empty() { segment::paragraphs(&doc.text) } else { doc.paragraphs.clone() };
-    let sentences = if doc.sentences.is_empty() { segment::sentences(&doc.text) } else { doc.sentences.clone() };
+    let paragraphs = if doc.paragraphs.is_empty() {
+        segment::paragraphs(&doc.text)
+    } else {
+        doc.paragraphs.clone()
+    };
+    let sentences = if doc.sentences.is_empty() {
+        segment::sentences(&doc.text)
+    } else {
+        doc.sentences.clone()
+    };
     let mut a = Annotator::new(doc, paragraphs, sentences);
     a.run();
     a.finish()
@@ -69,43 +80,264 @@ pub(crate) fn find_quotes_with_cues(doc: &Document) -> Vec<(Quote, Option<Span>)
 
 /// Reporting verbs, in lower case.
 const CUE_VERBS: &[&str] = &[
-    "say", "says", "said", "saying", "tell", "tells", "told", "telling", "add", "adds", "added", "adding",
-    "note", "notes", "noted", "noting", "stress", "stresses", "stressed", "stressing", "insist", "insists",
-    "insisted", "insisting", "claim", "claims", "claimed", "claiming", "confirm", "confirms", "confirmed",
-    "continue", "continues", "continued", "explain", "explains", "explained", "explaining", "warn", "warns",
-    "warned", "warning", "argue", "argues", "argued", "arguing", "announce", "announces", "announced",
-    "declare", "declares", "declared", "emphasize", "emphasizes", "emphasized", "emphasise", "emphasises",
-    "emphasised", "reiterate", "reiterates", "reiterated", "suggest", "suggests", "suggested", "acknowledge",
-    "acknowledges", "acknowledged", "admit", "admits", "admitted", "assert", "asserts", "asserted", "write",
-    "writes", "wrote", "tweet", "tweets", "tweeted", "predict", "predicts", "predicted", "deny", "denies",
-    "denied", "describe", "describes", "described", "report", "reports", "reported", "caution", "cautions",
-    "cautioned", "recall", "recalls", "recalled", "remark", "remarks", "remarked", "reply", "replies",
-    "replied", "respond", "responds", "responded", "answer", "answered", "ask", "asks", "asked", "observe",
-    "observes", "observed", "comment", "commented", "concede", "concedes", "conceded", "contend", "contends",
-    "contended", "vow", "vows", "vowed", "pledge", "pledged", "promise", "promised", "maintain", "maintains",
-    "maintained", "indicate", "indicates", "indicated", "reveal", "reveals", "revealed", "allege", "alleges",
-    "alleged", "stated", "declares", "boasted", "complained", "urged", "announcing", "quipped", "predicting",
+    "say",
+    "says",
+    "said",
+    "saying",
+    "tell",
+    "tells",
+    "told",
+    "telling",
+    "add",
+    "adds",
+    "added",
+    "adding",
+    "note",
+    "notes",
+    "noted",
+    "noting",
+    "stress",
+    "stresses",
+    "stressed",
+    "stressing",
+    "insist",
+    "insists",
+    "insisted",
+    "insisting",
+    "claim",
+    "claims",
+    "claimed",
+    "claiming",
+    "confirm",
+    "confirms",
+    "confirmed",
+    "continue",
+    "continues",
+    "continued",
+    "explain",
+    "explains",
+    "explained",
+    "explaining",
+    "warn",
+    "warns",
+    "warned",
+    "warning",
+    "argue",
+    "argues",
+    "argued",
+    "arguing",
+    "announce",
+    "announces",
+    "announced",
+    "declare",
+    "declares",
+    "declared",
+    "emphasize",
+    "emphasizes",
+    "emphasized",
+    "emphasise",
+    "emphasises",
+    "emphasised",
+    "reiterate",
+    "reiterates",
+    "reiterated",
+    "suggest",
+    "suggests",
+    "suggested",
+    "acknowledge",
+    "acknowledges",
+    "acknowledged",
+    "admit",
+    "admits",
+    "admitted",
+    "assert",
+    "asserts",
+    "asserted",
+    "write",
+    "writes",
+    "wrote",
+    "tweet",
+    "tweets",
+    "tweeted",
+    "predict",
+    "predicts",
+    "predicted",
+    "deny",
+    "denies",
+    "denied",
+    "describe",
+    "describes",
+    "described",
+    "report",
+    "reports",
+    "reported",
+    "caution",
+    "cautions",
+    "cautioned",
+    "recall",
+    "recalls",
+    "recalled",
+    "remark",
+    "remarks",
+    "remarked",
+    "reply",
+    "replies",
+    "replied",
+    "respond",
+    "responds",
+    "responded",
+    "answer",
+    "answered",
+    "ask",
+    "asks",
+    "asked",
+    "observe",
+    "observes",
+    "observed",
+    "comment",
+    "commented",
+    "concede",
+    "concedes",
+    "conceded",
+    "contend",
+    "contends",
+    "contended",
+    "vow",
+    "vows",
+    "vowed",
+    "pledge",
+    "pledged",
+    "promise",
+    "promised",
+    "maintain",
+    "maintains",
+    "maintained",
+    "indicate",
+    "indicates",
+    "indicated",
+    "reveal",
+    "reveals",
+    "revealed",
+    "allege",
+    "alleges",
+    "alleged",
+    "stated",
+    "declares",
+    "boasted",
+    "complained",
+    "urged",
+    "announcing",
+    "quipped",
+    "predicting",
 ];
 
 /// Cues that can introduce a reported clause without "that"
 /// (`the official said Witkoff had played ...`).
 const BARE_CLAUSE_CUES: &[&str] = &[
-    "say", "says", "said", "insist", "insists", "insisted", "claim", "claims", "claimed", "argue", "argues",
-    "argued", "warn", "warns", "warned", "add", "adds", "added", "suggest", "suggests", "suggested",
-    "predicted", "predicts", "maintained", "maintains", "contended", "contends", "conceded", "acknowledged",
+    "say",
+    "says",
+    "said",
+    "insist",
+    "insists",
+    "insisted",
+    "claim",
+    "claims",
+    "claimed",
+    "argue",
+    "argues",
+    "argued",
+    "warn",
+    "warns",
+    "warned",
+    "add",
+    "adds",
+    "added",
+    "suggest",
+    "suggests",
+    "suggested",
+    "predicted",
+    "predicts",
+    "maintained",
+    "maintains",
+    "contended",
+    "contends",
+    "conceded",
+    "acknowledged",
 ];
 
 /// Cues that can follow the speaker in an inversion (`“...,” said Trump`).
-const INVERTIBLE_CUES: &[&str] =
-    &["said", "says", "added", "adds", "continued", "wrote", "writes", "explained", "asked", "replied", "noted", "warned", "insisted"];
+const INVERTIBLE_CUES: &[&str] = &[
+    "said",
+    "says",
+    "added",
+    "adds",
+    "continued",
+    "wrote",
+    "writes",
+    "explained",
+    "asked",
+    "replied",
+    "noted",
+    "warned",
+    "insisted",
+];
 
 /// Words skipped between a speaker and a cue: auxiliaries and adverbs.
 const SKIP_BEFORE_CUE: &[&str] = &[
-    "also", "later", "again", "then", "previously", "earlier", "reportedly", "separately", "further", "repeatedly",
-    "publicly", "privately", "recently", "once", "has", "have", "had", "would", "will", "could", "may", "might",
-    "did", "does", "do", "not", "never", "just", "already", "still", "even", "clearly", "flatly", "firmly",
-    "subsequently", "initially", "originally", "first", "last", "told", "often", "frequently", "simply",
-    "openly", "explicitly", "directly", "quickly", "shall", "can", "is", "was", "must", "had", "n't",
+    "also",
+    "later",
+    "again",
+    "then",
+    "previously",
+    "earlier",
+    "reportedly",
+    "separately",
+    "further",
+    "repeatedly",
+    "publicly",
+    "privately",
+    "recently",
+    "once",
+    "has",
+    "have",
+    "had",
+    "would",
+    "will",
+    "could",
+    "may",
+    "might",
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "just",
+    "already",
+    "still",
+    "even",
+    "clearly",
+    "flatly",
+    "firmly",
+    "subsequently",
+    "initially",
+    "originally",
+    "first",
+    "last",
+    "told",
+    "often",
+    "frequently",
+    "simply",
+    "openly",
+    "explicitly",
+    "directly",
+    "quickly",
+    "shall",
+    "can",
+    "is",
+    "was",
+    "must",
+    "had",
+    "n't",
 ];
 
 const NEGATIONS: &[&str] = &["not", "never", "n't"];
@@ -114,91 +346,446 @@ const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "
 
 /// Words that end a speaker phrase when reading backwards from a cue.
 const BOUNDARY_WORDS: &[&str] = &[
-    "that", "while", "as", "because", "although", "though", "which", "who", "whom", "whose", "when", "after",
-    "before", "since", "if", "whereas", "where", "so", "than", "whether", "and", "but", "or", "nor", "yet",
-    "said", "says", "told", "unless", "until", "once", "how", "what", "why",
+    "that", "while", "as", "because", "although", "though", "which", "who", "whom", "whose",
+    "when", "after", "before", "since", "if", "whereas", "where", "so", "than", "whether", "and",
+    "but", "or", "nor", "yet", "said", "says", "told", "unless", "until", "once", "how", "what",
+    "why",
 ];
 
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "one", "another", "two", "three", "four", "five",
-    "several", "some", "many", "his", "her", "their", "its", "our", "other", "both", "each", "multiple",
+    "a", "an", "the", "this", "that", "these", "those", "one", "another", "two", "three", "four",
+    "five", "several", "some", "many", "his", "her", "their", "its", "our", "other", "both",
+    "each", "multiple",
 ];
-const DEFINITE: &[&str] = &["the", "this", "that", "these", "those", "his", "her", "their", "its", "our", "both"];
-const QUANTIFIERS: &[&str] = &["one", "two", "three", "four", "five", "some", "several", "many", "none", "each", "most", "all", "any", "both"];
-const PREPOSITIONS: &[&str] = &["in", "on", "at", "from", "with", "by", "for", "of", "to", "during", "about", "into", "over", "under", "among", "despite"];
+const DEFINITE: &[&str] = &[
+    "the", "this", "that", "these", "those", "his", "her", "their", "its", "our", "both",
+];
+const QUANTIFIERS: &[&str] = &[
+    "one", "two", "three", "four", "five", "some", "several", "many", "none", "each", "most",
+    "all", "any", "both",
+];
+const PREPOSITIONS: &[&str] = &[
+    "in", "on", "at", "from", "with", "by", "for", "of", "to", "during", "about", "into", "over",
+    "under", "among", "despite",
+];
 
 /// Heads of descriptions of unnamed sources.
 const ANON_HEADS: &[&str] = &[
-    "official", "officials", "source", "sources", "diplomat", "diplomats", "aide", "aides", "person", "people",
-    "officer", "officers", "insider", "insiders", "adviser", "advisers", "advisor", "advisors", "negotiator",
-    "negotiators", "mediator", "mediators", "spokesperson", "spokesman", "spokeswoman", "spokespeople",
-    "representative", "representatives", "member", "members", "staffer", "staffers", "analyst", "analysts",
-    "expert", "experts", "witness", "witnesses", "resident", "residents", "lawmaker", "lawmakers",
-    "figure", "figures", "someone", "individual", "individuals",
+    "official",
+    "officials",
+    "source",
+    "sources",
+    "diplomat",
+    "diplomats",
+    "aide",
+    "aides",
+    "person",
+    "people",
+    "officer",
+    "officers",
+    "insider",
+    "insiders",
+    "adviser",
+    "advisers",
+    "advisor",
+    "advisors",
+    "negotiator",
+    "negotiators",
+    "mediator",
+    "mediators",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
+    "spokespeople",
+    "representative",
+    "representatives",
+    "member",
+    "members",
+    "staffer",
+    "staffers",
+    "analyst",
+    "analysts",
+    "expert",
+    "experts",
+    "witness",
+    "witnesses",
+    "resident",
+    "residents",
+    "lawmaker",
+    "lawmakers",
+    "figure",
+    "figures",
+    "someone",
+    "individual",
+    "individuals",
 ];
 
 /// Heads of role phrases that usually refer back to a named person.
 const ROLE_HEADS: &[&str] = &[
-    "leader", "president", "minister", "premier", "envoy", "secretary", "chancellor", "king", "queen",
-    "ambassador", "senator", "governor", "mayor", "general", "commander", "chief", "spokesman", "spokeswoman",
-    "spokesperson", "coordinator", "negotiator", "candidate", "nominee", "emir", "prince", "director",
-    "chairman", "chairwoman", "speaker", "adviser", "advisor", "diplomat",
+    "leader",
+    "president",
+    "minister",
+    "premier",
+    "envoy",
+    "secretary",
+    "chancellor",
+    "king",
+    "queen",
+    "ambassador",
+    "senator",
+    "governor",
+    "mayor",
+    "general",
+    "commander",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "coordinator",
+    "negotiator",
+    "candidate",
+    "nominee",
+    "emir",
+    "prince",
+    "director",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "adviser",
+    "advisor",
+    "diplomat",
 ];
 
 /// Role words that make a person a "leader".
 const LEADER_WORDS: &[&str] = &[
-    "president", "prime", "premier", "chancellor", "king", "queen", "leader", "chief", "head", "emir", "monarch",
+    "president",
+    "prime",
+    "premier",
+    "chancellor",
+    "king",
+    "queen",
+    "leader",
+    "chief",
+    "head",
+    "emir",
+    "monarch",
 ];
 
 /// Heads of organization phrases.
 const ORG_HEADS: &[&str] = &[
-    "government", "office", "ministry", "administration", "army", "military", "authorities", "authority",
-    "department", "agency", "police", "movement", "group", "cabinet", "embassy", "council", "committee",
-    "media", "outlets", "outlet", "newspaper", "network", "channel", "campaign", "party", "spokesperson's",
-    "team", "organization", "organisation", "company", "firm", "court", "service", "forces", "ministries",
-    "officials’", "statement", "report", "reports", "poll", "survey", "study", "data", "figures",
+    "government",
+    "office",
+    "ministry",
+    "administration",
+    "army",
+    "military",
+    "authorities",
+    "authority",
+    "department",
+    "agency",
+    "police",
+    "movement",
+    "group",
+    "cabinet",
+    "embassy",
+    "council",
+    "committee",
+    "media",
+    "outlets",
+    "outlet",
+    "newspaper",
+    "network",
+    "channel",
+    "campaign",
+    "party",
+    "spokesperson's",
+    "team",
+    "organization",
+    "organisation",
+    "company",
+    "firm",
+    "court",
+    "service",
+    "forces",
+    "ministries",
+    "officials’",
+    "statement",
+    "report",
+    "reports",
+    "poll",
+    "survey",
+    "study",
+    "data",
+    "figures",
 ];
 
 /// Title words inside a capitalized name run; the name starts after the last.
 const TITLE_WORDS: &[&str] = &[
-    "president", "vice", "prime", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "envoy",
-    "ambassador", "senator", "sen.", "rep.", "representative", "gov.", "governor", "mayor", "chancellor", "king",
-    "queen", "prince", "sheikh", "emir", "chief", "director", "commander", "chairman", "chairwoman", "judge",
-    "justice", "attorney", "general", "gen.", "lt.", "col.", "maj.", "capt.", "sgt.", "adm.", "coordinator",
-    "adviser", "advisor", "deputy", "pope", "rabbi", "imam", "leader", "speaker", "special", "foreign",
-    "defense", "defence", "affairs", "ministry", "department", "state", "national", "security", "interior",
-    "finance", "former", "acting", "middle", "east", "envoy", "us", "u.s.", "un", "u.n.", "house", "white",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "envoy",
+    "ambassador",
+    "senator",
+    "sen.",
+    "rep.",
+    "representative",
+    "gov.",
+    "governor",
+    "mayor",
+    "chancellor",
+    "king",
+    "queen",
+    "prince",
+    "sheikh",
+    "emir",
+    "chief",
+    "director",
+    "commander",
+    "chairman",
+    "chairwoman",
+    "judge",
+    "justice",
+    "attorney",
+    "general",
+    "gen.",
+    "lt.",
+    "col.",
+    "maj.",
+    "capt.",
+    "sgt.",
+    "adm.",
+    "coordinator",
+    "adviser",
+    "advisor",
+    "deputy",
+    "pope",
+    "rabbi",
+    "imam",
+    "leader",
+    "speaker",
+    "special",
+    "foreign",
+    "defense",
+    "defence",
+    "affairs",
+    "ministry",
+    "department",
+    "state",
+    "national",
+    "security",
+    "interior",
+    "finance",
+    "former",
+    "acting",
+    "middle",
+    "east",
+    "envoy",
+    "us",
+    "u.s.",
+    "un",
+    "u.n.",
+    "house",
+    "white",
 ];
 
 /// Lower-case role nouns that can stand right before a name
 /// (`spokeswoman Tammy Bruce`, `envoy Steve Witkoff`).
 const ROLE_NOUNS: &[&str] = &[
-    "spokeswoman", "spokesman", "spokesperson", "envoy", "minister", "president", "secretary", "ambassador",
-    "coordinator", "adviser", "advisor", "leader", "chief", "director", "commander", "chairman", "chairwoman",
-    "senator", "governor", "mayor", "negotiator", "official", "diplomat", "aide", "candidate", "nominee",
-    "lawmaker", "representative", "analyst", "correspondent", "reporter", "premier", "counterpart",
+    "spokeswoman",
+    "spokesman",
+    "spokesperson",
+    "envoy",
+    "minister",
+    "president",
+    "secretary",
+    "ambassador",
+    "coordinator",
+    "adviser",
+    "advisor",
+    "leader",
+    "chief",
+    "director",
+    "commander",
+    "chairman",
+    "chairwoman",
+    "senator",
+    "governor",
+    "mayor",
+    "negotiator",
+    "official",
+    "diplomat",
+    "aide",
+    "candidate",
+    "nominee",
+    "lawmaker",
+    "representative",
+    "analyst",
+    "correspondent",
+    "reporter",
+    "premier",
+    "counterpart",
 ];
 
-const HONORIFICS: &[&str] = &["mr.", "mrs.", "ms.", "dr.", "prof.", "sir", "dame", "lord", "mr", "mrs", "ms", "dr"];
+const HONORIFICS: &[&str] = &[
+    "mr.", "mrs.", "ms.", "dr.", "prof.", "sir", "dame", "lord", "mr", "mrs", "ms", "dr",
+];
 
 /// Capitalized words that do not start or continue a name.
 const STOP_CAP: &[&str] = &[
-    "the", "a", "an", "in", "on", "at", "for", "but", "and", "or", "despite", "meanwhile", "while", "if", "when",
-    "after", "before", "last", "this", "that", "these", "those", "his", "her", "their", "its", "our", "it", "he",
-    "she", "they", "we", "i", "there", "here", "as", "with", "from", "by", "to", "of", "earlier", "later",
-    "during", "since", "until", "however", "also", "both", "some", "many", "most", "one", "two", "monday",
-    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april",
-    "june", "july", "august", "september", "october", "november", "december", "jan.", "feb.", "aug.", "sept.",
-    "oct.", "nov.", "dec.", "so", "yet", "still", "now", "then", "according", "asked", "speaking", "under",
-    "over", "what", "who", "why", "how", "where", "not", "no", "yes", "all", "any", "every", "each", "such",
-    "my", "your", "you", "me", "us", "them", "him", "report", "read", "continue", "reading", "related", "more",
-    "said", "says", "told", "added", "noted",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "for",
+    "but",
+    "and",
+    "or",
+    "despite",
+    "meanwhile",
+    "while",
+    "if",
+    "when",
+    "after",
+    "before",
+    "last",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "it",
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "there",
+    "here",
+    "as",
+    "with",
+    "from",
+    "by",
+    "to",
+    "of",
+    "earlier",
+    "later",
+    "during",
+    "since",
+    "until",
+    "however",
+    "also",
+    "both",
+    "some",
+    "many",
+    "most",
+    "one",
+    "two",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan.",
+    "feb.",
+    "aug.",
+    "sept.",
+    "oct.",
+    "nov.",
+    "dec.",
+    "so",
+    "yet",
+    "still",
+    "now",
+    "then",
+    "according",
+    "asked",
+    "speaking",
+    "under",
+    "over",
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "not",
+    "no",
+    "yes",
+    "all",
+    "any",
+    "every",
+    "each",
+    "such",
+    "my",
+    "your",
+    "you",
+    "me",
+    "us",
+    "them",
+    "him",
+    "report",
+    "read",
+    "continue",
+    "reading",
+    "related",
+    "more",
+    "said",
+    "says",
+    "told",
+    "added",
+    "noted",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it"];
 
-const FEMALE_MARKS: &[&str] = &["mrs.", "ms.", "mrs", "ms", "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "queen", "dame", "madam"];
-const MALE_MARKS: &[&str] = &["mr.", "mr", "spokesman", "chairman", "congressman", "businessman", "king", "sir", "lord"];
+const FEMALE_MARKS: &[&str] = &[
+    "mrs.",
+    "ms.",
+    "mrs",
+    "ms",
+    "spokeswoman",
+    "chairwoman",
+    "congresswoman",
+    "businesswoman",
+    "queen",
+    "dame",
+    "madam",
+];
+const MALE_MARKS: &[&str] = &[
+    "mr.",
+    "mr",
+    "spokesman",
+    "chairman",
+    "congressman",
+    "businessman",
+    "king",
+    "sir",
+    "lord",
+];
 
 fn is_in(list: &[&str], w: &str) -> bool {
     list.contains(&w)
@@ -226,7 +813,10 @@ fn is_possessive(w: &str) -> bool {
 /// A word stem for comparing descriptions: lower case, no dots, no
 /// possessive, first six letters ("diplomatic" ~ "diplomat", "U.S." ~ "US").
 fn stem(w: &str) -> String {
-    let w: String = norm(strip_possessive(w)).chars().filter(|c| c.is_alphanumeric()).collect();
+    let w: String = norm(strip_possessive(w))
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect();
     w.chars().take(6).collect()
 }
 
@@ -238,8 +828,20 @@ fn is_capitalized(w: &str) -> bool {
         Some(c) if c.is_uppercase() => true,
         Some(c) if c.is_lowercase() => {
             if let Some((pre, rest)) = w.split_once(['-', '\u{2011}']) {
-                matches!(pre, "al" | "el" | "ad" | "an" | "as" | "ash" | "at" | "az" | "ul" | "abu" | "bin" | "ibn")
-                    && rest.chars().next().is_some_and(|c| c.is_uppercase())
+                matches!(
+                    pre,
+                    "al" | "el"
+                        | "ad"
+                        | "an"
+                        | "as"
+                        | "ash"
+                        | "at"
+                        | "az"
+                        | "ul"
+                        | "abu"
+                        | "bin"
+                        | "ibn"
+                ) && rest.chars().next().is_some_and(|c| c.is_uppercase())
             } else {
                 false
             }
@@ -248,7 +850,10 @@ fn is_capitalized(w: &str) -> bool {
     }
 }
 
-const NAME_PARTICLES: &[&str] = &["bin", "ibn", "de", "van", "von", "da", "di", "du", "le", "la", "der", "den", "al", "el", "abu", "ben", "bint"];
+const NAME_PARTICLES: &[&str] = &[
+    "bin", "ibn", "de", "van", "von", "da", "di", "du", "le", "la", "der", "den", "al", "el",
+    "abu", "ben", "bint",
+];
 
 // ---------------------------------------------------------------------------
 // Quotation marks
@@ -276,7 +881,10 @@ fn trim_span(text: &str, s: usize, e: usize) -> Span {
 fn find_marks(text: &str, paragraphs: &[Span]) -> Vec<Mark> {
     let mut out = Vec::new();
     for p in paragraphs {
-        let chars: Vec<(usize, char)> = text[p.start..p.end].char_indices().map(|(i, c)| (p.start + i, c)).collect();
+        let chars: Vec<(usize, char)> = text[p.start..p.end]
+            .char_indices()
+            .map(|(i, c)| (p.start + i, c))
+            .collect();
         let mut open_d: Option<(usize, usize)> = None; // (mark pos, content start)
         let mut open_s: Option<(usize, usize)> = None;
         for (k, &(pos, c)) in chars.iter().enumerate() {
@@ -287,26 +895,42 @@ fn find_marks(text: &str, paragraphs: &[Span]) -> Vec<Mark> {
                 '“' | '„' => {
                     if let Some((o, cs)) = open_d.take() {
                         // An unclosed quote followed by a new one: end the first here.
-                        out.push(Mark { open: o, close: None, content: trim_span(text, cs, pos), single: false });
+                        out.push(Mark {
+                            open: o,
+                            close: None,
+                            content: trim_span(text, cs, pos),
+                            single: false,
+                        });
                     }
                     open_d = Some((pos, pos + clen));
                     open_s = None;
                 }
                 '”' => {
                     if let Some((o, cs)) = open_d.take() {
-                        out.push(Mark { open: o, close: Some(pos), content: trim_span(text, cs, pos), single: false });
+                        out.push(Mark {
+                            open: o,
+                            close: Some(pos),
+                            content: trim_span(text, cs, pos),
+                            single: false,
+                        });
                     }
                 }
                 '"' => {
                     if let Some((o, cs)) = open_d.take() {
-                        out.push(Mark { open: o, close: Some(pos), content: trim_span(text, cs, pos), single: false });
+                        out.push(Mark {
+                            open: o,
+                            close: Some(pos),
+                            content: trim_span(text, cs, pos),
+                            single: false,
+                        });
                     } else {
                         open_d = Some((pos, pos + clen));
                         open_s = None;
                     }
                 }
                 '‘' | '\'' | '’' if open_d.is_none() => {
-                    let opener_ctx = prev.map_or(true, |p| p.is_whitespace() || "([—–-".contains(p))
+                    let opener_ctx = prev
+                        .map_or(true, |p| p.is_whitespace() || "([—–-".contains(p))
                         && next.is_some_and(|n| n.is_alphanumeric());
                     let closer_ctx = prev.is_some_and(|p| !p.is_whitespace())
                         && next.map_or(true, |n| !n.is_alphanumeric());
@@ -318,7 +942,12 @@ fn find_marks(text: &str, paragraphs: &[Span]) -> Vec<Mark> {
                         // Short fragments only: a long run is more likely an
                         // apostrophe misread as a mark.
                         if (1..=12).contains(&words) && !inner.contains(". ") {
-                            out.push(Mark { open: o, close: Some(pos), content, single: true });
+                            out.push(Mark {
+                                open: o,
+                                close: Some(pos),
+                                content,
+                                single: true,
+                            });
                         }
                     } else if opener_ctx && c != '’' {
                         open_s = Some((pos, pos + clen));
@@ -330,12 +959,19 @@ fn find_marks(text: &str, paragraphs: &[Span]) -> Vec<Mark> {
         if let Some((o, cs)) = open_d {
             let content = trim_span(text, cs, p.end);
             if !content.is_empty() {
-                out.push(Mark { open: o, close: None, content, single: false });
+                out.push(Mark {
+                    open: o,
+                    close: None,
+                    content,
+                    single: false,
+                });
             }
         }
     }
     out.sort_by_key(|m| m.open);
-    out.retain(|m| !m.content.is_empty() && m.content.slice(text).chars().any(|c| c.is_alphanumeric()));
+    out.retain(|m| {
+        !m.content.is_empty() && m.content.slice(text).chars().any(|c| c.is_alphanumeric())
+    });
     out
 }
 
@@ -507,7 +1143,10 @@ impl<'a> Annotator<'a> {
                     continue;
                 }
                 let mut j = i;
-                while j + 1 < toks.len() && self.is_name_tok(toks, j + 1) && !is_possessive(self.tok_text(&toks[j])) {
+                while j + 1 < toks.len()
+                    && self.is_name_tok(toks, j + 1)
+                    && !is_possessive(self.tok_text(&toks[j]))
+                {
                     j += 1;
                 }
                 // Split at the last title word: role before, name after.
@@ -529,10 +1168,16 @@ impl<'a> Annotator<'a> {
                         let mut b = i - 1;
                         while b > 0 {
                             let t = &toks[b - 1];
-                            if t.punct || t.quote.is_some() || is_in(DETERMINERS, &t.low) || is_in(BOUNDARY_WORDS, &t.low) {
+                            if t.punct
+                                || t.quote.is_some()
+                                || is_in(DETERMINERS, &t.low)
+                                || is_in(BOUNDARY_WORDS, &t.low)
+                            {
                                 break;
                             }
-                            if !(is_capitalized(self.tok_text(t)) || is_possessive(self.tok_text(t))) {
+                            if !(is_capitalized(self.tok_text(t))
+                                || is_possessive(self.tok_text(t)))
+                            {
                                 break;
                             }
                             b -= 1;
@@ -552,12 +1197,22 @@ impl<'a> Annotator<'a> {
                 if j + 2 < toks.len() && toks[j + 1].low == "," {
                     let mut k = j + 2;
                     let start = k;
-                    while k < toks.len() && k < start + 8 && !toks[k].punct && toks[k].quote.is_none() {
+                    while k < toks.len()
+                        && k < start + 8
+                        && !toks[k].punct
+                        && toks[k].quote.is_none()
+                    {
                         k += 1;
                     }
                     if k < toks.len() && toks[k].low == "," && k > start {
-                        let has_role = (start..k).any(|x| is_in(ROLE_NOUNS, &toks[x].low) || is_in(ROLE_HEADS, &toks[x].low));
-                        if has_role && (is_in(DETERMINERS, &toks[start].low) || is_possessive(self.tok_text(&toks[start])) || is_in(HONORIFICS, &toks[start].low)) {
+                        let has_role = (start..k).any(|x| {
+                            is_in(ROLE_NOUNS, &toks[x].low) || is_in(ROLE_HEADS, &toks[x].low)
+                        });
+                        if has_role
+                            && (is_in(DETERMINERS, &toks[start].low)
+                                || is_possessive(self.tok_text(&toks[start]))
+                                || is_in(HONORIFICS, &toks[start].low))
+                        {
                             role_parts.push(self.text[toks[start].s..toks[k - 1].e].to_string());
                         }
                     }
@@ -565,7 +1220,11 @@ impl<'a> Annotator<'a> {
                 let ns = toks[name_start].s;
                 let ne = toks[j].s + strip_possessive(self.tok_text(&toks[j])).len();
                 if ne > ns {
-                    let role = if role_parts.is_empty() { None } else { Some(role_parts.join("; ")) };
+                    let role = if role_parts.is_empty() {
+                        None
+                    } else {
+                        Some(role_parts.join("; "))
+                    };
                     runs.push((ns, ne, role, gender));
                 }
                 i = j + 1;
@@ -576,7 +1235,10 @@ impl<'a> Annotator<'a> {
             let name = strip_honorific(&self.text[*s..*e]);
             if let Some(last) = name.split_whitespace().last() {
                 let key = norm(last);
-                let cur = self.full_names.entry(key).or_insert_with(|| name.to_string());
+                let cur = self
+                    .full_names
+                    .entry(key)
+                    .or_insert_with(|| name.to_string());
                 if name.split_whitespace().count() > cur.split_whitespace().count() {
                     *cur = name.to_string();
                 }
@@ -586,7 +1248,10 @@ impl<'a> Annotator<'a> {
         for m in &self.doc.entities {
             if m.label == EntityLabel::Person {
                 if let Some(r) = &m.role {
-                    self.roles.entry(m.canonical.clone()).or_default().extend(role_words(r));
+                    self.roles
+                        .entry(m.canonical.clone())
+                        .or_default()
+                        .extend(role_words(r));
                 }
             }
         }
@@ -595,7 +1260,10 @@ impl<'a> Annotator<'a> {
             let canonical = self.canonical_for(span);
             let ent = self.entity_at(span);
             if let Some(r) = role {
-                self.roles.entry(canonical.clone()).or_default().extend(role_words(r));
+                self.roles
+                    .entry(canonical.clone())
+                    .or_default()
+                    .extend(role_words(r));
             }
             if let Some(g) = gender {
                 self.genders.entry(canonical.clone()).or_insert(*g);
@@ -606,15 +1274,27 @@ impl<'a> Annotator<'a> {
         }
         for m in &self.doc.entities {
             if m.label == EntityLabel::Person && !self.persons.iter().any(|p| p.pos == m.start) {
-                self.persons.push(PersonMention { pos: m.start, canonical: m.canonical.clone() });
+                self.persons.push(PersonMention {
+                    pos: m.start,
+                    canonical: m.canonical.clone(),
+                });
             }
         }
         // A person is someone with a role or an honorific, or a PERSON entity.
-        let ent_persons: Vec<String> =
-            self.doc.entities.iter().filter(|m| m.label == EntityLabel::Person).map(|m| m.canonical.clone()).collect();
+        let ent_persons: Vec<String> = self
+            .doc
+            .entities
+            .iter()
+            .filter(|m| m.label == EntityLabel::Person)
+            .map(|m| m.canonical.clone())
+            .collect();
         let roles = &self.roles;
         let genders = &self.genders;
-        self.persons.retain(|p| roles.contains_key(&p.canonical) || genders.contains_key(&p.canonical) || ent_persons.contains(&p.canonical));
+        self.persons.retain(|p| {
+            roles.contains_key(&p.canonical)
+                || genders.contains_key(&p.canonical)
+                || ent_persons.contains(&p.canonical)
+        });
         self.persons.sort_by_key(|p| p.pos);
     }
 
@@ -629,7 +1309,10 @@ impl<'a> Annotator<'a> {
         }
         if is_in(NAME_PARTICLES, &t.low) {
             // A particle continues a name only between capitalized words.
-            return i > 0 && i + 1 < toks.len() && is_capitalized(self.tok_text(&toks[i + 1])) && is_capitalized(self.tok_text(&toks[i - 1]));
+            return i > 0
+                && i + 1 < toks.len()
+                && is_capitalized(self.tok_text(&toks[i + 1]))
+                && is_capitalized(self.tok_text(&toks[i - 1]));
         }
         is_capitalized(w) && !is_in(STOP_CAP, &norm(strip_possessive(w)))
     }
@@ -652,7 +1335,12 @@ impl<'a> Annotator<'a> {
         if let Some(m) = self.entity_at(span) {
             // A longer name in the document that ends with the entity's
             // canonical name completes it ("al-Ansari" -> "Majed al-Ansari").
-            let last = m.canonical.split_whitespace().last().map(norm).unwrap_or_default();
+            let last = m
+                .canonical
+                .split_whitespace()
+                .last()
+                .map(norm)
+                .unwrap_or_default();
             if let Some(full) = self.full_names.get(&last) {
                 if full.len() > m.canonical.len() && full.ends_with(m.canonical.as_str()) {
                     return full.clone();
@@ -700,7 +1388,12 @@ impl<'a> Annotator<'a> {
                 if speaker.is_some() {
                     last = Some((speaker.clone(), cue.clone()));
                 }
-                self.out.push(Pending { span, kind, speaker, cue });
+                self.out.push(Pending {
+                    span,
+                    kind,
+                    speaker,
+                    cue,
+                });
             }
             // Reported speech.
             for (k, a) in attrs.iter().enumerate() {
@@ -708,21 +1401,38 @@ impl<'a> Annotator<'a> {
                     continue;
                 }
                 if let Some(span) = self.reported_clause(&unit, &attrs, k) {
-                    self.out.push(Pending { span, kind: QuoteKind::Reported, speaker: a.speaker.clone(), cue: Some((a.cue.clone(), a.cue_span)) });
+                    self.out.push(Pending {
+                        span,
+                        kind: QuoteKind::Reported,
+                        speaker: a.speaker.clone(),
+                        cue: Some((a.cue.clone(), a.cue_span)),
+                    });
                 }
             }
             // What the next unit may continue.
-            let open_at_end = unit.marks.last().is_some_and(|&mi| self.marks[mi].close.is_none());
+            let open_at_end = unit
+                .marks
+                .last()
+                .is_some_and(|&mi| self.marks[mi].close.is_none());
             let ends_with_colon = unit.span.slice(self.text).trim_end().ends_with(':');
             if let Some((sp, cue)) = last {
                 prev_attr = Some((unit.para, sp, cue, open_at_end || ends_with_colon));
-            } else if let Some(a) = attrs.iter().rev().find(|a| a.speaker.is_some() && !a.according) {
+            } else if let Some(a) = attrs
+                .iter()
+                .rev()
+                .find(|a| a.speaker.is_some() && !a.according)
+            {
                 // A cue without quotes: a following whole-sentence quote in
                 // the same paragraph continues this speaker (`Witkoff said
                 // during a meeting. “...”`); across paragraphs only after
                 // a colon.
                 let contentless = self.is_contentless(&unit, a);
-                prev_attr = Some((unit.para, a.speaker.clone(), Some((a.cue.clone(), a.cue_span)), contentless && ends_with_colon));
+                prev_attr = Some((
+                    unit.para,
+                    a.speaker.clone(),
+                    Some((a.cue.clone(), a.cue_span)),
+                    contentless && ends_with_colon,
+                ));
             } else {
                 prev_attr = None;
             }
@@ -781,10 +1491,18 @@ impl<'a> Annotator<'a> {
         }
         let content = m.content.slice(self.text);
         // Frame tokens before the opening mark in this unit.
-        let before: Vec<&Tok> = unit.toks.iter().filter(|t| t.e <= m.open && t.quote.is_none()).collect();
+        let before: Vec<&Tok> = unit
+            .toks
+            .iter()
+            .filter(|t| t.e <= m.open && t.quote.is_none())
+            .collect();
         let prev = before.last();
-        let starts_upper = content.chars().next().is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
-        let multi_sentence = content.contains(". ") || content.contains("? ") || content.contains("! ");
+        let starts_upper = content
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+        let multi_sentence =
+            content.contains(". ") || content.contains("? ") || content.contains("! ");
         match prev {
             None => QuoteKind::Direct,
             Some(t) if t.mark => {
@@ -825,7 +1543,8 @@ impl<'a> Annotator<'a> {
         loop {
             let t = s.slice(self.text);
             let Some(c) = t.chars().last() else { break };
-            let drop = c == ',' || c == ';' || (kind == QuoteKind::Partial && (c == '.' || c == ':'));
+            let drop =
+                c == ',' || c == ';' || (kind == QuoteKind::Partial && (c == '.' || c == ':'));
             if !drop {
                 break;
             }
@@ -846,7 +1565,10 @@ impl<'a> Annotator<'a> {
                 continue;
             }
             let w = self.tok_text(t);
-            let according = t.low == "according" && toks.get(i + 1).is_some_and(|n| n.low == "to" && n.quote.is_none());
+            let according = t.low == "according"
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|n| n.low == "to" && n.quote.is_none());
             if !according && !is_in(CUE_VERBS, &t.low) {
                 continue;
             }
@@ -861,12 +1583,19 @@ impl<'a> Annotator<'a> {
                 let p = &toks[i - 1];
                 let pw = self.tok_text(p);
                 // A noun or adjective use: "the reported deal", "his claims".
-                if is_in(DETERMINERS, &p.low) && p.low != "that" || is_possessive(pw) && !is_capitalized(pw) && p.low != "it's" {
+                if is_in(DETERMINERS, &p.low) && p.low != "that"
+                    || is_possessive(pw) && !is_capitalized(pw) && p.low != "it's"
+                {
                     continue;
                 }
                 // Passive: "was told", "has been described as".
-                if let Some(q) = self.prev_skipping(toks, i, &["also", "reportedly", "not", "never", "widely", "previously"]) {
-                    if is_in(BE_FORMS, &toks[q].low) || toks[q].low == "get" || toks[q].low == "got" {
+                if let Some(q) = self.prev_skipping(
+                    toks,
+                    i,
+                    &["also", "reportedly", "not", "never", "widely", "previously"],
+                ) {
+                    if is_in(BE_FORMS, &toks[q].low) || toks[q].low == "get" || toks[q].low == "got"
+                    {
                         continue;
                     }
                 }
@@ -874,7 +1603,11 @@ impl<'a> Annotator<'a> {
             let mut attr = Attr {
                 cue_tok: i,
                 pos: t.s,
-                cue: if according { "according to".to_string() } else { w.to_string() },
+                cue: if according {
+                    "according to".to_string()
+                } else {
+                    w.to_string()
+                },
                 cue_span: Span::new(t.s, if according { toks[i + 1].e } else { t.e }),
                 speaker: None,
                 sp_toks: None,
@@ -889,13 +1622,20 @@ impl<'a> Annotator<'a> {
                 attr.negated = negated;
                 if coord {
                     // Same subject as the previous cue of this unit.
-                    if let Some(p) = attrs.iter().rev().find(|a| a.speaker.is_some() && !a.according) {
+                    if let Some(p) = attrs
+                        .iter()
+                        .rev()
+                        .find(|a| a.speaker.is_some() && !a.according)
+                    {
                         attr.speaker = p.speaker.clone();
                         attrs.push(attr);
                         continue;
                     }
                     None
-                } else if np.is_none() && (after_quote || i == 0 || toks[i - 1].low == ",") && is_in(INVERTIBLE_CUES, &t.low) {
+                } else if np.is_none()
+                    && (after_quote || i == 0 || toks[i - 1].low == ",")
+                    && is_in(INVERTIBLE_CUES, &t.low)
+                {
                     let np = self.np_after(toks, i + 1);
                     if let Some(n) = &np {
                         attr.after = n.toks.1 + 1;
@@ -929,7 +1669,11 @@ impl<'a> Annotator<'a> {
                 let m = self.marks[mi];
                 let first = toks.iter().position(|t| t.quote == Some(mi));
                 let Some(fi) = first else { continue };
-                if !is_in(CUE_VERBS, &toks[fi].low) || !toks[fi].low.ends_with("ed") && toks[fi].low != "said" && toks[fi].low != "told" {
+                if !is_in(CUE_VERBS, &toks[fi].low)
+                    || !toks[fi].low.ends_with("ed")
+                        && toks[fi].low != "said"
+                        && toks[fi].low != "told"
+                {
                     continue;
                 }
                 let open_tok = toks.iter().position(|t| t.s == m.open).unwrap_or(fi);
@@ -977,14 +1721,22 @@ impl<'a> Annotator<'a> {
             }
             j -= 1;
             let l = toks[j].low.as_str();
-            if toks[j].quote.is_none() && (is_in(SKIP_BEFORE_CUE, l) || l.ends_with("n't")) && l != "told" {
+            if toks[j].quote.is_none()
+                && (is_in(SKIP_BEFORE_CUE, l) || l.ends_with("n't"))
+                && l != "told"
+            {
                 if is_in(NEGATIONS, l) || l.ends_with("n't") {
                     negated = true;
                 }
                 continue;
             }
             // "-ly" adverbs: "Netanyahu reportedly said", "she firmly insisted".
-            if toks[j].quote.is_none() && !toks[j].punct && l.len() > 4 && l.ends_with("ly") && !is_capitalized(self.tok_text(&toks[j])) {
+            if toks[j].quote.is_none()
+                && !toks[j].punct
+                && l.len() > 4
+                && l.ends_with("ly")
+                && !is_capitalized(self.tok_text(&toks[j]))
+            {
                 continue;
             }
             break;
@@ -1014,7 +1766,9 @@ impl<'a> Annotator<'a> {
                     break;
                 }
             }
-            let Some(k) = found else { return (None, negated, false, false) };
+            let Some(k) = found else {
+                return (None, negated, false, false);
+            };
             if k == 0 {
                 return (None, negated, false, false);
             }
@@ -1034,12 +1788,30 @@ impl<'a> Annotator<'a> {
         }
         if is_in(PRONOUNS, &t.low) {
             // Only as the subject: "she said", not "told her".
-            return (Some(Np { kind: NpKind::Pronoun, span: Span::new(t.s, t.e), toks: (j, j), head: Some(t.low.clone()), class: None, definite: true, role: None }), false, false, false);
+            return (
+                Some(Np {
+                    kind: NpKind::Pronoun,
+                    span: Span::new(t.s, t.e),
+                    toks: (j, j),
+                    head: Some(t.low.clone()),
+                    class: None,
+                    definite: true,
+                    role: None,
+                }),
+                false,
+                false,
+                false,
+            );
         }
         let mut b = j;
         while b > 0 {
             let p = &toks[b - 1];
-            if p.mark || p.quote.is_some() || (p.punct && p.low != "-") || is_in(BOUNDARY_WORDS, &p.low) || is_in(CUE_VERBS, &p.low) {
+            if p.mark
+                || p.quote.is_some()
+                || (p.punct && p.low != "-")
+                || is_in(BOUNDARY_WORDS, &p.low)
+                || is_in(CUE_VERBS, &p.low)
+            {
                 break;
             }
             if j - b >= 14 {
@@ -1060,19 +1832,59 @@ impl<'a> Annotator<'a> {
             return None;
         }
         if is_in(PRONOUNS, &t.low) {
-            return Some(Np { kind: NpKind::Pronoun, span: Span::new(t.s, t.e), toks: (k, k), head: Some(t.low.clone()), class: None, definite: true, role: None });
+            return Some(Np {
+                kind: NpKind::Pronoun,
+                span: Span::new(t.s, t.e),
+                toks: (k, k),
+                head: Some(t.low.clone()),
+                class: None,
+                definite: true,
+                role: None,
+            });
         }
         let mut e = k;
         while e + 1 < toks.len() {
             let n = &toks[e + 1];
-            if n.mark || n.quote.is_some() || n.punct || is_in(BOUNDARY_WORDS, &n.low) || is_in(CUE_VERBS, &n.low) || e + 1 - k >= 14 {
+            if n.mark
+                || n.quote.is_some()
+                || n.punct
+                || is_in(BOUNDARY_WORDS, &n.low)
+                || is_in(CUE_VERBS, &n.low)
+                || e + 1 - k >= 14
+            {
                 break;
             }
             // Time words end the phrase: "said Trump on Monday".
-            if is_in(&["on", "during", "in", "at", "late", "early", "last", "yesterday", "today", "earlier", "later"], &n.low) {
-                let after = toks.get(e + 2).map(|x| norm(self.tok_text(x))).unwrap_or_default();
-                let timeish = is_in(STOP_CAP, &after) && after.len() > 3 || n.low == "yesterday" || n.low == "today" || n.low == "earlier" || n.low == "later" || after == "a" || after == "an";
-                if is_capitalized(self.tok_text(&toks[k])) && !is_in(DETERMINERS, &toks[k].low) || timeish {
+            if is_in(
+                &[
+                    "on",
+                    "during",
+                    "in",
+                    "at",
+                    "late",
+                    "early",
+                    "last",
+                    "yesterday",
+                    "today",
+                    "earlier",
+                    "later",
+                ],
+                &n.low,
+            ) {
+                let after = toks
+                    .get(e + 2)
+                    .map(|x| norm(self.tok_text(x)))
+                    .unwrap_or_default();
+                let timeish = is_in(STOP_CAP, &after) && after.len() > 3
+                    || n.low == "yesterday"
+                    || n.low == "today"
+                    || n.low == "earlier"
+                    || n.low == "later"
+                    || after == "a"
+                    || after == "an";
+                if is_capitalized(self.tok_text(&toks[k])) && !is_in(DETERMINERS, &toks[k].low)
+                    || timeish
+                {
                     break;
                 }
             }
@@ -1084,7 +1896,8 @@ impl<'a> Annotator<'a> {
             while r + 1 <= e && self.is_name_tok(toks, r + 1) {
                 r += 1;
             }
-            let heads_after = (r + 1..=e).any(|x| is_in(ANON_HEADS, &toks[x].low) || is_in(ORG_HEADS, &toks[x].low));
+            let heads_after = (r + 1..=e)
+                .any(|x| is_in(ANON_HEADS, &toks[x].low) || is_in(ORG_HEADS, &toks[x].low));
             if !heads_after {
                 return self.build_np(toks, k, r);
             }
@@ -1113,9 +1926,12 @@ impl<'a> Annotator<'a> {
             }
         };
         // The first head noun, not itself part of a capitalized name.
-        let h = (b..=e).find(|&x| head_of(&toks[x]).is_some() && !is_capitalized(self.tok_text(&toks[x])));
+        let h = (b..=e)
+            .find(|&x| head_of(&toks[x]).is_some() && !is_capitalized(self.tok_text(&toks[x])));
         if let Some(h) = h {
-            let named_after = h < e && self.is_name_tok(toks, h + 1) && (h + 1..=e).all(|x| self.is_name_tok(toks, x));
+            let named_after = h < e
+                && self.is_name_tok(toks, h + 1)
+                && (h + 1..=e).all(|x| self.is_name_tok(toks, x));
             if named_after {
                 // "spokesman Majed al-Ansari": a named person with a role.
                 let ns = toks[h + 1].s;
@@ -1139,7 +1955,9 @@ impl<'a> Annotator<'a> {
                 if is_in(DETERMINERS, l) {
                     d = x;
                     definite = is_in(DEFINITE, l);
-                } else if is_in(PREPOSITIONS, l) && !(l == "of" && x > b && is_in(QUANTIFIERS, &toks[x - 1].low)) {
+                } else if is_in(PREPOSITIONS, l)
+                    && !(l == "of" && x > b && is_in(QUANTIFIERS, &toks[x - 1].low))
+                {
                     d = x + 1;
                     definite = false;
                 }
@@ -1150,7 +1968,9 @@ impl<'a> Annotator<'a> {
                 definite = false;
             }
             // A possessive name before the head: "Netanyahu’s office".
-            if (d..h).any(|x| is_possessive(self.tok_text(&toks[x])) && is_capitalized(self.tok_text(&toks[x]))) {
+            if (d..h).any(|x| {
+                is_possessive(self.tok_text(&toks[x])) && is_capitalized(self.tok_text(&toks[x]))
+            }) {
                 definite = true;
             }
             let class = head_of(&toks[h]);
@@ -1169,7 +1989,8 @@ impl<'a> Annotator<'a> {
             return None;
         }
         let mut r = e;
-        while r > b && self.is_name_tok(toks, r - 1) && !is_possessive(self.tok_text(&toks[r - 1])) {
+        while r > b && self.is_name_tok(toks, r - 1) && !is_possessive(self.tok_text(&toks[r - 1]))
+        {
             r -= 1;
         }
         let mut name_start = r;
@@ -1178,13 +1999,25 @@ impl<'a> Annotator<'a> {
                 name_start = k + 1;
             }
         }
-        let role = if name_start > r { Some(self.text[toks[r].s..toks[name_start - 1].e].to_string()) } else { None };
+        let role = if name_start > r {
+            Some(self.text[toks[r].s..toks[name_start - 1].e].to_string())
+        } else {
+            None
+        };
         let ns = toks[name_start].s;
         let ne = toks[e].s + strip_possessive(self.tok_text(&toks[e])).len();
         if ne <= ns {
             return None;
         }
-        Some(Np { kind: NpKind::Name, span: Span::new(ns, ne), toks: (name_start, e), head: None, class: None, definite: true, role })
+        Some(Np {
+            kind: NpKind::Name,
+            span: Span::new(ns, ne),
+            toks: (name_start, e),
+            head: None,
+            class: None,
+            definite: true,
+            role,
+        })
     }
 
     /// Why the source of this unit is anonymous, when the text says.
@@ -1192,8 +2025,17 @@ impl<'a> Annotator<'a> {
         let t = unit.span.slice(self.text);
         let low = t.to_lowercase();
         const KEYS: &[&str] = &[
-            "anonymity", "anonymously", "not be named", "not be identified", "not to be named", "not to be identified",
-            "not authorized to", "not authorised to", "on background", "without being named", "without being identified",
+            "anonymity",
+            "anonymously",
+            "not be named",
+            "not be identified",
+            "not to be named",
+            "not to be identified",
+            "not authorized to",
+            "not authorised to",
+            "on background",
+            "without being named",
+            "without being identified",
         ];
         // `to_lowercase` may change byte lengths for a few scripts; only use
         // positions when it did not.
@@ -1202,13 +2044,27 @@ impl<'a> Annotator<'a> {
         }
         let pos = KEYS.iter().filter_map(|k| low.find(k)).min()?;
         let abs = unit.span.start + pos;
-        if unit.toks.iter().any(|x| x.quote.is_some() && x.s <= abs && abs < x.e) || self.marks.iter().any(|m| m.content.start <= abs && abs < m.content.end) {
+        if unit
+            .toks
+            .iter()
+            .any(|x| x.quote.is_some() && x.s <= abs && abs < x.e)
+            || self
+                .marks
+                .iter()
+                .any(|m| m.content.start <= abs && abs < m.content.end)
+        {
             return None;
         }
         // The clause around the key: between commas, dashes or parentheses.
         let is_stop = |c: char| matches!(c, ',' | ';' | '(' | ')' | '—' | '–' | '.' | ':');
-        let start = t[..pos].rfind(is_stop).map(|i| i + t[i..].chars().next().map_or(1, |c| c.len_utf8())).unwrap_or(0);
-        let end = t[pos..].find(|c: char| matches!(c, ',' | ';' | '(' | ')' | '—' | '–' | ':') || c == '.' ).map(|i| pos + i).unwrap_or(t.len());
+        let start = t[..pos]
+            .rfind(is_stop)
+            .map(|i| i + t[i..].chars().next().map_or(1, |c| c.len_utf8()))
+            .unwrap_or(0);
+        let end = t[pos..]
+            .find(|c: char| matches!(c, ',' | ';' | '(' | ')' | '—' | '–' | ':') || c == '.')
+            .map(|i| pos + i)
+            .unwrap_or(t.len());
         // Keep a period that belongs to an abbreviation? Clauses rarely hold one here.
         let clause = t[start..end].trim();
         let clause = clause.strip_prefix("who ").unwrap_or(clause);
@@ -1229,7 +2085,11 @@ impl<'a> Annotator<'a> {
                 let ent = self.entity_at(np.span);
                 // Prefer the entity's own span when it lies inside the phrase.
                 let (span, name) = match ent {
-                    Some(m) if np.span.start <= m.start && m.end <= np.span.end + 3 && m.end <= self.text.len() => {
+                    Some(m)
+                        if np.span.start <= m.start
+                            && m.end <= np.span.end + 3
+                            && m.end <= self.text.len() =>
+                    {
                         (Span::new(m.start, m.end), m.text.clone())
                     }
                     _ => (np.span, name),
@@ -1242,9 +2102,19 @@ impl<'a> Annotator<'a> {
                     None => false,
                 };
                 if let (Some(r), false) = (&np.role, org) {
-                    self.roles.entry(canonical.clone()).or_default().extend(role_words(r));
+                    self.roles
+                        .entry(canonical.clone())
+                        .or_default()
+                        .extend(role_words(r));
                 }
-                Res { name, span: Some(span), canonical: Some(canonical), anon: None, org, plural: false }
+                Res {
+                    name,
+                    span: Some(span),
+                    canonical: Some(canonical),
+                    anon: None,
+                    org,
+                    plural: false,
+                }
             }
             NpKind::Desc => {
                 let head = np.head.clone().unwrap_or_default();
@@ -1252,21 +2122,62 @@ impl<'a> Annotator<'a> {
                 match np.class {
                     Some(HeadClass::Role) if np.definite => {
                         if let Some(c) = self.fit_role(np) {
-                            return Res { name, span: Some(np.span), canonical: Some(c), anon: None, org: false, plural: false };
+                            return Res {
+                                name,
+                                span: Some(np.span),
+                                canonical: Some(c),
+                                anon: None,
+                                org: false,
+                                plural: false,
+                            };
                         }
                         if is_in(ANON_HEADS, &head) {
                             let id = self.anon_source(np, &name, reason);
-                            return Res { name, span: Some(np.span), canonical: None, anon: Some(id), org: false, plural };
+                            return Res {
+                                name,
+                                span: Some(np.span),
+                                canonical: None,
+                                anon: Some(id),
+                                org: false,
+                                plural,
+                            };
                         }
-                        Res { name, span: Some(np.span), canonical: None, anon: None, org: false, plural }
+                        Res {
+                            name,
+                            span: Some(np.span),
+                            canonical: None,
+                            anon: None,
+                            org: false,
+                            plural,
+                        }
                     }
                     Some(HeadClass::Org) => {
-                        let canonical = self.entity_at(np.span).filter(|m| m.label != EntityLabel::Person && m.end - m.start + 8 >= np.span.len()).map(|m| m.canonical.clone());
-                        Res { name, span: Some(np.span), canonical, anon: None, org: true, plural }
+                        let canonical = self
+                            .entity_at(np.span)
+                            .filter(|m| {
+                                m.label != EntityLabel::Person
+                                    && m.end - m.start + 8 >= np.span.len()
+                            })
+                            .map(|m| m.canonical.clone());
+                        Res {
+                            name,
+                            span: Some(np.span),
+                            canonical,
+                            anon: None,
+                            org: true,
+                            plural,
+                        }
                     }
                     _ => {
                         let id = self.anon_source(np, &name, reason);
-                        Res { name, span: Some(np.span), canonical: None, anon: Some(id), org: false, plural }
+                        Res {
+                            name,
+                            span: Some(np.span),
+                            canonical: None,
+                            anon: Some(id),
+                            org: false,
+                            plural,
+                        }
                     }
                 }
             }
@@ -1276,8 +2187,21 @@ impl<'a> Annotator<'a> {
     fn resolve_pronoun(&mut self, np: &Np, ui: usize, name: String) -> Res {
         let p = np.head.clone().unwrap_or_default();
         let window = ui.saturating_sub(4);
-        let base = Res { name: name.clone(), span: Some(np.span), canonical: None, anon: None, org: false, plural: p == "they" || p == "we" };
-        let recent: Vec<Res> = self.history.iter().rev().filter(|(u, _)| *u >= window).map(|(_, r)| r.clone()).collect();
+        let base = Res {
+            name: name.clone(),
+            span: Some(np.span),
+            canonical: None,
+            anon: None,
+            org: false,
+            plural: p == "they" || p == "we",
+        };
+        let recent: Vec<Res> = self
+            .history
+            .iter()
+            .rev()
+            .filter(|(u, _)| *u >= window)
+            .map(|(_, r)| r.clone())
+            .collect();
         let found = match p.as_str() {
             "he" | "she" => {
                 let want = if p == "he" { 'm' } else { 'f' };
@@ -1286,7 +2210,10 @@ impl<'a> Annotator<'a> {
                     .find(|r| {
                         !r.org
                             && !r.plural
-                            && r.canonical.as_ref().and_then(|c| self.genders.get(c)).map_or(true, |g| *g == want)
+                            && r.canonical
+                                .as_ref()
+                                .and_then(|c| self.genders.get(c))
+                                .map_or(true, |g| *g == want)
                             && !r.name.eq_ignore_ascii_case("they")
                     })
                     .cloned()
@@ -1295,8 +2222,18 @@ impl<'a> Annotator<'a> {
                         self.persons
                             .iter()
                             .rev()
-                            .find(|m| m.pos < np.span.start && self.genders.get(&m.canonical).map_or(true, |g| *g == want))
-                            .map(|m| Res { name: name.clone(), span: None, canonical: Some(m.canonical.clone()), anon: None, org: false, plural: false })
+                            .find(|m| {
+                                m.pos < np.span.start
+                                    && self.genders.get(&m.canonical).map_or(true, |g| *g == want)
+                            })
+                            .map(|m| Res {
+                                name: name.clone(),
+                                span: None,
+                                canonical: Some(m.canonical.clone()),
+                                anon: None,
+                                org: false,
+                                plural: false,
+                            })
                     })
             }
             "they" | "we" => recent
@@ -1310,9 +2247,18 @@ impl<'a> Annotator<'a> {
         match found {
             Some(r) => {
                 if let (Some(c), "he" | "she") = (&r.canonical, p.as_str()) {
-                    self.genders.entry(c.clone()).or_insert(if p == "he" { 'm' } else { 'f' });
+                    self.genders
+                        .entry(c.clone())
+                        .or_insert(if p == "he" { 'm' } else { 'f' });
                 }
-                Res { name, span: Some(np.span), canonical: r.canonical, anon: r.anon, org: r.org, plural: r.plural }
+                Res {
+                    name,
+                    span: Some(np.span),
+                    canonical: r.canonical,
+                    anon: r.anon,
+                    org: r.org,
+                    plural: r.plural,
+                }
             }
             None => base,
         }
@@ -1322,47 +2268,80 @@ impl<'a> Annotator<'a> {
     fn fit_role(&self, np: &Np) -> Option<String> {
         let head = norm(np.head.as_deref()?);
         let (b, e) = np.toks;
-        let unit = self.units.iter().find(|u| u.span.start <= np.span.start && np.span.end <= u.span.end)?;
+        let unit = self
+            .units
+            .iter()
+            .find(|u| u.span.start <= np.span.start && np.span.end <= u.span.end)?;
         let mods: Vec<String> = (b..=e)
             .map(|x| &unit.toks[x])
             .filter(|t| !t.punct && is_capitalized(self.tok_text(t)) && !is_in(DETERMINERS, &t.low))
             .map(|t| stem(self.tok_text(t)))
             .collect();
         let fits = |c: &String| -> bool {
-            let Some(words) = self.roles.get(c) else { return false };
+            let Some(words) = self.roles.get(c) else {
+                return false;
+            };
             let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
             let head_ok = stems.contains(&stem(&head))
                 || (head == "leader" && words.iter().any(|w| is_in(LEADER_WORDS, w)))
                 || (head == "premier" && words.iter().any(|w| w == "prime"));
             head_ok && mods.iter().all(|m| stems.contains(m))
         };
-        self.persons.iter().rev().filter(|p| p.pos < np.span.start).find(|p| fits(&p.canonical)).map(|p| p.canonical.clone())
+        self.persons
+            .iter()
+            .rev()
+            .filter(|p| p.pos < np.span.start)
+            .find(|p| fits(&p.canonical))
+            .map(|p| p.canonical.clone())
     }
 
     /// The anonymous source a description names: an earlier one when the
     /// phrase is definite and its modifiers fit, or the same words again;
     /// otherwise a new one.
     fn anon_source(&mut self, np: &Np, desc: &str, reason: Option<String>) -> usize {
-        let unit = self.units.iter().find(|u| u.span.start <= np.span.start && np.span.end <= u.span.end);
+        let unit = self
+            .units
+            .iter()
+            .find(|u| u.span.start <= np.span.start && np.span.end <= u.span.end);
         let head = np.head.clone().unwrap_or_default();
-        let stems: Vec<String> = desc.split_whitespace().map(stem).filter(|s| !s.is_empty()).collect();
+        let stems: Vec<String> = desc
+            .split_whitespace()
+            .map(stem)
+            .filter(|s| !s.is_empty())
+            .collect();
         let mods: Vec<String> = match unit {
             Some(u) => (np.toks.0..=np.toks.1)
                 .map(|x| &u.toks[x])
-                .filter(|t| !t.punct && !is_in(DETERMINERS, &t.low) && !is_in(QUANTIFIERS, &t.low) && t.low != head && t.low != "of")
+                .filter(|t| {
+                    !t.punct
+                        && !is_in(DETERMINERS, &t.low)
+                        && !is_in(QUANTIFIERS, &t.low)
+                        && t.low != head
+                        && t.low != "of"
+                })
                 .map(|t| stem(self.tok_text(t)))
                 .collect(),
             None => Vec::new(),
         };
         let norm_desc = norm(desc);
-        let mut found = self.anon.iter().rposition(|s| s.descs.iter().any(|d| norm(d) == norm_desc));
+        let mut found = self
+            .anon
+            .iter()
+            .rposition(|s| s.descs.iter().any(|d| norm(d) == norm_desc));
         if found.is_none() && np.definite {
-            found = self.anon.iter().rposition(|s| mods.iter().all(|m| s.stems.contains(m)));
+            found = self
+                .anon
+                .iter()
+                .rposition(|s| mods.iter().all(|m| s.stems.contains(m)));
         }
         let id = match found {
             Some(id) => id,
             None => {
-                self.anon.push(AnonSource { descs: Vec::new(), stems: Vec::new(), reason: None });
+                self.anon.push(AnonSource {
+                    descs: Vec::new(),
+                    stems: Vec::new(),
+                    reason: None,
+                });
                 self.anon.len() - 1
             }
         };
@@ -1377,7 +2356,12 @@ impl<'a> Annotator<'a> {
 
     // ----- which attribution a quote takes ----------------------------------
 
-    fn choose_attr(&self, unit: &Unit, attrs: &[Attr], mi: usize) -> Option<(Option<Res>, Option<(String, Span)>)> {
+    fn choose_attr(
+        &self,
+        unit: &Unit,
+        attrs: &[Attr],
+        mi: usize,
+    ) -> Option<(Option<Res>, Option<(String, Span)>)> {
         let m = self.marks[mi];
         let usable: Vec<&Attr> = attrs.iter().filter(|a| a.speaker.is_some()).collect();
         if usable.is_empty() {
@@ -1390,7 +2374,10 @@ impl<'a> Annotator<'a> {
                 continue;
             }
             let first = a.sp_toks.map_or(a.cue_tok, |(s, _)| s.min(a.cue_tok));
-            let between = unit.toks.iter().filter(|t| t.s > close && t.e <= unit.toks[first].s);
+            let between = unit
+                .toks
+                .iter()
+                .filter(|t| t.s > close && t.e <= unit.toks[first].s);
             if between.clone().all(|t| t.punct || t.mark) {
                 return Some((a.speaker.clone(), Some((a.cue.clone(), a.cue_span))));
             }
@@ -1398,7 +2385,10 @@ impl<'a> Annotator<'a> {
         if let Some(a) = usable.iter().rev().find(|a| a.pos <= m.open) {
             return Some((a.speaker.clone(), Some((a.cue.clone(), a.cue_span))));
         }
-        usable.iter().find(|a| a.pos > m.open).map(|a| (a.speaker.clone(), Some((a.cue.clone(), a.cue_span))))
+        usable
+            .iter()
+            .find(|a| a.pos > m.open)
+            .map(|a| (a.speaker.clone(), Some((a.cue.clone(), a.cue_span))))
     }
 
     /// True when the cue introduces nothing of its own (`Witkoff said during
@@ -1413,8 +2403,21 @@ impl<'a> Annotator<'a> {
             Some(t) if t.low == ":" || t.low == "." || t.low == "," => true,
             Some(t) => {
                 is_in(PREPOSITIONS, &t.low)
-                    || is_in(&["reporters", "journalists", "lawmakers", "earlier", "later", "yesterday", "today", "again"], &t.low)
-                    || (is_in(&["told", "tells"], &a.cue.to_lowercase().as_str()) && rest.iter().all(|t| !is_in(CUE_VERBS, &t.low)))
+                    || is_in(
+                        &[
+                            "reporters",
+                            "journalists",
+                            "lawmakers",
+                            "earlier",
+                            "later",
+                            "yesterday",
+                            "today",
+                            "again",
+                        ],
+                        &t.low,
+                    )
+                    || (is_in(&["told", "tells"], &a.cue.to_lowercase().as_str())
+                        && rest.iter().all(|t| !is_in(CUE_VERBS, &t.low)))
             }
         }
     }
@@ -1436,14 +2439,29 @@ impl<'a> Annotator<'a> {
                 }
                 if t.low == "," {
                     if let Some(nx) = toks.get(x + 1) {
-                        if is_in(&["while", "but", "although", "though", "whereas", "according", "as", "who", "which"], &nx.low) {
+                        if is_in(
+                            &[
+                                "while",
+                                "but",
+                                "although",
+                                "though",
+                                "whereas",
+                                "according",
+                                "as",
+                                "who",
+                                "which",
+                            ],
+                            &nx.low,
+                        ) {
                             return x;
                         }
                     }
                 }
                 if (t.low == "and" || t.low == "but") && x > from {
                     let mut y = x + 1;
-                    while y < n && (is_in(SKIP_BEFORE_CUE, &toks[y].low) || toks[y].low.ends_with("ly")) {
+                    while y < n
+                        && (is_in(SKIP_BEFORE_CUE, &toks[y].low) || toks[y].low.ends_with("ly"))
+                    {
                         y += 1;
                     }
                     if y < n && attrs.iter().any(|b| b.cue_tok == y) {
@@ -1485,7 +2503,11 @@ impl<'a> Annotator<'a> {
             let cue = a.cue.to_lowercase();
             let sp_start = a.sp_toks.map(|(s, _)| s).unwrap_or(a.cue_tok);
             // Inverted at the end: "CLAUSE, Axios reported."
-            if sp_start > 0 && toks[sp_start - 1].low == "," && self.is_contentless(unit, a) && a.sp_toks.is_some_and(|(s, _)| s < a.cue_tok) {
+            if sp_start > 0
+                && toks[sp_start - 1].low == ","
+                && self.is_contentless(unit, a)
+                && a.sp_toks.is_some_and(|(s, _)| s < a.cue_tok)
+            {
                 let e = sp_start - 1;
                 (0, e)
             } else {
@@ -1506,7 +2528,11 @@ impl<'a> Annotator<'a> {
                     }
                     x += 1;
                 }
-                if s.is_none() && a.after < n && is_in(&["he", "she", "they", "we", "it", "i"], &toks[a.after].low) && !a.according {
+                if s.is_none()
+                    && a.after < n
+                    && is_in(&["he", "she", "they", "we", "it", "i"], &toks[a.after].low)
+                    && !a.according
+                {
                     s = Some(a.after);
                 }
                 if s.is_none() && is_in(BARE_CLAUSE_CUES, &cue.as_str()) && a.after < n {
@@ -1515,8 +2541,28 @@ impl<'a> Annotator<'a> {
                     let starts_clause = !t.punct
                         && t.quote.is_none()
                         && !is_in(PREPOSITIONS, &t.low)
-                        && (is_in(DETERMINERS, &t.low) || is_in(PRONOUNS, &t.low) || is_in(QUANTIFIERS, &t.low) || is_capitalized(w) || matches!(t.low.as_str(), "there" | "any" | "no" | "negotiations" | "talks"));
-                    if starts_clause && !is_in(&["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"], &t.low) {
+                        && (is_in(DETERMINERS, &t.low)
+                            || is_in(PRONOUNS, &t.low)
+                            || is_in(QUANTIFIERS, &t.low)
+                            || is_capitalized(w)
+                            || matches!(
+                                t.low.as_str(),
+                                "there" | "any" | "no" | "negotiations" | "talks"
+                            ));
+                    if starts_clause
+                        && !is_in(
+                            &[
+                                "monday",
+                                "tuesday",
+                                "wednesday",
+                                "thursday",
+                                "friday",
+                                "saturday",
+                                "sunday",
+                            ],
+                            &t.low,
+                        )
+                    {
                         s = Some(a.after);
                     }
                 }
@@ -1548,7 +2594,9 @@ impl<'a> Annotator<'a> {
 fn strip_honorific(name: &str) -> &str {
     let mut n = name;
     loop {
-        let Some((first, rest)) = n.split_once(' ') else { return n };
+        let Some((first, rest)) = n.split_once(' ') else {
+            return n;
+        };
         if is_in(HONORIFICS, &first.to_lowercase()) {
             n = rest.trim_start();
         } else {
@@ -1575,7 +2623,11 @@ fn build_units(text: &str, paragraphs: &[Span], sentences: &[Span], marks: &[Mar
     };
     let mut spans: Vec<(Span, usize)> = Vec::new();
     for s in sentences {
-        if s.end > text.len() || s.start >= s.end || !text.is_char_boundary(s.start) || !text.is_char_boundary(s.end) {
+        if s.end > text.len()
+            || s.start >= s.end
+            || !text.is_char_boundary(s.start)
+            || !text.is_char_boundary(s.end)
+        {
             continue;
         }
         let p = para_of(s.start);
@@ -1599,7 +2651,9 @@ fn build_units(text: &str, paragraphs: &[Span], sentences: &[Span], marks: &[Mar
                 .iter()
                 .map(|t| {
                     let quote = marks.iter().position(|m| t.s_in(m));
-                    let mark = marks.iter().any(|m| t.start == m.open || Some(t.start) == m.close);
+                    let mark = marks
+                        .iter()
+                        .any(|m| t.start == m.open || Some(t.start) == m.close);
                     Tok {
                         s: t.start,
                         e: t.end,
@@ -1610,8 +2664,18 @@ fn build_units(text: &str, paragraphs: &[Span], sentences: &[Span], marks: &[Mar
                     }
                 })
                 .collect();
-            let marks_in: Vec<usize> = marks.iter().enumerate().filter(|(_, m)| span.start <= m.open && m.open < span.end).map(|(i, _)| i).collect();
-            Unit { span, para, toks, marks: marks_in }
+            let marks_in: Vec<usize> = marks
+                .iter()
+                .enumerate()
+                .filter(|(_, m)| span.start <= m.open && m.open < span.end)
+                .map(|(i, _)| i)
+                .collect();
+            Unit {
+                span,
+                para,
+                toks,
+                marks: marks_in,
+            }
         })
         .collect()
 }
@@ -1632,14 +2696,27 @@ mod tests {
     use dossier_model::EntityMention;
 
     fn doc(text: &str) -> Document {
-        let mut d = Document { text: text.to_string(), ..Default::default() };
+        let mut d = Document {
+            text: text.to_string(),
+            ..Default::default()
+        };
         d.paragraphs = segment::paragraphs(text);
         d.sentences = segment::sentences(text);
         d
     }
 
-    fn person(text: &str, surface: &str, nth: usize, canonical: &str, role: Option<&str>) -> EntityMention {
-        let start = text.match_indices(surface).nth(nth).expect("surface in text").0;
+    fn person(
+        text: &str,
+        surface: &str,
+        nth: usize,
+        canonical: &str,
+        role: Option<&str>,
+    ) -> EntityMention {
+        let start = text
+            .match_indices(surface)
+            .nth(nth)
+            .expect("surface in text")
+            .0;
         EntityMention {
             start,
             end: start + surface.len(),
@@ -1653,7 +2730,9 @@ mod tests {
     fn show(q: &Quote) -> String {
         let sp = match &q.speaker {
             None => "-".to_string(),
-            Some(s) if s.anonymous => format!("ANON[{}]", s.description.clone().unwrap_or_default()),
+            Some(s) if s.anonymous => {
+                format!("ANON[{}]", s.description.clone().unwrap_or_default())
+            }
             Some(s) => format!("{} => {}", s.name, s.canonical.clone().unwrap_or_default()),
         };
         format!("{:?} | {} | cue={:?} | {}", q.kind, sp, q.cue, q.text)
@@ -1667,11 +2746,18 @@ mod tests {
             return;
         }
         let pipe = crate::Pipeline::new().expect("pipeline");
-        let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()).map(|e| e.path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .collect();
         files.sort();
         for f in files {
             let text = std::fs::read_to_string(&f).unwrap();
-            let mut d = Document { text, ..Default::default() };
+            let mut d = Document {
+                text,
+                ..Default::default()
+            };
             pipe.annotate(&mut d);
             println!("=== {} ({} entities)", f.display(), d.entities.len());
             for q in &d.quotes {
@@ -1711,15 +2797,29 @@ mod tests {
         let t = "State Department spokeswoman Tammy Bruce confirmed that Witkoff will soon depart for the region. She noted that the two sides have “agreed on a ceasefire framework.”";
         let mut d = doc(t);
         d.entities = vec![
-            person(t, "Tammy Bruce", 0, "Tammy Bruce", Some("State Department spokeswoman")),
+            person(
+                t,
+                "Tammy Bruce",
+                0,
+                "Tammy Bruce",
+                Some("State Department spokeswoman"),
+            ),
             person(t, "Witkoff", 0, "Steve Witkoff", None),
         ];
         annotate(&mut d);
-        let partial = d.quotes.iter().find(|q| q.kind == QuoteKind::Partial).expect("partial quote");
+        let partial = d
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Partial)
+            .expect("partial quote");
         assert_eq!(partial.text, "agreed on a ceasefire framework");
         assert_eq!(speaker(partial).name, "She");
         assert_eq!(speaker(partial).canonical.as_deref(), Some("Tammy Bruce"));
-        let reported = d.quotes.iter().find(|q| q.kind == QuoteKind::Reported).expect("reported speech");
+        let reported = d
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Reported)
+            .expect("reported speech");
         assert_eq!(reported.text, "Witkoff will soon depart for the region");
         assert_eq!(speaker(reported).name, "Tammy Bruce");
     }
@@ -1730,13 +2830,27 @@ mod tests {
         let mut d = doc(t);
         d.entities = vec![
             person(t, "Donald Trump", 0, "Donald Trump", Some("US President")),
-            person(t, "Benjamin Netanyahu", 0, "Benjamin Netanyahu", Some("Israeli Prime Minister")),
+            person(
+                t,
+                "Benjamin Netanyahu",
+                0,
+                "Benjamin Netanyahu",
+                Some("Israeli Prime Minister"),
+            ),
         ];
         annotate(&mut d);
-        let r = d.quotes.iter().find(|q| q.kind == QuoteKind::Reported).expect("reported");
+        let r = d
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Reported)
+            .expect("reported");
         assert_eq!(speaker(r).name, "The Israeli leader");
         assert_eq!(speaker(r).canonical.as_deref(), Some("Benjamin Netanyahu"));
-        let q = d.quotes.iter().find(|q| q.kind == QuoteKind::Direct).expect("direct");
+        let q = d
+            .quotes
+            .iter()
+            .find(|q| q.kind == QuoteKind::Direct)
+            .expect("direct");
         assert_eq!(speaker(q).name, "he");
         assert_eq!(speaker(q).canonical.as_deref(), Some("Benjamin Netanyahu"));
         assert_eq!(q.cue.as_deref(), Some("claimed"));
@@ -1750,14 +2864,23 @@ mod tests {
         assert_eq!(d.quotes.len(), 2, "{:#?}", d.quotes);
         let r = &d.quotes[0];
         assert_eq!(r.kind, QuoteKind::Reported);
-        assert_eq!(r.text, "The talks in Doha have borne little fruit this week");
+        assert_eq!(
+            r.text,
+            "The talks in Doha have borne little fruit this week"
+        );
         assert_eq!(r.cue.as_deref(), Some("according to"));
         for q in &d.quotes {
             let s = speaker(q);
             assert!(s.anonymous);
             assert_eq!(s.canonical, None);
-            assert_eq!(s.description.as_deref(), Some("an Israeli official familiar with the talks"));
-            assert_eq!(q.anonymity_reason.as_deref(), Some("they were not authorized to speak publicly"));
+            assert_eq!(
+                s.description.as_deref(),
+                Some("an Israeli official familiar with the talks")
+            );
+            assert_eq!(
+                q.anonymity_reason.as_deref(),
+                Some("they were not authorized to speak publicly")
+            );
         }
         assert_eq!(speaker(&d.quotes[1]).name, "the official");
     }
@@ -1767,16 +2890,29 @@ mod tests {
         let t = "A senior Arab diplomat involved in the talks said progress was real, while one of the U.S. officials close to the negotiations said the envoys have been “working seamlessly.”\nWitkoff, the U.S. official said, “has been very helpful.” The diplomatic source described the proposal as “very complex.”";
         let mut d = doc(t);
         annotate(&mut d);
-        let by_text = |s: &str| d.quotes.iter().find(|q| q.text == s).unwrap_or_else(|| panic!("no quote {s}: {:#?}", d.quotes));
+        let by_text = |s: &str| {
+            d.quotes
+                .iter()
+                .find(|q| q.text == s)
+                .unwrap_or_else(|| panic!("no quote {s}: {:#?}", d.quotes))
+        };
         let us = "one of the U.S. officials close to the negotiations";
-        assert_eq!(speaker(by_text("working seamlessly")).description.as_deref(), Some(us));
+        assert_eq!(
+            speaker(by_text("working seamlessly"))
+                .description
+                .as_deref(),
+            Some(us)
+        );
         let helpful = by_text("has been very helpful.");
         assert_eq!(helpful.kind, QuoteKind::Direct);
         assert_eq!(speaker(helpful).name, "the U.S. official");
         assert_eq!(speaker(helpful).description.as_deref(), Some(us));
         let complex = by_text("very complex");
         assert_eq!(complex.kind, QuoteKind::Partial);
-        assert_eq!(speaker(complex).description.as_deref(), Some("A senior Arab diplomat involved in the talks"));
+        assert_eq!(
+            speaker(complex).description.as_deref(),
+            Some("A senior Arab diplomat involved in the talks")
+        );
     }
 
     #[test]
@@ -1803,12 +2939,28 @@ mod tests {
         let g = speaker(&d.quotes[1]);
         assert_eq!(g.name, "the Israeli government");
         assert!(!g.anonymous);
-        assert_eq!(d.quotes[1].text, "Up to 24 hostages are still being held in Gaza");
+        assert_eq!(
+            d.quotes[1].text,
+            "Up to 24 hostages are still being held in Gaza"
+        );
     }
 
     #[test]
     fn odd_input_does_not_panic() {
-        for t in ["", "“", "”", "\"\"", "‘’", "“unclosed quote with é and 😀", "He said: “", "’tis ‘ x", "a \"b\" c \" d", "said", "according to", "“A,” said."] {
+        for t in [
+            "",
+            "“",
+            "”",
+            "\"\"",
+            "‘’",
+            "“unclosed quote with é and 😀",
+            "He said: “",
+            "’tis ‘ x",
+            "a \"b\" c \" d",
+            "said",
+            "according to",
+            "“A,” said.",
+        ] {
             let mut d = doc(t);
             annotate(&mut d);
             for q in &d.quotes {
@@ -1816,7 +2968,10 @@ mod tests {
             }
         }
         // Without sentences or paragraphs set.
-        let mut d = Document { text: "“Yes,” she said.".into(), ..Default::default() };
+        let mut d = Document {
+            text: "“Yes,” she said.".into(),
+            ..Default::default()
+        };
         annotate(&mut d);
         assert_eq!(d.quotes.len(), 1);
     }

@@ -52,9 +52,21 @@ impl Counts {
     }
     fn json(&self) -> Value {
         let prf = |pok: usize, gok: usize| {
-            let p = if self.pred == 0 { 0.0 } else { pok as f64 / self.pred as f64 };
-            let r = if self.gold == 0 { 0.0 } else { gok as f64 / self.gold as f64 };
-            let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+            let p = if self.pred == 0 {
+                0.0
+            } else {
+                pok as f64 / self.pred as f64
+            };
+            let r = if self.gold == 0 {
+                0.0
+            } else {
+                gok as f64 / self.gold as f64
+            };
+            let f = if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            };
             json!({ "precision": round3(p), "recall": round3(r), "f1": round3(f) })
         };
         json!({
@@ -84,16 +96,24 @@ fn parse_ann(ann: &str, text: &str) -> Vec<GoldRel> {
     let mut tb: HashMap<&str, Vec<Span>> = HashMap::new();
     for line in ann.lines() {
         let mut parts = line.split('\t');
-        let (Some(id), Some(mid)) = (parts.next(), parts.next()) else { continue };
+        let (Some(id), Some(mid)) = (parts.next(), parts.next()) else {
+            continue;
+        };
         if !id.starts_with('T') {
             continue;
         }
-        let Some((_, ranges)) = mid.split_once(' ') else { continue };
+        let Some((_, ranges)) = mid.split_once(' ') else {
+            continue;
+        };
         let mut spans = Vec::new();
         for r in ranges.split(';') {
             let mut it = r.split_whitespace();
-            let (Some(a), Some(b)) = (it.next(), it.next()) else { continue };
-            let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) else { continue };
+            let (Some(a), Some(b)) = (it.next(), it.next()) else {
+                continue;
+            };
+            let (Ok(a), Ok(b)) = (a.parse::<usize>(), b.parse::<usize>()) else {
+                continue;
+            };
             if let (Some(s), Some(e)) = (to_byte(a), to_byte(b)) {
                 if s < e {
                     spans.push(Span::new(s, e));
@@ -105,13 +125,17 @@ fn parse_ann(ann: &str, text: &str) -> Vec<GoldRel> {
     let mut rels = Vec::new();
     for line in ann.lines() {
         let mut parts = line.split('\t');
-        let (Some(id), Some(args)) = (parts.next(), parts.next()) else { continue };
+        let (Some(id), Some(args)) = (parts.next(), parts.next()) else {
+            continue;
+        };
         if !id.starts_with('E') {
             continue;
         }
         let mut rel = GoldRel::default();
         for arg in args.split_whitespace() {
-            let Some((role, t)) = arg.split_once(':') else { continue };
+            let Some((role, t)) = arg.split_once(':') else {
+                continue;
+            };
             let spans = tb.get(t).cloned().unwrap_or_default();
             match role.trim_end_matches(|c: char| c.is_ascii_digit()) {
                 "Source" => rel.source.extend(spans),
@@ -128,7 +152,11 @@ fn parse_ann(ann: &str, text: &str) -> Vec<GoldRel> {
 /// `span` without white space and punctuation at its edges.
 fn core(text: &str, s: Span) -> Span {
     let t = &text[s.start..s.end];
-    let is_edge = |c: char| c.is_whitespace() || (c.is_ascii_punctuation() && c != '%' && c != '$') || "“”‘’—–".contains(c);
+    let is_edge = |c: char| {
+        c.is_whitespace()
+            || (c.is_ascii_punctuation() && c != '%' && c != '$')
+            || "“”‘’—–".contains(c)
+    };
     let lead = t.len() - t.trim_start_matches(is_edge).len();
     let rest = &t[lead..];
     let core = rest.trim_end_matches(is_edge);
@@ -136,15 +164,29 @@ fn core(text: &str, s: Span) -> Span {
 }
 
 fn score(text: &str, pred: &[Span], gold: &[Span]) -> Counts {
-    let pred: Vec<Span> = pred.iter().map(|s| core(text, *s)).filter(|s| !s.is_empty()).collect();
-    let gold: Vec<Span> = gold.iter().map(|s| core(text, *s)).filter(|s| !s.is_empty()).collect();
+    let pred: Vec<Span> = pred
+        .iter()
+        .map(|s| core(text, *s))
+        .filter(|s| !s.is_empty())
+        .collect();
+    let gold: Vec<Span> = gold
+        .iter()
+        .map(|s| core(text, *s))
+        .filter(|s| !s.is_empty())
+        .collect();
     Counts {
         pred: pred.len(),
         gold: gold.len(),
         pred_ok_exact: pred.iter().filter(|p| gold.contains(p)).count(),
         gold_ok_exact: gold.iter().filter(|g| pred.contains(g)).count(),
-        pred_ok_overlap: pred.iter().filter(|p| gold.iter().any(|g| g.overlaps(p))).count(),
-        gold_ok_overlap: gold.iter().filter(|g| pred.iter().any(|p| p.overlaps(g))).count(),
+        pred_ok_overlap: pred
+            .iter()
+            .filter(|p| gold.iter().any(|g| g.overlaps(p)))
+            .count(),
+        gold_ok_overlap: gold
+            .iter()
+            .filter(|g| pred.iter().any(|p| p.overlaps(g)))
+            .count(),
     }
 }
 
@@ -165,24 +207,37 @@ pub fn evaluate_polnear(dir: &Path) -> Value {
     let Ok(rd) = std::fs::read_dir(&ann_dir) else {
         return json!({ "error": format!("cannot read {}", ann_dir.display()) });
     };
-    let mut anns: Vec<_> = rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "ann")).collect();
+    let mut anns: Vec<_> = rd
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ann"))
+        .collect();
     anns.sort();
     let (mut src, mut cue, mut content) = (Counts::default(), Counts::default(), Counts::default());
     let (mut rel_pred, mut rel_ok, mut rel_gold, mut rel_found) = (0usize, 0usize, 0usize, 0usize);
     let mut docs = 0usize;
     let mut skipped = Vec::new();
     for ann_path in anns {
-        let stem = ann_path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+        let stem = ann_path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
         // `NAME_XXXX.ann` annotates `NAME.txt`.
         let name = stem.rsplit_once('_').map_or(stem, |(a, _)| a);
         let text_path = text_dir.join(format!("{name}.txt"));
-        let (Ok(text), Ok(ann)) = (std::fs::read_to_string(&text_path), std::fs::read_to_string(&ann_path)) else {
+        let (Ok(text), Ok(ann)) = (
+            std::fs::read_to_string(&text_path),
+            std::fs::read_to_string(&ann_path),
+        ) else {
             skipped.push(stem.to_string());
             continue;
         };
         docs += 1;
         let gold = parse_ann(&ann, &text);
-        let mut doc = Document { text: text.clone(), ..Default::default() };
+        let mut doc = Document {
+            text: text.clone(),
+            ..Default::default()
+        };
         match &pipeline {
             Some(p) => {
                 doc.paragraphs = crate::segment::paragraphs(&doc.text);
@@ -195,7 +250,10 @@ pub fn evaluate_polnear(dir: &Path) -> Value {
             }
         }
         let preds = super::find_quotes_with_cues(&doc);
-        let p_content: Vec<Span> = preds.iter().map(|(q, _)| Span::new(q.start, q.end)).collect();
+        let p_content: Vec<Span> = preds
+            .iter()
+            .map(|(q, _)| Span::new(q.start, q.end))
+            .collect();
         let p_cue: Vec<Span> = preds.iter().filter_map(|(_, c)| *c).collect();
         // A source is counted once per place in the text.
         let mut p_src: Vec<Span> = preds
@@ -217,7 +275,11 @@ pub fn evaluate_polnear(dir: &Path) -> Value {
         let matches = |q: &dossier_model::Quote, g: &GoldRel| -> bool {
             let qc = core(&text, Span::new(q.start, q.end));
             let content_ok = g.content.iter().any(|c| core(&text, *c).overlaps(&qc));
-            let source_ok = match q.speaker.as_ref().and_then(|s| Some(Span::new(s.start?, s.end?))) {
+            let source_ok = match q
+                .speaker
+                .as_ref()
+                .and_then(|s| Some(Span::new(s.start?, s.end?)))
+            {
                 Some(ss) => g.source.iter().any(|c| c.overlaps(&ss)),
                 None => false,
             };
@@ -225,12 +287,30 @@ pub fn evaluate_polnear(dir: &Path) -> Value {
         };
         rel_pred += preds.len();
         rel_gold += gold.len();
-        rel_ok += preds.iter().filter(|(q, _)| gold.iter().any(|g| matches(q, g))).count();
-        rel_found += gold.iter().filter(|g| preds.iter().any(|(q, _)| matches(q, g))).count();
+        rel_ok += preds
+            .iter()
+            .filter(|(q, _)| gold.iter().any(|g| matches(q, g)))
+            .count();
+        rel_found += gold
+            .iter()
+            .filter(|g| preds.iter().any(|(q, _)| matches(q, g)))
+            .count();
     }
-    let rp = if rel_pred == 0 { 0.0 } else { rel_ok as f64 / rel_pred as f64 };
-    let rr = if rel_gold == 0 { 0.0 } else { rel_found as f64 / rel_gold as f64 };
-    let rf = if rp + rr == 0.0 { 0.0 } else { 2.0 * rp * rr / (rp + rr) };
+    let rp = if rel_pred == 0 {
+        0.0
+    } else {
+        rel_ok as f64 / rel_pred as f64
+    };
+    let rr = if rel_gold == 0 {
+        0.0
+    } else {
+        rel_found as f64 / rel_gold as f64
+    };
+    let rf = if rp + rr == 0.0 {
+        0.0
+    } else {
+        2.0 * rp * rr / (rp + rr)
+    };
     json!({
         "corpus": "PolNeAR",
         "dir": dir.display().to_string(),
@@ -267,7 +347,10 @@ mod tests {
     fn exact_and_overlap_scores_differ() {
         let text = "the senior official said";
         let c = score(text, &[Span::new(4, 19)], &[Span::new(0, 19)]);
-        assert_eq!((c.pred_ok_exact, c.pred_ok_overlap, c.gold_ok_overlap), (0, 1, 1));
+        assert_eq!(
+            (c.pred_ok_exact, c.pred_ok_overlap, c.gold_ok_overlap),
+            (0, 1, 1)
+        );
         let c = score(text, &[Span::new(0, 19)], &[Span::new(0, 19)]);
         assert_eq!(c.pred_ok_exact, 1);
     }

@@ -74,7 +74,10 @@ fn is_word_char(c: char) -> bool {
 /// non-breaking hyphen), periods in abbreviations (U.S.), and digit group
 /// separators (1,200).
 fn is_inner_joiner(c: char) -> bool {
-    matches!(c, '\'' | '’' | '-' | '\u{2011}' | '\u{2010}' | '.' | ',' | '&')
+    matches!(
+        c,
+        '\'' | '’' | '-' | '\u{2011}' | '\u{2010}' | '.' | ',' | '&'
+    )
 }
 
 /// Split `text[span]` into tokens. Words keep inner apostrophes and hyphens;
@@ -98,9 +101,12 @@ pub fn tokenize_span(text: &str, span: Span) -> Vec<Token> {
                 let cj = chars[j].1;
                 if is_word_char(cj) {
                     j += 1;
-                } else if is_inner_joiner(cj) && j + 1 < chars.len() && is_word_char(chars[j + 1].1) {
+                } else if is_inner_joiner(cj) && j + 1 < chars.len() && is_word_char(chars[j + 1].1)
+                {
                     // A comma joins only digit groups: "1,200" but not "Gaza,Israel".
-                    if cj == ',' && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit()) {
+                    if cj == ','
+                        && !(chars[j - 1].1.is_ascii_digit() && chars[j + 1].1.is_ascii_digit())
+                    {
                         break;
                     }
                     if cj == '.' {
@@ -129,17 +135,27 @@ pub fn tokenize_span(text: &str, span: Span) -> Vec<Token> {
             let end = if j < chars.len() { chars[j].0 } else { s.len() };
             let word = &s[off..end];
             let kind = if word.chars().next().is_some_and(|c| c.is_ascii_digit())
-                && word.chars().all(|c| c.is_ascii_digit() || c == ',' || c == '.')
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == ',' || c == '.')
             {
                 TokenKind::Number
             } else {
                 TokenKind::Word
             };
-            out.push(Token { start: span.start + off, end: span.start + end, kind });
+            out.push(Token {
+                start: span.start + off,
+                end: span.start + end,
+                kind,
+            });
             i = j;
         } else {
             let end = off + c.len_utf8();
-            out.push(Token { start: span.start + off, end: span.start + end, kind: TokenKind::Punct });
+            out.push(Token {
+                start: span.start + off,
+                end: span.start + end,
+                kind: TokenKind::Punct,
+            });
             i += 1;
         }
     }
@@ -161,18 +177,37 @@ mod tests {
 
     #[test]
     fn tokens_keep_names_numbers_and_abbreviations() {
-        assert_eq!(words("Sa’ar met al-Ansari."), vec!["Sa’ar", "met", "al-Ansari", "."]);
-        assert_eq!(words("some 1,200 people, 3.5%"), vec!["some", "1,200", "people", ",", "3.5", "%"]);
+        assert_eq!(
+            words("Sa’ar met al-Ansari."),
+            vec!["Sa’ar", "met", "al-Ansari", "."]
+        );
+        assert_eq!(
+            words("some 1,200 people, 3.5%"),
+            vec!["some", "1,200", "people", ",", "3.5", "%"]
+        );
         assert_eq!(words("The U.S. envoy"), vec!["The", "U.S.", "envoy"]);
-        assert_eq!(words("a 60\u{2011}day truce"), vec!["a", "60\u{2011}day", "truce"]);
-        assert_eq!(words("“final stretch.”"), vec!["“", "final", "stretch", ".", "”"]);
+        assert_eq!(
+            words("a 60\u{2011}day truce"),
+            vec!["a", "60\u{2011}day", "truce"]
+        );
+        assert_eq!(
+            words("“final stretch.”"),
+            vec!["“", "final", "stretch", ".", "”"]
+        );
     }
 
     #[test]
     fn sentences_respect_titles_and_paragraphs() {
         let t = "Mr. Witkoff met Mr. Trump on Oct. 7. He left.\nA new paragraph";
         let s: Vec<&str> = sentences(t).iter().map(|s| s.slice(t)).collect();
-        assert_eq!(s, vec!["Mr. Witkoff met Mr. Trump on Oct. 7.", "He left.", "A new paragraph"]);
+        assert_eq!(
+            s,
+            vec![
+                "Mr. Witkoff met Mr. Trump on Oct. 7.",
+                "He left.",
+                "A new paragraph"
+            ]
+        );
     }
 
     #[test]

@@ -96,12 +96,23 @@ pub enum Parsed {
     /// A month without a year; the day is where the mention starts within
     /// the month (1 plain/early, 11 mid, 21 late). `shift` is -1 for "last",
     /// +1 for "next", 0 otherwise.
-    Month { month: u32, day: u32, shift: i32 },
+    Month {
+        month: u32,
+        day: u32,
+        shift: i32,
+    },
     /// A weekday, with an optional part of day (`MO`, `AF`, `EV`, `NI`) and
     /// an explicit direction (-1 "last", +1 "next", 0 from tense).
-    Weekday { day: Weekday, part: Option<&'static str>, shift: i32 },
+    Weekday {
+        day: Weekday,
+        part: Option<&'static str>,
+        shift: i32,
+    },
     /// Today plus an offset in days, with an optional part of day.
-    Day { offset: i64, part: Option<&'static str> },
+    Day {
+        offset: i64,
+        part: Option<&'static str>,
+    },
     /// This week plus an offset.
     Week(i64),
     /// A weekend: 0 = the one the tense points to, -1 last, +1 next.
@@ -137,7 +148,8 @@ pub struct Mention {
     pub cued: bool,
 }
 
-const MONTH_FULL: &str = r"January|February|March|April|May|June|July|August|September|October|November|December";
+const MONTH_FULL: &str =
+    r"January|February|March|April|May|June|July|August|September|October|November|December";
 const MONTH_ABBR: &str = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
 const WEEKDAYS: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 /// Hyphens as news text writes them: ASCII, U+2010, non-breaking U+2011.
@@ -226,77 +238,149 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     let num = num_group();
     let mut rules: Vec<Rule> = Vec::new();
     let mut add = |pat: String, handle: Handler| {
-        rules.push(Rule { re: Regex::new(&pat).expect("time rule compiles"), handle });
+        rules.push(Rule {
+            re: Regex::new(&pat).expect("time rule compiles"),
+            handle,
+        });
     };
     // 2025-03-13
     add(r"\b(\d{4})-(\d{2})-(\d{2})\b".into(), |c, _| {
         date_ok(c[1].parse().ok()?, c[2].parse().ok()?, c[3].parse().ok()?).map(Parsed::Date)
     });
     // Oct. 7, 2023 / October 7 2023
-    add(format!(r"(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b"), |c, _| {
-        date_ok(c["y"].parse().ok()?, month_num(&c["m"])?, c["d"].parse().ok()?).map(Parsed::Date)
-    });
+    add(
+        format!(r"(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})\b"),
+        |c, _| {
+            date_ok(
+                c["y"].parse().ok()?,
+                month_num(&c["m"])?,
+                c["d"].parse().ok()?,
+            )
+            .map(Parsed::Date)
+        },
+    );
     // 7 October 2023
-    add(format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>\d{{4}})\b"), |c, _| {
-        date_ok(c["y"].parse().ok()?, month_num(&c["m"])?, c["d"].parse().ok()?).map(Parsed::Date)
-    });
+    add(
+        format!(
+            r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{mon}),?\s+(?P<y>\d{{4}})\b"
+        ),
+        |c, _| {
+            date_ok(
+                c["y"].parse().ok()?,
+                month_num(&c["m"])?,
+                c["d"].parse().ok()?,
+            )
+            .map(Parsed::Date)
+        },
+    );
     // Oct. 7
-    add(format!(r"(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"), |c, _| {
-        let (m, d) = (month_num(&c["m"])?, c["d"].parse().ok()?);
-        date_ok(2000, m, d).map(|_| Parsed::MonthDay(m, d))
-    });
+    add(
+        format!(r"(?P<m>{mon})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\b"),
+        |c, _| {
+            let (m, d) = (month_num(&c["m"])?, c["d"].parse().ok()?);
+            date_ok(2000, m, d).map(|_| Parsed::MonthDay(m, d))
+        },
+    );
     // 7 October
-    add(format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{mon})"), |c, _| {
-        let (m, d) = (month_num(&c["m"])?, c["d"].parse().ok()?);
-        date_ok(2000, m, d).map(|_| Parsed::MonthDay(m, d))
-    });
+    add(
+        format!(r"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m>{mon})"),
+        |c, _| {
+            let (m, d) = (month_num(&c["m"])?, c["d"].parse().ok()?);
+            date_ok(2000, m, d).map(|_| Parsed::MonthDay(m, d))
+        },
+    );
     // (early) March 2025
-    add(format!(r"(?i:\b(?P<p>early|mid|late){HY}?\s*)?(?P<m>{mon}),?\s+(?:of\s+)?(?P<y>\d{{4}})\b"), |c, _| {
-        let y: i32 = c["y"].parse().ok()?;
-        let m = month_num(&c["m"])?;
-        (1000..2200).contains(&y).then_some(Parsed::YearMonth(y, m))
-    });
+    add(
+        format!(
+            r"(?i:\b(?P<p>early|mid|late){HY}?\s*)?(?P<m>{mon}),?\s+(?:of\s+)?(?P<y>\d{{4}})\b"
+        ),
+        |c, _| {
+            let y: i32 = c["y"].parse().ok()?;
+            let m = month_num(&c["m"])?;
+            (1000..2200).contains(&y).then_some(Parsed::YearMonth(y, m))
+        },
+    );
     // mid-January / early March / last November / in May
-    add(format!(r"(?i:\b(?P<p>early|mid|late|last|next|this)(?:{HY}|\s+))?(?P<m>{mon})"), |c, text| {
-        let m = month_num(&c["m"])?;
-        let p = c.name("p").map(|p| p.as_str().to_ascii_lowercase());
-        let whole = c.get(0)?;
-        if p.is_none() {
-            // A bare month name needs a preposition before it: "in May",
-            // "since November" (otherwise "May" the verb, "March" the walk).
-            let before = text[..whole.start()].trim_end();
-            let prev = before.rsplit(|ch: char| !ch.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
-            if !matches!(prev.as_str(), "in" | "since" | "by" | "until" | "till" | "through" | "during" | "from" | "before" | "after" | "of" | "to" | "and" | "or" | "between" | "mid" | "for" | "throughout") {
-                return None;
+    add(
+        format!(r"(?i:\b(?P<p>early|mid|late|last|next|this)(?:{HY}|\s+))?(?P<m>{mon})"),
+        |c, text| {
+            let m = month_num(&c["m"])?;
+            let p = c.name("p").map(|p| p.as_str().to_ascii_lowercase());
+            let whole = c.get(0)?;
+            if p.is_none() {
+                // A bare month name needs a preposition before it: "in May",
+                // "since November" (otherwise "May" the verb, "March" the walk).
+                let before = text[..whole.start()].trim_end();
+                let prev = before
+                    .rsplit(|ch: char| !ch.is_alphabetic())
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if !matches!(
+                    prev.as_str(),
+                    "in" | "since"
+                        | "by"
+                        | "until"
+                        | "till"
+                        | "through"
+                        | "during"
+                        | "from"
+                        | "before"
+                        | "after"
+                        | "of"
+                        | "to"
+                        | "and"
+                        | "or"
+                        | "between"
+                        | "mid"
+                        | "for"
+                        | "throughout"
+                ) {
+                    return None;
+                }
             }
-        }
-        let (day, shift) = match p.as_deref() {
-            Some("mid") => (11, 0),
-            Some("late") => (21, 0),
-            Some("last") => (1, -1),
-            Some("next") => (1, 1),
-            _ => (1, 0),
-        };
-        Some(Parsed::Month { month: m, day, shift })
-    });
+            let (day, shift) = match p.as_deref() {
+                Some("mid") => (11, 0),
+                Some("late") => (21, 0),
+                Some("last") => (1, -1),
+                Some("next") => (1, 1),
+                _ => (1, 0),
+            };
+            Some(Parsed::Month {
+                month: m,
+                day,
+                shift,
+            })
+        },
+    );
     // Years after a preposition: "in 2023", "since 1998", "fiscal 1989".
     add(r"(?i:\b(?:in|since|by|until|through|during|from|before|after|of|fiscal|early|late|mid|to|and|between|for)(?:\s+|-))(?P<y>(?:1[89]|20)\d{2})\b(?:[^%\d,.]|[,.](?:\D|$)|$)".into(), |c, _| {
         Some(Parsed::Year(c["y"].parse().ok()?))
     });
     // the 1990s
-    add(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d)0s\b".into(), |c, _| Some(Parsed::Decade(c["y"].parse().ok()?)));
+    add(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d)0s\b".into(), |c, _| {
+        Some(Parsed::Decade(c["y"].parse().ok()?))
+    });
     // the 21st century
-    add(r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century\b".into(), |c, _| {
-        let n: i32 = c["n"].parse().ok()?;
-        (n >= 1).then_some(Parsed::Century(n - 1))
-    });
+    add(
+        r"(?i)\b(?:the\s+)?(?P<n>\d{1,2})(?:st|nd|rd|th)\s+century\b".into(),
+        |c, _| {
+            let n: i32 = c["n"].parse().ok()?;
+            (n >= 1).then_some(Parsed::Century(n - 1))
+        },
+    );
     // (last) Monday (night)
-    add(format!(r"(?i:\b(?P<s>last|next|this|early|late)\s+)?\b(?P<w>{WEEKDAYS})\b(?i:\s+(?P<pd>morning|afternoon|evening|night))?"), |c, _| {
-        let day = weekday_of(&c["w"])?;
-        let part = c.name("pd").and_then(|p| part_of_day(p.as_str()));
-        let shift = shift_word(c.name("s").map(|m| m.as_str()));
-        Some(Parsed::Weekday { day, part, shift })
-    });
+    add(
+        format!(
+            r"(?i:\b(?P<s>last|next|this|early|late)\s+)?\b(?P<w>{WEEKDAYS})\b(?i:\s+(?P<pd>morning|afternoon|evening|night))?"
+        ),
+        |c, _| {
+            let day = weekday_of(&c["w"])?;
+            let part = c.name("pd").and_then(|p| part_of_day(p.as_str()));
+            let shift = shift_word(c.name("s").map(|m| m.as_str()));
+            Some(Parsed::Weekday { day, part, shift })
+        },
+    );
     // today, yesterday, tonight, this morning, last night, earlier in the day
     add(r"(?i)\b(?:today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|(?:earlier|later)\s+(?:in\s+the|that)\s+day|(?:earlier|later)\s+today|the\s+day\s+before\s+yesterday)\b".into(), |c, _| {
         let t = c[0].to_ascii_lowercase();
@@ -346,34 +430,47 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
         Some(Parsed::Weekend(k))
     });
     // the third quarter
-    add(r"(?i)\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter\b".into(), |c, _| {
-        let q = match &c["q"].to_ascii_lowercase()[..] {
-            "first" | "1st" => 1,
-            "second" | "2nd" => 2,
-            "third" | "3rd" => 3,
-            _ => 4,
-        };
-        Some(Parsed::Quarter(q))
-    });
+    add(
+        r"(?i)\b(?:the\s+)?(?P<q>first|second|third|fourth|1st|2nd|3rd|4th)(?:\s+|-)quarter\b"
+            .into(),
+        |c, _| {
+            let q = match &c["q"].to_ascii_lowercase()[..] {
+                "first" | "1st" => 1,
+                "second" | "2nd" => 2,
+                "third" | "3rd" => 3,
+                _ => 4,
+            };
+            Some(Parsed::Quarter(q))
+        },
+    );
     // three days ago, a year earlier
-    add(format!(r"(?i)\b(?P<n>{num})\s+(?P<u>day|week|month|year|decade)s?\s+(?P<d>ago|earlier|later|before|after|from\s+now)\b"), |c, text| {
-        let d = c["d"].to_ascii_lowercase();
-        // "two days before the vote" is an interval to an event, not to the
-        // document date; only "ago", "from now" and a clause-final
-        // "earlier"/"later" count from the document date.
-        if matches!(d.as_str(), "before" | "after") {
-            return None;
-        }
-        if matches!(d.as_str(), "earlier" | "later") {
-            let next = text[c.get(0)?.end()..].trim_start();
-            if next.starts_with(|ch: char| ch.is_alphanumeric()) && !next.starts_with("than") {
+    add(
+        format!(
+            r"(?i)\b(?P<n>{num})\s+(?P<u>day|week|month|year|decade)s?\s+(?P<d>ago|earlier|later|before|after|from\s+now)\b"
+        ),
+        |c, text| {
+            let d = c["d"].to_ascii_lowercase();
+            // "two days before the vote" is an interval to an event, not to the
+            // document date; only "ago", "from now" and a clause-final
+            // "earlier"/"later" count from the document date.
+            if matches!(d.as_str(), "before" | "after") {
                 return None;
             }
-        }
-        let n = num_value(&c["n"])?;
-        let sign = if d == "ago" || d == "earlier" || d == "before" { -1 } else { 1 };
-        Some(Parsed::Offset(n, Unit::parse(&c["u"])?, sign))
-    });
+            if matches!(d.as_str(), "earlier" | "later") {
+                let next = text[c.get(0)?.end()..].trim_start();
+                if next.starts_with(|ch: char| ch.is_alphanumeric()) && !next.starts_with("than") {
+                    return None;
+                }
+            }
+            let n = num_value(&c["n"])?;
+            let sign = if d == "ago" || d == "earlier" || d == "before" {
+                -1
+            } else {
+                1
+            };
+            Some(Parsed::Offset(n, Unit::parse(&c["u"])?, sign))
+        },
+    );
     // vague references
     add(r"(?i)\b(?:recent\s+(?:days|weeks|months|years)|the\s+coming\s+(?:days|weeks|months|years)|the\s+near\s+future|the\s+future|now|currently|nowadays|these\s+days|recently|the\s+past|right\s+now|at\s+the\s+moment)\b".into(), |c, text| {
         let t = c[0].to_ascii_lowercase();
@@ -403,43 +500,75 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     });
     // 60-day, six-week, 15-month-war, six weeks, 42 days, a year (after a
     // preposition or hedge), for weeks, decadeslong
-    add(format!(r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?:\s*{HY}\s*|\s+)(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"), |c, text| {
-        let n_txt = c["n"].to_ascii_lowercase();
-        let u = Unit::parse(&c["u"])?;
-        let whole = c.get(0)?;
-        if n_txt == "a" || n_txt == "an" {
-            // "a year" is a duration only after a preposition or hedge;
-            // "a second meeting" is an ordinal.
-            if u == Unit::Second {
+    add(
+        format!(
+            r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?:\s*{HY}\s*|\s+)(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"
+        ),
+        |c, text| {
+            let n_txt = c["n"].to_ascii_lowercase();
+            let u = Unit::parse(&c["u"])?;
+            let whole = c.get(0)?;
+            if n_txt == "a" || n_txt == "an" {
+                // "a year" is a duration only after a preposition or hedge;
+                // "a second meeting" is an ordinal.
+                if u == Unit::Second {
+                    return None;
+                }
+                let before = text[..whole.start()].trim_end();
+                let prev = before
+                    .rsplit(|ch: char| !ch.is_alphabetic())
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase();
+                if !matches!(
+                    prev.as_str(),
+                    "for"
+                        | "over"
+                        | "within"
+                        | "about"
+                        | "nearly"
+                        | "almost"
+                        | "than"
+                        | "after"
+                        | "lasting"
+                        | "under"
+                        | "least"
+                        | "roughly"
+                        | "around"
+                        | "some"
+                        | "half"
+                        | "in"
+                ) {
+                    return None;
+                }
+                // "once a day" is a set, handled elsewhere.
+            }
+            // Ages ("a 6-year-old boy") are not time expressions.
+            let tail = &text[whole.end()..];
+            let rest = tail.trim_start_matches(['-', '\u{2010}', '\u{2011}']);
+            if rest.len() < tail.len() && rest.to_ascii_lowercase().starts_with("old") {
                 return None;
             }
-            let before = text[..whole.start()].trim_end();
-            let prev = before.rsplit(|ch: char| !ch.is_alphabetic()).next().unwrap_or("").to_ascii_lowercase();
-            if !matches!(prev.as_str(), "for" | "over" | "within" | "about" | "nearly" | "almost" | "than" | "after" | "lasting" | "under" | "least" | "roughly" | "around" | "some" | "half" | "in") {
-                return None;
+            let mut n = num_value(&n_txt)?;
+            if c.name("half").is_some() {
+                n = n.map(|v| v + 0.5);
             }
-            // "once a day" is a set, handled elsewhere.
-        }
-        // Ages ("a 6-year-old boy") are not time expressions.
-        let tail = &text[whole.end()..];
-        let rest = tail.trim_start_matches(['-', '\u{2010}', '\u{2011}']);
-        if rest.len() < tail.len() && rest.to_ascii_lowercase().starts_with("old") {
-            return None;
-        }
-        let mut n = num_value(&n_txt)?;
-        if c.name("half").is_some() {
-            n = n.map(|v| v + 0.5);
-        }
-        Some(Parsed::Duration(n, u))
-    });
-    add(r"(?i)\b(?:for|over)\s+(?P<u>days|weeks|months|years|decades)\b".into(), |c, _| {
-        Some(Parsed::Duration(None, Unit::parse(&c["u"])?))
-    });
-    add(format!(r"(?i)\b(?P<u>years|decades|months|weeks){HY}?long\b"), |c, _| {
-        Some(Parsed::Duration(None, Unit::parse(&c["u"])?))
-    });
+            Some(Parsed::Duration(n, u))
+        },
+    );
+    add(
+        r"(?i)\b(?:for|over)\s+(?P<u>days|weeks|months|years|decades)\b".into(),
+        |c, _| Some(Parsed::Duration(None, Unit::parse(&c["u"])?)),
+    );
+    add(
+        format!(r"(?i)\b(?P<u>years|decades|months|weeks){HY}?long\b"),
+        |c, _| Some(Parsed::Duration(None, Unit::parse(&c["u"])?)),
+    );
     // every day, each week, every Monday, daily, twice a week
-    add(format!(r"(?i:\b(?:every|each)\s+)(?P<w>{WEEKDAYS})\b"), |c, _| Some(Parsed::SetWeekday(weekday_of(&c["w"])?)));
+    add(
+        format!(r"(?i:\b(?:every|each)\s+)(?P<w>{WEEKDAYS})\b"),
+        |c, _| Some(Parsed::SetWeekday(weekday_of(&c["w"])?)),
+    );
     add(r"(?i)\b(?:(?:every|each)\s+(?P<u>day|week|month|year|morning|night|hour)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?P<u2>day|week|month|year|hour)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b".into(), |c, _| {
         let u = if let Some(a) = c.name("adv") {
             match &a.as_str().to_ascii_lowercase()[..] {
@@ -456,20 +585,26 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
         Some(Parsed::Set(u))
     });
     // 3 p.m., 10:30 a.m.
-    add(r"(?i)\b(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)".into(), |c, _| {
-        let mut h: u32 = c["h"].parse().ok()?;
-        let mi: u32 = c.name("mi").map(|m| m.as_str().parse().ok()).unwrap_or(Some(0))?;
-        if h == 0 || h > 12 || mi > 59 {
-            return None;
-        }
-        let pm = c["ap"].to_ascii_lowercase().starts_with('p');
-        if pm && h != 12 {
-            h += 12;
-        } else if !pm && h == 12 {
-            h = 0;
-        }
-        Some(Parsed::Clock(h, mi))
-    });
+    add(
+        r"(?i)\b(?P<h>\d{1,2})(?::(?P<mi>\d{2}))?\s*(?P<ap>a\.m\.|p\.m\.|am\b|pm\b)".into(),
+        |c, _| {
+            let mut h: u32 = c["h"].parse().ok()?;
+            let mi: u32 = c
+                .name("mi")
+                .map(|m| m.as_str().parse().ok())
+                .unwrap_or(Some(0))?;
+            if h == 0 || h > 12 || mi > 59 {
+                return None;
+            }
+            let pm = c["ap"].to_ascii_lowercase().starts_with('p');
+            if pm && h != 12 {
+                h += 12;
+            } else if !pm && h == 12 {
+                h = 0;
+            }
+            Some(Parsed::Clock(h, mi))
+        },
+    );
     rules
 });
 
@@ -532,9 +667,15 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
                 // Trim leading prepositions kept only as context and any
                 // trailing white space or punctuation.
                 let inner = &text[s..e];
-                for pre in ["in ", "since ", "by ", "until ", "through ", "during ", "from ", "before ", "after ", "of ", "fiscal ", "to ", "and ", "between ", "for ", "over ", "on ", "at "] {
+                for pre in [
+                    "in ", "since ", "by ", "until ", "through ", "during ", "from ", "before ",
+                    "after ", "of ", "fiscal ", "to ", "and ", "between ", "for ", "over ", "on ",
+                    "at ",
+                ] {
                     let low = inner.to_ascii_lowercase();
-                    if low.starts_with(pre) && !matches!(p, Parsed::Duration(..) | Parsed::Weekend(_)) {
+                    if low.starts_with(pre)
+                        && !matches!(p, Parsed::Duration(..) | Parsed::Weekend(_))
+                    {
                         s += pre.len();
                         break;
                     }
@@ -553,10 +694,14 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
                         }
                     }
                 }
-                while e > s && text[..e].ends_with(|c: char| c.is_whitespace() || c == ',' || c == '.') {
+                while e > s
+                    && text[..e].ends_with(|c: char| c.is_whitespace() || c == ',' || c == '.')
+                {
                     // Keep the period of an abbreviation like "Oct." only
                     // when it is the end of the month token itself.
-                    if text[..e].ends_with('.') && matches!(p, Parsed::Month { .. } | Parsed::Clock(..)) {
+                    if text[..e].ends_with('.')
+                        && matches!(p, Parsed::Month { .. } | Parsed::Clock(..))
+                    {
                         break;
                     }
                     // White space may be several bytes (U+202F, U+00A0).
@@ -585,10 +730,18 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
                 .unwrap_or((0, text.len()));
             let mut tense = future_context(text, sent, s, e);
             match &parsed {
-                Parsed::Month { shift, .. } | Parsed::Weekday { shift, .. } if *shift != 0 => tense = Some(*shift > 0),
+                Parsed::Month { shift, .. } | Parsed::Weekday { shift, .. } if *shift != 0 => {
+                    tense = Some(*shift > 0)
+                }
                 _ => {}
             }
-            Mention { start: s, end: e, parsed, future: tense == Some(true), cued: tense.is_some() }
+            Mention {
+                start: s,
+                end: e,
+                parsed,
+                future: tense == Some(true),
+                cued: tense.is_some(),
+            }
         })
         .collect()
 }
@@ -632,7 +785,11 @@ fn add_months(d: NaiveDate, months: i64) -> Option<NaiveDate> {
 fn weekday_near(anchor: NaiveDate, day: Weekday, future: bool) -> NaiveDate {
     let a = anchor.weekday().num_days_from_monday() as i64;
     let t = day.num_days_from_monday() as i64;
-    let diff = if future { (t - a).rem_euclid(7) } else { -((a - t).rem_euclid(7)) };
+    let diff = if future {
+        (t - a).rem_euclid(7)
+    } else {
+        -((a - t).rem_euclid(7))
+    };
     anchor + Delta::days(diff)
 }
 
@@ -641,7 +798,9 @@ fn nearest_year(anchor: NaiveDate, month: u32, day: u32) -> i32 {
     let y = anchor.year();
     let day = day.min(28);
     (y - 1..=y + 1)
-        .filter_map(|yy| NaiveDate::from_ymd_opt(yy, month, day).map(|d| (yy, (d - anchor).num_days().abs())))
+        .filter_map(|yy| {
+            NaiveDate::from_ymd_opt(yy, month, day).map(|d| (yy, (d - anchor).num_days().abs()))
+        })
         .min_by_key(|(_, dist)| *dist)
         .map_or(y, |(yy, _)| yy)
 }
@@ -652,7 +811,11 @@ fn year_for(anchor: NaiveDate, month: u32, day: u32, future: bool) -> i32 {
     let y = anchor.year();
     let here = (anchor.month(), anchor.day());
     if future {
-        if (month, day) >= here || month == anchor.month() { y } else { y + 1 }
+        if (month, day) >= here || month == anchor.month() {
+            y
+        } else {
+            y + 1
+        }
     } else if (month, day) <= here || month == anchor.month() {
         y
     } else {
@@ -665,7 +828,11 @@ fn year_for(anchor: NaiveDate, month: u32, day: u32, future: bool) -> i32 {
 /// `future` is Some when the context says on which side of the anchor the
 /// time lies; None resolves dates without a year (or week) to the nearest
 /// occurrence.
-pub fn resolve(p: &Parsed, anchor: Option<NaiveDate>, tense: Option<bool>) -> (TimeType, String, bool) {
+pub fn resolve(
+    p: &Parsed,
+    anchor: Option<NaiveDate>,
+    tense: Option<bool>,
+) -> (TimeType, String, bool) {
     use TimeType::*;
     let future = tense == Some(true);
     let part = |base: String, pd: &Option<&'static str>| match pd {
@@ -706,25 +873,41 @@ pub fn resolve(p: &Parsed, anchor: Option<NaiveDate>, tense: Option<bool>) -> (T
             }
             None => (Date, format!("XXXX-{month:02}"), true),
         },
-        Parsed::Weekday { day, part: pd, shift } => {
+        Parsed::Weekday {
+            day,
+            part: pd,
+            shift,
+        } => {
             let ty = if pd.is_some() { Time } else { Date };
             match anchor {
                 Some(a) => {
                     let d = match shift {
-                        -1 => weekday_near(a - Delta::days(7), *day, false).max(weekday_near(a - Delta::days(1), *day, false)),
+                        -1 => weekday_near(a - Delta::days(7), *day, false).max(weekday_near(
+                            a - Delta::days(1),
+                            *day,
+                            false,
+                        )),
                         1 => weekday_near(a + Delta::days(1), *day, true),
                         _ => match tense {
                             Some(f) => weekday_near(a, *day, f),
                             None => {
                                 let back = weekday_near(a, *day, false);
                                 let fwd = weekday_near(a, *day, true);
-                                if (a - back).num_days() <= (fwd - a).num_days() { back } else { fwd }
+                                if (a - back).num_days() <= (fwd - a).num_days() {
+                                    back
+                                } else {
+                                    fwd
+                                }
                             }
                         },
                     };
                     (ty, part(fmt_date(d), pd), true)
                 }
-                None => (ty, part(format!("XXXX-WXX-{}", day.number_from_monday()), pd), true),
+                None => (
+                    ty,
+                    part(format!("XXXX-WXX-{}", day.number_from_monday()), pd),
+                    true,
+                ),
             }
         }
         Parsed::Day { offset, part: pd } => {
@@ -771,13 +954,22 @@ pub fn resolve(p: &Parsed, anchor: Option<NaiveDate>, tense: Option<bool>) -> (T
                 };
                 return (Date, v.into(), true);
             };
-            let Some(n) = n.filter(|n| n.fract() == 0.0 && *n < 10000.0).map(|n| n as i64 * *sign as i64) else {
-                return (Date, if *sign < 0 { "PAST_REF" } else { "FUTURE_REF" }.into(), true);
+            let Some(n) = n
+                .filter(|n| n.fract() == 0.0 && *n < 10000.0)
+                .map(|n| n as i64 * *sign as i64)
+            else {
+                return (
+                    Date,
+                    if *sign < 0 { "PAST_REF" } else { "FUTURE_REF" }.into(),
+                    true,
+                );
             };
             let v = match u {
                 Unit::Day => fmt_date(a + Delta::days(n)),
                 Unit::Week => iso_week(a + Delta::weeks(n)),
-                Unit::Month => add_months(a, n).map(|d| d.format("%Y-%m").to_string()).unwrap_or_default(),
+                Unit::Month => add_months(a, n)
+                    .map(|d| d.format("%Y-%m").to_string())
+                    .unwrap_or_default(),
                 Unit::Decade => format!("{:03}", (a.year() as i64 + 10 * n) / 10),
                 _ => format!("{:04}", a.year() as i64 + n),
             };
@@ -797,19 +989,44 @@ pub fn resolve(p: &Parsed, anchor: Option<NaiveDate>, tense: Option<bool>) -> (T
 /// Nouns for ongoing states whose length, given as "the N-month war", runs
 /// from a dated event mentioned beside it.
 const ONGOING_NOUNS: &[&str] = &[
-    "war", "conflict", "fighting", "offensive", "campaign", "siege", "occupation", "crisis", "blockade",
-    "standoff", "insurgency", "invasion", "assault", "bombardment", "captivity", "detention", "lockdown",
-    "strike", "protest", "protests", "shutdown", "operation",
+    "war",
+    "conflict",
+    "fighting",
+    "offensive",
+    "campaign",
+    "siege",
+    "occupation",
+    "crisis",
+    "blockade",
+    "standoff",
+    "insurgency",
+    "invasion",
+    "assault",
+    "bombardment",
+    "captivity",
+    "detention",
+    "lockdown",
+    "strike",
+    "protest",
+    "protests",
+    "shutdown",
+    "operation",
 ];
 
 fn last_day_of_month(y: i32, m: u32) -> Option<NaiveDate> {
     let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-    first.checked_add_months(Months::new(1)).map(|d| d - Delta::days(1))
+    first
+        .checked_add_months(Months::new(1))
+        .map(|d| d - Delta::days(1))
 }
 
 /// Estimate the publication date from the text's own dated evidence.
 /// Returns None when the text gives no dated reference.
-pub fn estimate_date(text: &str, sentences: &[dossier_model::Span], mentions: &[Mention]) -> Option<DateEstimate> {
+pub fn estimate_date(
+    text: &str,
+    sentences: &[dossier_model::Span],
+    mentions: &[Mention],
+) -> Option<DateEstimate> {
     let _ = sentences;
     // 1. The latest dated reference in past context.
     let mut earliest: Option<(NaiveDate, String)> = None;
@@ -817,8 +1034,14 @@ pub fn estimate_date(text: &str, sentences: &[dossier_model::Span], mentions: &[
     for m in mentions {
         let (lo, hi) = match m.parsed {
             Parsed::Date(d) => (d, d),
-            Parsed::YearMonth(y, mo) => (NaiveDate::from_ymd_opt(y, mo, 1)?, last_day_of_month(y, mo)?),
-            Parsed::Year(y) => (NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?),
+            Parsed::YearMonth(y, mo) => (
+                NaiveDate::from_ymd_opt(y, mo, 1)?,
+                last_day_of_month(y, mo)?,
+            ),
+            Parsed::Year(y) => (
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y, 12, 31)?,
+            ),
             _ => continue,
         };
         if m.future {
@@ -831,16 +1054,28 @@ pub fn estimate_date(text: &str, sentences: &[dossier_model::Span], mentions: &[
     let mut basis = format!("latest dated reference in the text: {dated_text}");
     // 2. Durations counted from a dated event in the same sentence.
     for m in mentions {
-        let Parsed::Duration(Some(n), u) = m.parsed else { continue };
+        let Parsed::Duration(Some(n), u) = m.parsed else {
+            continue;
+        };
         if n.fract() != 0.0 || !matches!(u, Unit::Day | Unit::Week | Unit::Month | Unit::Year) {
             continue;
         }
-        let rest = text[m.end..].trim_start_matches(|c: char| c == '-' || c == '\u{2011}' || c == '\u{2010}' || c.is_whitespace());
-        let noun: String = rest.chars().take_while(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+        let rest = text[m.end..].trim_start_matches(|c: char| {
+            c == '-' || c == '\u{2011}' || c == '\u{2010}' || c.is_whitespace()
+        });
+        let noun: String = rest
+            .chars()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<String>()
+            .to_lowercase();
         if !ONGOING_NOUNS.contains(&noun.as_str()) {
             continue;
         }
-        let sent = sentences.iter().find(|s| s.start <= m.start && m.end <= s.end).map(|s| (s.start, s.end)).unwrap_or((0, text.len()));
+        let sent = sentences
+            .iter()
+            .find(|s| s.start <= m.start && m.end <= s.end)
+            .map(|s| (s.start, s.end))
+            .unwrap_or((0, text.len()));
         let from = mentions
             .iter()
             .filter(|o| o.start >= sent.0 && o.end <= sent.1 && o.end <= m.start)
@@ -859,8 +1094,20 @@ pub fn estimate_date(text: &str, sentences: &[dossier_model::Span], mentions: &[
         };
         if let Some(end) = end.filter(|e| *e > start) {
             start = end;
-            let phrase = format!("{}{}{}", &text[m.start..m.end], if rest.len() < text[m.end..].len() { "-" } else { "" }, noun);
-            basis.push_str(&format!("; the {phrase} counted from {dtext} reaches {}", fmt_date(end)));
+            let phrase = format!(
+                "{}{}{}",
+                &text[m.start..m.end],
+                if rest.len() < text[m.end..].len() {
+                    "-"
+                } else {
+                    ""
+                },
+                noun
+            );
+            basis.push_str(&format!(
+                "; the {phrase} counted from {dtext} reaches {}",
+                fmt_date(end)
+            ));
         }
     }
     // 3. Months named in past-tense context after that date: each lies in
@@ -871,39 +1118,66 @@ pub fn estimate_date(text: &str, sentences: &[dossier_model::Span], mentions: &[
     let mut month_basis: Vec<String> = Vec::new();
     for m in mentions.iter().filter(|m| !m.future) {
         let (month, day) = match m.parsed {
-            Parsed::Month { month, day, shift: 0 } => (month, day),
+            Parsed::Month {
+                month,
+                day,
+                shift: 0,
+            } => (month, day),
             Parsed::MonthDay(month, day) => (month, day),
             _ => continue,
         };
         let is_day = matches!(m.parsed, Parsed::MonthDay(..));
         let mut y = base.year();
         let fits = |y: i32| -> Option<bool> {
-            let end = if is_day { NaiveDate::from_ymd_opt(y, month, day)? } else { last_day_of_month(y, month)? };
+            let end = if is_day {
+                NaiveDate::from_ymd_opt(y, month, day)?
+            } else {
+                last_day_of_month(y, month)?
+            };
             Some(end >= base)
         };
         if !fits(y)? {
             y += 1;
         }
-        let Some(lo) = NaiveDate::from_ymd_opt(y, month, day) else { continue };
+        let Some(lo) = NaiveDate::from_ymd_opt(y, month, day) else {
+            continue;
+        };
         let lo = lo.max(base);
         if lo > start {
             start = lo;
-            month_basis.push(format!("{} ({})", &text[m.start..m.end], if is_day { fmt_date(lo) } else { format!("{y:04}-{month:02}") }));
+            month_basis.push(format!(
+                "{} ({})",
+                &text[m.start..m.end],
+                if is_day {
+                    fmt_date(lo)
+                } else {
+                    format!("{y:04}-{month:02}")
+                }
+            ));
         }
-        let year_after = NaiveDate::from_ymd_opt(y, month, 1).and_then(|d| add_months(d, 12)).map(|d| d - Delta::days(1));
+        let year_after = NaiveDate::from_ymd_opt(y, month, 1)
+            .and_then(|d| add_months(d, 12))
+            .map(|d| d - Delta::days(1));
         if let Some(ya) = year_after {
             month_latest = Some(month_latest.map_or(ya, |l| l.min(ya)));
         }
     }
     if !month_basis.is_empty() {
-        basis.push_str(&format!("; month named in past-tense context after it: {}", month_basis.join(", ")));
+        basis.push_str(&format!(
+            "; month named in past-tense context after it: {}",
+            month_basis.join(", ")
+        ));
     }
     let latest = match (latest, month_latest) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     }
     .filter(|l| *l >= start);
-    Some(DateEstimate { earliest: fmt_date(start), latest: latest.map(fmt_date), basis })
+    Some(DateEstimate {
+        earliest: fmt_date(start),
+        latest: latest.map(fmt_date),
+        basis,
+    })
 }
 
 fn parse_published(s: &str) -> Option<NaiveDate> {
@@ -934,9 +1208,17 @@ pub fn annotate(doc: &mut Document) {
             // it pins the date to within a month; a loose bound ("after
             // 2023-10-07") would put precise but wrong dates on the timeline,
             // so such expressions keep their X placeholders instead.
-            let narrow = est.latest.as_deref().and_then(parse_published).zip(parse_published(&est.earliest))
+            let narrow = est
+                .latest
+                .as_deref()
+                .and_then(parse_published)
+                .zip(parse_published(&est.earliest))
                 .is_some_and(|(hi, lo)| (hi - lo).num_days() <= 31);
-            anchor = if narrow { parse_published(&est.earliest) } else { None };
+            anchor = if narrow {
+                parse_published(&est.earliest)
+            } else {
+                None
+            };
             doc.published = Some(est.earliest.clone());
             doc.published_estimated = true;
             doc.date_estimate = Some(est);
@@ -946,7 +1228,14 @@ pub fn annotate(doc: &mut Document) {
         .iter()
         .map(|m| {
             let (kind, value, relative) = resolve(&m.parsed, anchor, m.cued.then_some(m.future));
-            TimeExpr { start: m.start, end: m.end, text: doc.text[m.start..m.end].to_string(), kind, value, relative }
+            TimeExpr {
+                start: m.start,
+                end: m.end,
+                text: doc.text[m.start..m.end].to_string(),
+                kind,
+                value,
+                relative,
+            }
         })
         .collect();
 }
@@ -956,18 +1245,28 @@ mod tests {
     use super::*;
 
     fn doc(text: &str, published: Option<&str>) -> Document {
-        let mut d = Document { text: text.into(), published: published.map(String::from), ..Default::default() };
+        let mut d = Document {
+            text: text.into(),
+            published: published.map(String::from),
+            ..Default::default()
+        };
         annotate(&mut d);
         d
     }
 
     fn find<'a>(d: &'a Document, t: &str) -> &'a TimeExpr {
-        d.times.iter().find(|x| x.text == t).unwrap_or_else(|| panic!("no {t:?} in {:?}", d.times))
+        d.times
+            .iter()
+            .find(|x| x.text == t)
+            .unwrap_or_else(|| panic!("no {t:?} in {:?}", d.times))
     }
 
     #[test]
     fn full_dates_in_three_forms() {
-        let d = doc("It began on Oct. 7, 2023. Then 7 October 2023 again, and 2025-03-13.", Some("2025-03-13"));
+        let d = doc(
+            "It began on Oct. 7, 2023. Then 7 October 2023 again, and 2025-03-13.",
+            Some("2025-03-13"),
+        );
         assert_eq!(find(&d, "Oct. 7, 2023").value, "2023-10-07");
         assert_eq!(find(&d, "7 October 2023").value, "2023-10-07");
         assert_eq!(find(&d, "2025-03-13").value, "2025-03-13");
@@ -998,7 +1297,10 @@ mod tests {
         assert_eq!(find(&d, "six-week").value, "P6W");
         assert_eq!(find(&d, "one-month").value, "P1M");
         assert_eq!(find(&d, "42-day").kind, TimeType::Duration);
-        assert!(d.times.iter().all(|t| !t.text.contains("while") && !t.text.contains("year")));
+        assert!(d
+            .times
+            .iter()
+            .all(|t| !t.text.contains("while") && !t.text.contains("year")));
         let d = doc("Prices rose over the past 20 years.", Some("2025-01-01"));
         assert_eq!(find(&d, "the past 20 years").value, "P20Y");
     }
@@ -1051,20 +1353,32 @@ mod tests {
 
     #[test]
     fn multibyte_white_space_after_a_date_is_trimmed_safely() {
-        let d = doc("Voters went to the polls on Sunday\u{202f} after weeks of protests.", Some("2019-11-12"));
+        let d = doc(
+            "Voters went to the polls on Sunday\u{202f} after weeks of protests.",
+            Some("2019-11-12"),
+        );
         assert_eq!(find(&d, "Sunday").value, "2019-11-10");
     }
 
     #[test]
     fn years_need_a_preposition() {
-        let d = doc("The war since 2023 killed 2024 people in 1990s terms.", Some("2025-01-01"));
+        let d = doc(
+            "The war since 2023 killed 2024 people in 1990s terms.",
+            Some("2025-01-01"),
+        );
         assert_eq!(find(&d, "2023").value, "2023");
         assert!(d.times.iter().all(|t| t.text != "2024"));
     }
 
     #[test]
     fn no_panic_on_odd_text() {
-        for t in ["", "Oct. 99, 2023", "May", "“Tuesday”—é 3 p.m.", "February 30, 2024 and 2024-13-45"] {
+        for t in [
+            "",
+            "Oct. 99, 2023",
+            "May",
+            "“Tuesday”—é 3 p.m.",
+            "February 30, 2024 and 2024-13-45",
+        ] {
             let _ = doc(t, None);
             let _ = doc(t, Some("2025-01-01"));
         }
@@ -1072,4 +1386,3 @@ mod tests {
         assert_eq!(find(&d, "3 p.m.").value, "2025-01-01T15:00");
     }
 }
-

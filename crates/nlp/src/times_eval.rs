@@ -39,7 +39,13 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 }
 
 fn unescape_at(s: &str) -> Option<(char, usize)> {
-    for (ent, ch) in [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&apos;", '\'')] {
+    for (ent, ch) in [
+        ("&amp;", '&'),
+        ("&lt;", '<'),
+        ("&gt;", '>'),
+        ("&quot;", '"'),
+        ("&apos;", '\''),
+    ] {
         if s.starts_with(ent) {
             return Some((ch, ent.len()));
         }
@@ -91,7 +97,12 @@ pub fn parse_timeml(xml: &str) -> TimemlDoc {
                 open = Some((doc.text.len(), kind, value));
             } else if tag.starts_with("/TIMEX3") {
                 if let Some((start, kind, value)) = open.take() {
-                    doc.timexes.push(GoldTimex { start, end: doc.text.len(), kind, value });
+                    doc.timexes.push(GoldTimex {
+                        start,
+                        end: doc.text.len(),
+                        kind,
+                        value,
+                    });
                 }
             }
             i += close + 1;
@@ -108,7 +119,9 @@ pub fn parse_timeml(xml: &str) -> TimemlDoc {
 }
 
 fn tml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.sort();
     for p in entries {
@@ -121,8 +134,16 @@ fn tml_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 fn f1(correct: usize, sys: usize, gold: usize) -> f64 {
-    let p = if sys == 0 { 0.0 } else { correct as f64 / sys as f64 };
-    let r = if gold == 0 { 0.0 } else { correct as f64 / gold as f64 };
+    let p = if sys == 0 {
+        0.0
+    } else {
+        correct as f64 / sys as f64
+    };
+    let r = if gold == 0 {
+        0.0
+    } else {
+        correct as f64 / gold as f64
+    };
     if p + r == 0.0 {
         0.0
     } else {
@@ -142,7 +163,11 @@ struct Counts {
 }
 
 fn score_doc(tml: &TimemlDoc, c: &mut Counts) {
-    let mut doc = Document { text: tml.text.clone(), published: tml.dct.as_ref().map(|d| d.chars().take(10).collect()), ..Default::default() };
+    let mut doc = Document {
+        text: tml.text.clone(),
+        published: tml.dct.as_ref().map(|d| d.chars().take(10).collect()),
+        ..Default::default()
+    };
     doc.sentences = crate::segment::sentences(&doc.text);
     super::annotate(&mut doc);
     c.sys += doc.times.len();
@@ -161,7 +186,10 @@ fn score_doc(tml: &TimemlDoc, c: &mut Counts) {
         if t.start == g.start && t.end == g.end {
             c.strict += 1;
         }
-        let ty = serde_json::to_value(t.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        let ty = serde_json::to_value(t.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
         if ty == g.kind {
             c.type_ok += 1;
         }
@@ -180,7 +208,9 @@ pub fn evaluate_timeml(dir: &Path) -> serde_json::Value {
     let mut c = Counts::default();
     let mut docs = 0;
     for f in &files {
-        let Ok(xml) = std::fs::read_to_string(f) else { continue };
+        let Ok(xml) = std::fs::read_to_string(f) else {
+            continue;
+        };
         score_doc(&parse_timeml(&xml), &mut c);
         docs += 1;
     }
@@ -239,7 +269,8 @@ AT&amp;T <EVENT eid="e1">said</EVENT> <TIMEX3 tid="t1" type="DATE" value="1989-1
     /// TimeBank + AQUAINT), when the shared data is present.
     #[test]
     fn scores_on_tempeval3_training_do_not_regress() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/timex/tempeval3/Training/TBAQ-cleaned");
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../../shared/data/timex/tempeval3/Training/TBAQ-cleaned");
         if !dir.is_dir() {
             eprintln!("skipped: {} not present", dir.display());
             return;
@@ -250,4 +281,3 @@ AT&amp;T <EVENT eid="e1">said</EVENT> <TIMEX3 tid="t1" type="DATE" value="1989-1
         assert!(v["value_f1"].as_f64().unwrap() >= 0.70, "{v}");
     }
 }
-

@@ -5,7 +5,9 @@
 //! outlet reported with agreement, and the words each outlet uses for the main
 //! actors. Nothing is recomputed here.
 
-use dossier_model::{Agreement, Document, FigureComparison, QuoteRef, SourceRef, Story, Storyline, SCHEMA_VERSION};
+use dossier_model::{
+    Agreement, Document, FigureComparison, QuoteRef, SourceRef, Story, Storyline, SCHEMA_VERSION,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -22,21 +24,41 @@ pub struct Report<'a> {
 impl<'a> Report<'a> {
     /// The stories that hold any of `wanted` documents (all when `wanted` is
     /// None), their storylines and their documents.
-    pub fn select(docs: &'a [Document], stories: &'a [Story], storylines: &'a [Storyline], wanted: Option<&[String]>) -> Self {
+    pub fn select(
+        docs: &'a [Document],
+        stories: &'a [Story],
+        storylines: &'a [Storyline],
+        wanted: Option<&[String]>,
+    ) -> Self {
         let keep_story = |s: &Story| match wanted {
             None => true,
-            Some(w) => s.documents.iter().chain(s.duplicates.iter().flatten()).any(|d| w.contains(d)),
+            Some(w) => s
+                .documents
+                .iter()
+                .chain(s.duplicates.iter().flatten())
+                .any(|d| w.contains(d)),
         };
         let stories: Vec<&Story> = stories.iter().filter(|s| keep_story(s)).collect();
         let line_ids: Vec<&str> = stories.iter().map(|s| s.storyline.as_str()).collect();
-        let storylines: Vec<&Storyline> = storylines.iter().filter(|l| line_ids.contains(&l.id.as_str())).collect();
+        let storylines: Vec<&Storyline> = storylines
+            .iter()
+            .filter(|l| line_ids.contains(&l.id.as_str()))
+            .collect();
         let doc_ids: std::collections::HashSet<&str> = stories
             .iter()
             .flat_map(|s| s.documents.iter().chain(s.duplicates.iter().flatten()))
             .map(String::as_str)
             .collect();
-        let documents: Vec<&Document> = docs.iter().filter(|d| doc_ids.contains(d.id.as_str())).collect();
-        Report { schema_version: SCHEMA_VERSION, documents, stories, storylines }
+        let documents: Vec<&Document> = docs
+            .iter()
+            .filter(|d| doc_ids.contains(d.id.as_str()))
+            .collect();
+        Report {
+            schema_version: SCHEMA_VERSION,
+            documents,
+            stories,
+            storylines,
+        }
     }
 
     fn doc(&self, id: &str) -> Option<&'a Document> {
@@ -56,7 +78,10 @@ struct Citations {
 
 impl Citations {
     fn new() -> Self {
-        Citations { order: Vec::new(), index: HashMap::new() }
+        Citations {
+            order: Vec::new(),
+            index: HashMap::new(),
+        }
     }
     fn mark(&mut self, doc: &str) -> usize {
         if let Some(&i) = self.index.get(doc) {
@@ -115,7 +140,11 @@ fn figure_value(r: &dossier_model::FigureReport) -> String {
         if u != "person" {
             s.push(' ');
             s.push_str(u);
-            if r.value != 1.0 && !u.ends_with('s') && u.chars().all(|c| c.is_alphabetic()) && u.len() > 2 {
+            if r.value != 1.0
+                && !u.ends_with('s')
+                && u.chars().all(|c| c.is_alphabetic())
+                && u.len() > 2
+            {
                 s.push('s');
             }
         }
@@ -136,7 +165,10 @@ fn speaker_label(q: &QuoteRef) -> String {
     match &q.speaker {
         None => "(unattributed)".to_string(),
         Some(s) if s.anonymous => {
-            format!("{} [anonymous]", s.description.clone().unwrap_or_else(|| s.name.clone()))
+            format!(
+                "{} [anonymous]",
+                s.description.clone().unwrap_or_else(|| s.name.clone())
+            )
         }
         Some(s) => {
             let c = s.canonical.clone().unwrap_or_else(|| s.name.clone());
@@ -150,13 +182,21 @@ fn speaker_label(q: &QuoteRef) -> String {
 }
 
 fn outlet_of(r: &Report, id: &str) -> String {
-    r.doc(id).map(|d| d.outlet()).unwrap_or_else(|| id.to_string())
+    r.doc(id)
+        .map(|d| d.outlet())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Plain text for a terminal.
 pub fn render_text(r: &Report) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "DOSSIER — {} stories, {} documents, {} storylines", r.stories.len(), r.documents.len(), r.storylines.len());
+    let _ = writeln!(
+        o,
+        "DOSSIER — {} stories, {} documents, {} storylines",
+        r.stories.len(),
+        r.documents.len(),
+        r.storylines.len()
+    );
     for (i, s) in r.stories.iter().enumerate() {
         let mut cites = Citations::new();
         let _ = writeln!(o, "\n{}", "═".repeat(78));
@@ -169,14 +209,25 @@ pub fn render_text(r: &Report) -> String {
             (Some(a), _) => a.clone(),
             _ => "dates unknown".into(),
         };
-        let _ = writeln!(o, "{} reports from {} outlets, {span}", s.documents.len(), s.outlets.len());
+        let _ = writeln!(
+            o,
+            "{} reports from {} outlets, {span}",
+            s.documents.len(),
+            s.outlets.len()
+        );
         let _ = writeln!(o, "{}", "═".repeat(78));
 
         let _ = writeln!(o, "\nREPORTS");
         for id in &s.documents {
             if let Some(d) = r.doc(id) {
                 let n = cites.mark(id);
-                let _ = writeln!(o, "  [{n}] {} — {} — {}", d.outlet(), date_label(d), d.title.as_deref().unwrap_or("(no title)"));
+                let _ = writeln!(
+                    o,
+                    "  [{n}] {} — {} — {}",
+                    d.outlet(),
+                    date_label(d),
+                    d.title.as_deref().unwrap_or("(no title)")
+                );
                 if let Some(b) = &d.byline {
                     let _ = writeln!(o, "      by {b}");
                 }
@@ -185,7 +236,12 @@ pub fn render_text(r: &Report) -> String {
         for group in &s.duplicates {
             if group.len() > 1 {
                 let outlets: Vec<String> = group.iter().map(|id| outlet_of(r, id)).collect();
-                let _ = writeln!(o, "  one text, published by {} outlets: {}", group.len(), outlets.join(", "));
+                let _ = writeln!(
+                    o,
+                    "  one text, published by {} outlets: {}",
+                    group.len(),
+                    outlets.join(", ")
+                );
             }
         }
 
@@ -207,9 +263,23 @@ pub fn render_text(r: &Report) -> String {
             let _ = writeln!(o, "\nWHO SAID WHAT");
             for q in &s.quotes {
                 let n = cites.mark(&q.document);
-                let also = if q.also_in.is_empty() { String::new() } else { format!(" (also in {})", q.also_in.join(", ")) };
-                let cue = q.cue.as_deref().map(|c| format!(" {c}")).unwrap_or_default();
-                let _ = writeln!(o, "  {}{cue}: “{}” — {} [{n}]{also}", speaker_label(q), q.text, q.outlet);
+                let also = if q.also_in.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (also in {})", q.also_in.join(", "))
+                };
+                let cue = q
+                    .cue
+                    .as_deref()
+                    .map(|c| format!(" {c}"))
+                    .unwrap_or_default();
+                let _ = writeln!(
+                    o,
+                    "  {}{cue}: “{}” — {} [{n}]{also}",
+                    speaker_label(q),
+                    q.text,
+                    q.outlet
+                );
             }
         }
         if !s.figures.is_empty() {
@@ -221,7 +291,11 @@ pub fn render_text(r: &Report) -> String {
             for a in &s.labels {
                 let _ = writeln!(o, "  {}", a.actor);
                 for ol in &a.outlets {
-                    let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{l}” ×{c}")).collect();
+                    let words: Vec<String> = ol
+                        .labels
+                        .iter()
+                        .map(|(l, c)| format!("“{l}” ×{c}"))
+                        .collect();
                     let _ = writeln!(o, "    {}: {}", ol.outlet, words.join(", "));
                 }
             }
@@ -230,19 +304,44 @@ pub fn render_text(r: &Report) -> String {
         for (k, id) in cites.order.iter().enumerate() {
             if let Some(d) = r.doc(id) {
                 let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
-                let _ = writeln!(o, "  [{}] {} — {} — {} ({})", k + 1, d.outlet(), d.title.as_deref().unwrap_or("(no title)"), loc, d.id);
+                let _ = writeln!(
+                    o,
+                    "  [{}] {} — {} — {} ({})",
+                    k + 1,
+                    d.outlet(),
+                    d.title.as_deref().unwrap_or("(no title)"),
+                    loc,
+                    d.id
+                );
             }
         }
     }
     for l in &r.storylines {
         if l.figures.iter().any(|f| f.reports.len() > 1) {
             let mut cites = Citations::new();
-            let _ = writeln!(o, "\n{}\nSTORYLINE FIGURES: {}\n{}", "─".repeat(78), l.title, "─".repeat(78));
-            let multi: Vec<FigureComparison> = l.figures.iter().filter(|f| f.reports.len() > 1).cloned().collect();
+            let _ = writeln!(
+                o,
+                "\n{}\nSTORYLINE FIGURES: {}\n{}",
+                "─".repeat(78),
+                l.title,
+                "─".repeat(78)
+            );
+            let multi: Vec<FigureComparison> = l
+                .figures
+                .iter()
+                .filter(|f| f.reports.len() > 1)
+                .cloned()
+                .collect();
             write_figures_text(&mut o, &multi, &mut cites, r);
             for (k, id) in cites.order.iter().enumerate() {
                 if let Some(d) = r.doc(id) {
-                    let _ = writeln!(o, "  [{}] {} — {}", k + 1, d.outlet(), d.title.as_deref().unwrap_or("(no title)"));
+                    let _ = writeln!(
+                        o,
+                        "  [{}] {} — {}",
+                        k + 1,
+                        d.outlet(),
+                        d.title.as_deref().unwrap_or("(no title)")
+                    );
                 }
             }
         }
@@ -260,14 +359,29 @@ fn short_date(r: &Report, rep: &dossier_model::FigureReport) -> String {
     }
 }
 
-fn write_figures_text(o: &mut String, figs: &[FigureComparison], cites: &mut Citations, r: &Report) {
+fn write_figures_text(
+    o: &mut String,
+    figs: &[FigureComparison],
+    cites: &mut Citations,
+    r: &Report,
+) {
     for f in figs {
         let _ = writeln!(o, "  {} — {}", f.measure, agreement_word(f.agreement));
         for rep in &f.reports {
             let n = cites.mark(&rep.document);
             let date = short_date(r, rep);
-            let src = rep.source.as_deref().map(|s| format!(", {s}")).unwrap_or_default();
-            let _ = writeln!(o, "      {:<24} {:<28} “{}” ({date}{src}) [{n}]", rep.outlet, figure_value(rep), rep.text);
+            let src = rep
+                .source
+                .as_deref()
+                .map(|s| format!(", {s}"))
+                .unwrap_or_default();
+            let _ = writeln!(
+                o,
+                "      {:<24} {:<28} “{}” ({date}{src}) [{n}]",
+                rep.outlet,
+                figure_value(rep),
+                rep.text
+            );
         }
     }
 }
@@ -290,18 +404,33 @@ fn md_escape(s: &str) -> String {
 /// A standalone Markdown report.
 pub fn render_markdown(r: &Report) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Dossier\n\n{} stories, {} documents, {} storylines.\n", r.stories.len(), r.documents.len(), r.storylines.len());
+    let _ = writeln!(
+        o,
+        "# Dossier\n\n{} stories, {} documents, {} storylines.\n",
+        r.stories.len(),
+        r.documents.len(),
+        r.storylines.len()
+    );
     for s in &r.stories {
         let mut cites = Citations::new();
         let _ = writeln!(o, "## {}\n", md_escape(&s.title));
         if let Some(l) = r.storyline(&s.storyline) {
             let _ = writeln!(o, "*Storyline:* {}\n", md_escape(&l.title));
         }
-        let _ = writeln!(o, "### Reports\n\n| # | Outlet | Date | Title |\n|---|---|---|---|");
+        let _ = writeln!(
+            o,
+            "### Reports\n\n| # | Outlet | Date | Title |\n|---|---|---|---|"
+        );
         for id in &s.documents {
             if let Some(d) = r.doc(id) {
                 let n = cites.mark(id);
-                let _ = writeln!(o, "| {n} | {} | {} | {} |", md_escape(&d.outlet()), md_escape(&date_label(d)), md_escape(d.title.as_deref().unwrap_or("(no title)")));
+                let _ = writeln!(
+                    o,
+                    "| {n} | {} | {} | {} |",
+                    md_escape(&d.outlet()),
+                    md_escape(&date_label(d)),
+                    md_escape(d.title.as_deref().unwrap_or("(no title)"))
+                );
             }
         }
         if !s.summary.is_empty() {
@@ -312,17 +441,34 @@ pub fn render_markdown(r: &Report) -> String {
             }
         }
         if !s.timeline.is_empty() {
-            let _ = writeln!(o, "\n### Timeline\n\n| Date | Event | Source |\n|---|---|---|");
+            let _ = writeln!(
+                o,
+                "\n### Timeline\n\n| Date | Event | Source |\n|---|---|---|"
+            );
             for t in &s.timeline {
                 let n = cites.mark(&t.source.document);
-                let _ = writeln!(o, "| {} | {} | \\[{n}\\] |", md_escape(&t.date), md_escape(&t.text));
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | \\[{n}\\] |",
+                    md_escape(&t.date),
+                    md_escape(&t.text)
+                );
             }
         }
         if !s.quotes.is_empty() {
-            let _ = writeln!(o, "\n### Who said what\n\n| Speaker | Outlet | Quote | Source |\n|---|---|---|---|");
+            let _ = writeln!(
+                o,
+                "\n### Who said what\n\n| Speaker | Outlet | Quote | Source |\n|---|---|---|---|"
+            );
             for q in &s.quotes {
                 let n = cites.mark(&q.document);
-                let _ = writeln!(o, "| {} | {} | “{}” | \\[{n}\\] |", md_escape(&speaker_label(q)), md_escape(&q.outlet), md_escape(&q.text));
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | “{}” | \\[{n}\\] |",
+                    md_escape(&speaker_label(q)),
+                    md_escape(&q.outlet),
+                    md_escape(&q.text)
+                );
             }
         }
         if !s.figures.is_empty() {
@@ -330,7 +476,15 @@ pub fn render_markdown(r: &Report) -> String {
             for f in &s.figures {
                 for rep in &f.reports {
                     let n = cites.mark(&rep.document);
-                    let _ = writeln!(o, "| {} | {} | {} | {} | “{}” | \\[{n}\\] |", md_escape(&f.measure), agreement_word(f.agreement), md_escape(&rep.outlet), md_escape(&figure_value(rep)), md_escape(&rep.text));
+                    let _ = writeln!(
+                        o,
+                        "| {} | {} | {} | {} | “{}” | \\[{n}\\] |",
+                        md_escape(&f.measure),
+                        agreement_word(f.agreement),
+                        md_escape(&rep.outlet),
+                        md_escape(&figure_value(rep)),
+                        md_escape(&rep.text)
+                    );
                 }
             }
         }
@@ -339,7 +493,11 @@ pub fn render_markdown(r: &Report) -> String {
             for a in &s.labels {
                 let _ = writeln!(o, "- **{}**", md_escape(&a.actor));
                 for ol in &a.outlets {
-                    let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{}” ×{c}", md_escape(l))).collect();
+                    let words: Vec<String> = ol
+                        .labels
+                        .iter()
+                        .map(|(l, c)| format!("“{}” ×{c}", md_escape(l)))
+                        .collect();
                     let _ = writeln!(o, "  - {}: {}", md_escape(&ol.outlet), words.join(", "));
                 }
             }
@@ -348,7 +506,14 @@ pub fn render_markdown(r: &Report) -> String {
         for (k, id) in cites.order.iter().enumerate() {
             if let Some(d) = r.doc(id) {
                 let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
-                let _ = writeln!(o, "{}. {} — {} — `{}`", k + 1, md_escape(&d.outlet()), md_escape(d.title.as_deref().unwrap_or("(no title)")), loc.replace('`', "'"));
+                let _ = writeln!(
+                    o,
+                    "{}. {} — {} — `{}`",
+                    k + 1,
+                    md_escape(&d.outlet()),
+                    md_escape(d.title.as_deref().unwrap_or("(no title)")),
+                    loc.replace('`', "'")
+                );
             }
         }
         o.push('\n');
@@ -380,7 +545,12 @@ th{background:#f2f2f2}.anon{background:#fff3cd;padding:0 .2rem;border-radius:3px
 sup a{text-decoration:none}blockquote{margin:.2rem 0}.src{font-size:.9em;color:#444}@media(max-width:40rem){td,th{display:block}}";
 
 fn cite_html(n: usize, s: &SourceRef) -> String {
-    format!("<sup><a href=\"#src-{n}\" title=\"{} bytes {}–{}\">[{n}]</a></sup>", html_escape(&s.outlet), s.start, s.end)
+    format!(
+        "<sup><a href=\"#src-{n}\" title=\"{} bytes {}–{}\">[{n}]</a></sup>",
+        html_escape(&s.outlet),
+        s.start,
+        s.end
+    )
 }
 
 /// A standalone HTML page: no scripts, no external requests, every piece of
@@ -394,11 +564,20 @@ pub fn render_html(r: &Report) -> String {
         if let Some(l) = r.storyline(&s.storyline) {
             let _ = write!(o, "<p><em>Storyline:</em> {}</p>", html_escape(&l.title));
         }
-        let _ = write!(o, "<h3>Reports</h3><table><tr><th>#</th><th>Outlet</th><th>Date</th><th>Title</th></tr>");
+        let _ = write!(
+            o,
+            "<h3>Reports</h3><table><tr><th>#</th><th>Outlet</th><th>Date</th><th>Title</th></tr>"
+        );
         for id in &s.documents {
             if let Some(d) = r.doc(id) {
                 let n = cites.mark(id);
-                let _ = write!(o, "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(&d.outlet()), html_escape(&date_label(d)), html_escape(d.title.as_deref().unwrap_or("(no title)")));
+                let _ = write!(
+                    o,
+                    "<tr><td>{n}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html_escape(&d.outlet()),
+                    html_escape(&date_label(d)),
+                    html_escape(d.title.as_deref().unwrap_or("(no title)"))
+                );
             }
         }
         o.push_str("</table>");
@@ -406,7 +585,12 @@ pub fn render_html(r: &Report) -> String {
             o.push_str("<h3>Summary</h3><ul>");
             for x in &s.summary {
                 let n = cites.mark(&x.source.document);
-                let _ = write!(o, "<li>{} {}</li>", html_escape(&x.text), cite_html(n, &x.source));
+                let _ = write!(
+                    o,
+                    "<li>{} {}</li>",
+                    html_escape(&x.text),
+                    cite_html(n, &x.source)
+                );
             }
             o.push_str("</ul>");
         }
@@ -414,7 +598,13 @@ pub fn render_html(r: &Report) -> String {
             o.push_str("<h3>Timeline</h3><table><tr><th>Date</th><th>Event</th></tr>");
             for t in &s.timeline {
                 let n = cites.mark(&t.source.document);
-                let _ = write!(o, "<tr><td>{}</td><td>{} {}</td></tr>", html_escape(&t.date), html_escape(&t.text), cite_html(n, &t.source));
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td>{} {}</td></tr>",
+                    html_escape(&t.date),
+                    html_escape(&t.text),
+                    cite_html(n, &t.source)
+                );
             }
             o.push_str("</table>");
         }
@@ -424,7 +614,11 @@ pub fn render_html(r: &Report) -> String {
                 let n = cites.mark(&q.document);
                 let anon = q.speaker.as_ref().is_some_and(|s| s.anonymous);
                 let who = html_escape(&speaker_label(q));
-                let who = if anon { format!("<span class=\"anon\">{who}</span>") } else { who };
+                let who = if anon {
+                    format!("<span class=\"anon\">{who}</span>")
+                } else {
+                    who
+                };
                 let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td><blockquote>“{}”</blockquote> <sup><a href=\"#src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&q.outlet), html_escape(&q.text));
             }
             o.push_str("</table>");
@@ -432,11 +626,19 @@ pub fn render_html(r: &Report) -> String {
         if !s.figures.is_empty() {
             o.push_str("<h3>Figures</h3><table><tr><th>Measure</th><th>Outlet</th><th>Value</th><th>As written</th><th>Date</th></tr>");
             for f in &s.figures {
-                let cls = agreement_word(f.agreement).split(' ').next().unwrap_or("single");
+                let cls = agreement_word(f.agreement)
+                    .split(' ')
+                    .next()
+                    .unwrap_or("single");
                 for (k, rep) in f.reports.iter().enumerate() {
                     let n = cites.mark(&rep.document);
                     let head = if k == 0 {
-                        format!("<td rowspan=\"{}\">{}<br><span class=\"{cls}\">{}</span></td>", f.reports.len(), html_escape(&f.measure), agreement_word(f.agreement))
+                        format!(
+                            "<td rowspan=\"{}\">{}<br><span class=\"{cls}\">{}</span></td>",
+                            f.reports.len(),
+                            html_escape(&f.measure),
+                            agreement_word(f.agreement)
+                        )
                     } else {
                         String::new()
                     };
@@ -449,8 +651,18 @@ pub fn render_html(r: &Report) -> String {
             o.push_str("<h3>How outlets name the main actors</h3><table><tr><th>Actor</th><th>Outlet</th><th>Words used</th></tr>");
             for a in &s.labels {
                 for ol in &a.outlets {
-                    let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{}” ×{c}", html_escape(l))).collect();
-                    let _ = write!(o, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", html_escape(&a.actor), html_escape(&ol.outlet), words.join(", "));
+                    let words: Vec<String> = ol
+                        .labels
+                        .iter()
+                        .map(|(l, c)| format!("“{}” ×{c}", html_escape(l)))
+                        .collect();
+                    let _ = write!(
+                        o,
+                        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                        html_escape(&a.actor),
+                        html_escape(&ol.outlet),
+                        words.join(", ")
+                    );
                 }
             }
             o.push_str("</table>");
@@ -459,7 +671,14 @@ pub fn render_html(r: &Report) -> String {
         for (k, id) in cites.order.iter().enumerate() {
             if let Some(d) = r.doc(id) {
                 let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
-                let _ = write!(o, "<li id=\"src-{}\">{} — {} — <code>{}</code></li>", k + 1, html_escape(&d.outlet()), html_escape(d.title.as_deref().unwrap_or("(no title)")), html_escape(&loc));
+                let _ = write!(
+                    o,
+                    "<li id=\"src-{}\">{} — {} — <code>{}</code></li>",
+                    k + 1,
+                    html_escape(&d.outlet()),
+                    html_escape(d.title.as_deref().unwrap_or("(no title)")),
+                    html_escape(&loc)
+                );
             }
         }
         o.push_str("</ol></section>");
@@ -481,20 +700,77 @@ mod tests {
             text: "He said “yes”.".into(),
             ..Default::default()
         };
-        let src = SourceRef { document: "d1".into(), outlet: "Outlet & Co".into(), start: 0, end: 14 };
-        let s = Story {
-            id: "s1".into(), title: "<b>Talks</b>".into(), storyline: "l1".into(), documents: vec!["d1".into()], duplicates: vec![],
-            first_date: None, last_date: None, outlets: vec!["Outlet & Co".into()],
-            timeline: vec![TimelineEntry { date: "2025-07-08".into(), text: "He said “yes”.".into(), basis: "published".into(), source: src.clone() }],
-            quotes: vec![QuoteRef { document: "d1".into(), outlet: "Outlet & Co".into(), text: "yes <img onerror=x>".into(), kind: QuoteKind::Direct,
-                speaker: Some(Speaker { name: "a senior official".into(), canonical: None, anonymous: true, description: Some("a senior official".into()), start: None, end: None }),
-                cue: Some("said".into()), start: 9, end: 12, also_in: vec![] }],
-            figures: vec![FigureComparison { measure: "killed".into(), key: "killed".into(), agreement: Agreement::Agree, reports: vec![FigureReport {
-                document: "d1".into(), outlet: "Outlet & Co".into(), published: None, text: "about 1,200".into(), value: 1200.0, low: None, high: None,
-                qualifier: Some("about".into()), unit: Some("person".into()), counted: Some("killed".into()), source: None, start: 0, end: 3 }] }],
-            labels: vec![], summary: vec![SummarySentence { text: "He said “yes”.".into(), source: src }],
+        let src = SourceRef {
+            document: "d1".into(),
+            outlet: "Outlet & Co".into(),
+            start: 0,
+            end: 14,
         };
-        let l = Storyline { id: "l1".into(), title: "Talks".into(), stories: vec!["s1".into()], figures: vec![] };
+        let s = Story {
+            id: "s1".into(),
+            title: "<b>Talks</b>".into(),
+            storyline: "l1".into(),
+            documents: vec!["d1".into()],
+            duplicates: vec![],
+            first_date: None,
+            last_date: None,
+            outlets: vec!["Outlet & Co".into()],
+            timeline: vec![TimelineEntry {
+                date: "2025-07-08".into(),
+                text: "He said “yes”.".into(),
+                basis: "published".into(),
+                source: src.clone(),
+            }],
+            quotes: vec![QuoteRef {
+                document: "d1".into(),
+                outlet: "Outlet & Co".into(),
+                text: "yes <img onerror=x>".into(),
+                kind: QuoteKind::Direct,
+                speaker: Some(Speaker {
+                    name: "a senior official".into(),
+                    canonical: None,
+                    anonymous: true,
+                    description: Some("a senior official".into()),
+                    start: None,
+                    end: None,
+                }),
+                cue: Some("said".into()),
+                start: 9,
+                end: 12,
+                also_in: vec![],
+            }],
+            figures: vec![FigureComparison {
+                measure: "killed".into(),
+                key: "killed".into(),
+                agreement: Agreement::Agree,
+                reports: vec![FigureReport {
+                    document: "d1".into(),
+                    outlet: "Outlet & Co".into(),
+                    published: None,
+                    text: "about 1,200".into(),
+                    value: 1200.0,
+                    low: None,
+                    high: None,
+                    qualifier: Some("about".into()),
+                    unit: Some("person".into()),
+                    counted: Some("killed".into()),
+                    source: None,
+                    start: 0,
+                    end: 3,
+                }],
+            }],
+            labels: vec![],
+            summary: vec![SummarySentence {
+                text: "He said “yes”.".into(),
+                source: src,
+            }],
+        };
+        let l = Storyline {
+            id: "l1".into(),
+            title: "Talks".into(),
+            stories: vec!["s1".into()],
+            figures: vec![],
+        };
         (vec![d], vec![s], vec![l])
     }
 

@@ -27,35 +27,82 @@ pub const QUERIES: &[(&str, &str)] = &[
     ("mubarak cairo", "mubarak AND cairo"),
     ("title:bank", "title:bank"),
     ("outlet:bbc flu", "outlet:bbc AND flu"),
-    ("\"health officials\" vaccine", "\"health officials\" AND vaccine"),
+    (
+        "\"health officials\" vaccine",
+        "\"health officials\" AND vaccine",
+    ),
     ("syria OR libya OR yemen", "syria OR libya OR yemen"),
 ];
 
 fn base_articles() -> Vec<(String, String, String, String)> {
-    let data = std::env::var("DOSSIER_DATA").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("../shared/data"));
+    let data = std::env::var("DOSSIER_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("../shared/data"));
     let mut out = Vec::new();
     let tl = data.join("timelines/timeline17");
     if let Ok(rd) = std::fs::read_dir(&tl) {
         let mut dirs: Vec<_> = rd.flatten().map(|e| e.path()).collect();
         dirs.sort();
         for d in dirs {
-            let outlet = d.file_name().and_then(|n| n.to_str()).and_then(|n| n.rsplit('_').next()).unwrap_or("unknown").to_string();
-            let Ok(f) = std::fs::File::open(d.join("articles.jsonl")) else { continue };
+            let outlet = d
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.rsplit('_').next())
+                .unwrap_or("unknown")
+                .to_string();
+            let Ok(f) = std::fs::File::open(d.join("articles.jsonl")) else {
+                continue;
+            };
             for line in std::io::BufReader::new(f).lines().map_while(Result::ok) {
-                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-                let text = v["text"].as_str().unwrap_or("").replace(" 's", "'s").replace(" ,", ",").replace(" .", ".");
+                let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                    continue;
+                };
+                let text = v["text"]
+                    .as_str()
+                    .unwrap_or("")
+                    .replace(" 's", "'s")
+                    .replace(" ,", ",")
+                    .replace(" .", ".");
                 let date = v["time"].as_str().unwrap_or("2011-01-01").to_string();
-                let title = text.split(['.', '\n']).next().unwrap_or("").chars().take(90).collect::<String>();
+                let title = text
+                    .split(['.', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(90)
+                    .collect::<String>();
                 out.push((title, text, outlet.clone(), date));
             }
         }
     }
     if let Ok(f) = std::fs::File::open(data.join("stories/multinews-dev.jsonl")) {
-        for (i, line) in std::io::BufReader::new(f).lines().map_while(Result::ok).enumerate() {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
-            for a in v["cleansed_document"].as_array().into_iter().flatten().filter_map(|a| a.as_str()) {
-                let title = a.split(['.', '\n']).next().unwrap_or("").chars().take(90).collect::<String>();
-                out.push((title, a.to_string(), ["apnews", "reuters", "guardian", "nytimes", "foxnews"][i % 5].to_string(), format!("2016-{:02}-{:02}", 1 + i % 12, 1 + i % 28)));
+        for (i, line) in std::io::BufReader::new(f)
+            .lines()
+            .map_while(Result::ok)
+            .enumerate()
+        {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            for a in v["cleansed_document"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.as_str())
+            {
+                let title = a
+                    .split(['.', '\n'])
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(90)
+                    .collect::<String>();
+                out.push((
+                    title,
+                    a.to_string(),
+                    ["apnews", "reuters", "guardian", "nytimes", "foxnews"][i % 5].to_string(),
+                    format!("2016-{:02}-{:02}", 1 + i % 12, 1 + i % 28),
+                ));
             }
         }
     }
@@ -68,12 +115,21 @@ fn pseudo_entities(text: &str) -> Vec<EntityMention> {
     let mut at = 0;
     for w in text.split_inclusive(' ') {
         let word = w.trim_end();
-        let cap = word.chars().next().is_some_and(|c| c.is_uppercase()) && word.len() > 2 && word.chars().all(|c| c.is_alphabetic());
+        let cap = word.chars().next().is_some_and(|c| c.is_uppercase())
+            && word.len() > 2
+            && word.chars().all(|c| c.is_alphabetic());
         if cap {
             run = Some((run.map(|r| r.0).unwrap_or(at), at + word.len()));
         } else if let Some((s, e)) = run.take() {
             if text[s..e].contains(' ') {
-                out.push(EntityMention { start: s, end: e, text: text[s..e].into(), label: EntityLabel::Misc, canonical: text[s..e].into(), role: None });
+                out.push(EntityMention {
+                    start: s,
+                    end: e,
+                    text: text[s..e].into(),
+                    label: EntityLabel::Misc,
+                    canonical: text[s..e].into(),
+                    role: None,
+                });
             }
         }
         at += w.len();
@@ -81,8 +137,22 @@ fn pseudo_entities(text: &str) -> Vec<EntityMention> {
     out
 }
 
-fn synthesize(base: &[(String, String, String, String)], n: usize) -> impl Iterator<Item = Document> + '_ {
-    let outlets = ["cnn", "bbc", "reuters", "guardian", "washingtonpost", "nytimes", "aljazeera", "apnews", "foxnews", "telegraph"];
+fn synthesize(
+    base: &[(String, String, String, String)],
+    n: usize,
+) -> impl Iterator<Item = Document> + '_ {
+    let outlets = [
+        "cnn",
+        "bbc",
+        "reuters",
+        "guardian",
+        "washingtonpost",
+        "nytimes",
+        "aljazeera",
+        "apnews",
+        "foxnews",
+        "telegraph",
+    ];
     (0..n).map(move |i| {
         let m = base.len();
         let (title, text, outlet, date) = &base[i % m];
@@ -93,11 +163,23 @@ fn synthesize(base: &[(String, String, String, String)], n: usize) -> impl Itera
             while !s.is_char_boundary(k) {
                 k -= 1;
             }
-            if first { s[..k].to_string() } else { s[k..].to_string() }
+            if first {
+                s[..k].to_string()
+            } else {
+                s[k..].to_string()
+            }
         };
-        let text = if copy == 0 { text.clone() } else { format!("{}{}", half(text, true), half(other, false)) };
+        let text = if copy == 0 {
+            text.clone()
+        } else {
+            format!("{}{}", half(text, true), half(other, false))
+        };
         let day = dossier_search::query::published_day(date).unwrap_or(15000) + 7 * copy as i64;
-        let outlet = if copy == 0 { outlet.clone() } else { outlets[(i + copy) % outlets.len()].to_string() };
+        let outlet = if copy == 0 {
+            outlet.clone()
+        } else {
+            outlets[(i + copy) % outlets.len()].to_string()
+        };
         Document {
             id: format!("syn{i:08}"),
             title: Some(title.clone()),
@@ -128,7 +210,11 @@ fn build(n: usize, dir: &Path) -> anyhow::Result<()> {
     }
     index.add(&batch)?;
     let secs = t.elapsed().as_secs_f64();
-    println!("tantivy: {n} documents ({:.0} MB of text) indexed in {secs:.1} s: {:.0} docs/s", bytes as f64 / 1e6, n as f64 / secs);
+    println!(
+        "tantivy: {n} documents ({:.0} MB of text) indexed in {secs:.1} s: {:.0} docs/s",
+        bytes as f64 / 1e6,
+        n as f64 / secs
+    );
 
     let path = dir.join("fts5.sqlite");
     let _ = std::fs::remove_file(&path);
@@ -137,14 +223,25 @@ fn build(n: usize, dir: &Path) -> anyhow::Result<()> {
     let t = Instant::now();
     let tx = conn.transaction()?;
     {
-        let mut ins = tx.prepare("INSERT INTO docs (id, title, text, outlet, day) VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        let mut ins = tx.prepare(
+            "INSERT INTO docs (id, title, text, outlet, day) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
         for d in synthesize(&base, n) {
-            ins.execute(rusqlite::params![d.id, d.title, d.text, d.publisher, d.published])?;
+            ins.execute(rusqlite::params![
+                d.id,
+                d.title,
+                d.text,
+                d.publisher,
+                d.published
+            ])?;
         }
     }
     tx.commit()?;
     let secs = t.elapsed().as_secs_f64();
-    println!("fts5:    {n} documents indexed in {secs:.1} s: {:.0} docs/s", n as f64 / secs);
+    println!(
+        "fts5:    {n} documents indexed in {secs:.1} s: {:.0} docs/s",
+        n as f64 / secs
+    );
     Ok(())
 }
 
@@ -161,24 +258,52 @@ fn query(dir: &Path, rounds: usize) -> anyhow::Result<()> {
     for _ in 0..rounds {
         for (tq, fq) in QUERIES {
             let t = Instant::now();
-            let r = index.search(&SearchRequest { q: tq.to_string(), limit: 20, ..Default::default() })?;
+            let r = index.search(&SearchRequest {
+                q: tq.to_string(),
+                limit: 20,
+                ..Default::default()
+            })?;
             tv.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
-            let _ = index.search(&SearchRequest { q: tq.to_string(), limit: 20, facets: true, attention: true, ..Default::default() })?;
+            let _ = index.search(&SearchRequest {
+                q: tq.to_string(),
+                limit: 20,
+                facets: true,
+                attention: true,
+                ..Default::default()
+            })?;
             tvf.push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
             // Same work as the index: top 20 by relevance, with snippets and the total count.
             let mut st = conn.prepare_cached("SELECT id, title, outlet, day, snippet(docs, 2, '<mark>', '</mark>', '…', 30) FROM docs WHERE docs MATCH ?1 ORDER BY rank LIMIT 20")?;
-            let rows: Vec<String> = st.query_map([fq], |r| r.get::<_, String>(0))?.collect::<Result<_, _>>()?;
-            let total: i64 = conn.query_row("SELECT count(*) FROM docs WHERE docs MATCH ?1", [fq], |r| r.get(0))?;
+            let rows: Vec<String> = st
+                .query_map([fq], |r| r.get::<_, String>(0))?
+                .collect::<Result<_, _>>()?;
+            let total: i64 =
+                conn.query_row("SELECT count(*) FROM docs WHERE docs MATCH ?1", [fq], |r| {
+                    r.get(0)
+                })?;
             fts.push(t.elapsed().as_secs_f64() * 1e3);
             if rounds == 1 {
-                println!("{tq:40} tantivy {:>7} hits | fts5 {total:>7} hits ({} shown)", r.total, rows.len());
+                println!(
+                    "{tq:40} tantivy {:>7} hits | fts5 {total:>7} hits ({} shown)",
+                    r.total,
+                    rows.len()
+                );
             }
         }
     }
-    for (name, v) in [("tantivy (top 20 + snippets + count)", &mut tv), ("tantivy + facets + attention", &mut tvf), ("sqlite fts5 (top 20 + snippets + count)", &mut fts)] {
-        println!("{name:42} p50 {:6.2} ms  p99 {:6.2} ms  ({} queries)", pct(v, 0.5), pct(v, 0.99), v.len());
+    for (name, v) in [
+        ("tantivy (top 20 + snippets + count)", &mut tv),
+        ("tantivy + facets + attention", &mut tvf),
+        ("sqlite fts5 (top 20 + snippets + count)", &mut fts),
+    ] {
+        println!(
+            "{name:42} p50 {:6.2} ms  p99 {:6.2} ms  ({} queries)",
+            pct(v, 0.5),
+            pct(v, 0.99),
+            v.len()
+        );
     }
     let _ = Sort::Date;
     Ok(())
@@ -187,8 +312,14 @@ fn query(dir: &Path, rounds: usize) -> anyhow::Result<()> {
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
-        Some("build") => build(args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000), Path::new(args.get(2).map(String::as_str).unwrap_or("bench-data"))),
-        Some("query") => query(Path::new(args.get(1).map(String::as_str).unwrap_or("bench-data")), args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20)),
+        Some("build") => build(
+            args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000),
+            Path::new(args.get(2).map(String::as_str).unwrap_or("bench-data")),
+        ),
+        Some("query") => query(
+            Path::new(args.get(1).map(String::as_str).unwrap_or("bench-data")),
+            args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20),
+        ),
         _ => anyhow::bail!("usage: bench build N DIR | bench query DIR [ROUNDS]"),
     }
 }

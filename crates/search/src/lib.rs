@@ -23,7 +23,9 @@ use std::sync::Mutex;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, Schema, Value, FAST, INDEXED, STORED, STRING, TEXT};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, Value, FAST, INDEXED, STORED, STRING, TEXT,
+};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
 
@@ -206,9 +208,14 @@ impl Index {
     /// written by another schema version is emptied, to be rebuilt by
     /// [`Index::sync_with`].
     pub fn open(dir: &Path) -> Result<Self> {
-        let derr = |e: &dyn std::fmt::Display| SearchError::Dir { path: dir.display().to_string(), message: e.to_string() };
+        let derr = |e: &dyn std::fmt::Display| SearchError::Dir {
+            path: dir.display().to_string(),
+            message: e.to_string(),
+        };
         let version_file = dir.join("dossier-index-version");
-        if dir.exists() && std::fs::read_to_string(&version_file).ok().as_deref() != Some(INDEX_VERSION) {
+        if dir.exists()
+            && std::fs::read_to_string(&version_file).ok().as_deref() != Some(INDEX_VERSION)
+        {
             std::fs::remove_dir_all(dir).map_err(|e| derr(&e))?;
         }
         std::fs::create_dir_all(dir).map_err(|e| derr(&e))?;
@@ -226,8 +233,17 @@ impl Index {
     }
 
     fn from_index(index: tantivy::Index, fields: Fields, dir: Option<PathBuf>) -> Result<Self> {
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::OnCommitWithDelay).try_into()?;
-        Ok(Index { index, reader, fields, dir, write_lock: Mutex::new(()) })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::OnCommitWithDelay)
+            .try_into()?;
+        Ok(Index {
+            index,
+            reader,
+            fields,
+            dir,
+            write_lock: Mutex::new(()),
+        })
     }
 
     pub fn dir(&self) -> Option<&Path> {
@@ -264,7 +280,10 @@ impl Index {
         for e in &d.entities {
             if seen.insert((e.label, e.canonical.as_str())) {
                 t.add_text(f.entity, &e.canonical);
-                t.add_text(f.entity_key, format!("{}{KEY_SEP}{}", e.label.as_str(), e.canonical));
+                t.add_text(
+                    f.entity_key,
+                    format!("{}{KEY_SEP}{}", e.label.as_str(), e.canonical),
+                );
             }
             if e.text != e.canonical && seen.insert((e.label, e.text.as_str())) {
                 t.add_text(f.entity, &e.text);
@@ -274,7 +293,10 @@ impl Index {
         for q in &d.quotes {
             t.add_text(f.quote, &q.text);
             if let Some(s) = &q.speaker {
-                for name in [Some(&s.name), s.canonical.as_ref(), s.description.as_ref()].into_iter().flatten() {
+                for name in [Some(&s.name), s.canonical.as_ref(), s.description.as_ref()]
+                    .into_iter()
+                    .flatten()
+                {
                     if speakers.insert(name.as_str()) {
                         t.add_text(f.speaker, name);
                     }
@@ -352,9 +374,16 @@ impl Index {
         let have = self.ids()?;
         let stored: Vec<String> = store.document_ids()?;
         let stored_set: HashSet<&str> = stored.iter().map(String::as_str).collect();
-        let gone: Vec<String> = have.iter().filter(|id| !stored_set.contains(String::as_str(id))).cloned().collect();
+        let gone: Vec<String> = have
+            .iter()
+            .filter(|id| !stored_set.contains(String::as_str(id)))
+            .cloned()
+            .collect();
         let missing: Vec<&String> = stored.iter().filter(|id| !have.contains(*id)).collect();
-        let mut report = SyncReport { removed: self.remove(&gone)?, added: 0 };
+        let mut report = SyncReport {
+            removed: self.remove(&gone)?,
+            added: 0,
+        };
         for chunk in missing.chunks(2000) {
             let mut docs = Vec::with_capacity(chunk.len());
             for id in chunk {
@@ -369,7 +398,10 @@ impl Index {
 
     fn parser(&self) -> QueryParser {
         let f = &self.fields;
-        let mut p = QueryParser::for_index(&self.index, vec![f.title, f.text, f.outlet, f.entity, f.quote, f.speaker]);
+        let mut p = QueryParser::for_index(
+            &self.index,
+            vec![f.title, f.text, f.outlet, f.entity, f.quote, f.speaker],
+        );
         p.set_conjunction_by_default();
         p.set_field_boost(f.title, 2.0);
         p.set_field_boost(f.entity, 1.5);
@@ -392,10 +424,19 @@ impl Index {
         let (text_query, warnings) = self.parse(&req.q);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         if let Some(o) = &req.outlet {
-            clauses.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(self.fields.outlet_key, o), IndexRecordOption::Basic))));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(self.fields.outlet_key, o),
+                    IndexRecordOption::Basic,
+                )),
+            ));
         }
         if let Some(e) = &req.entity {
-            let (label, name) = e.split_once(KEY_SEP).map(|(l, n)| (Some(l), n)).unwrap_or((None, e.as_str()));
+            let (label, name) = e
+                .split_once(KEY_SEP)
+                .map(|(l, n)| (Some(l), n))
+                .unwrap_or((None, e.as_str()));
             let labels: Vec<&str> = match label {
                 Some(l) => vec![l],
                 None => vec!["PERSON", "ORG", "LOC", "MISC"],
@@ -403,18 +444,34 @@ impl Index {
             let any: Vec<(Occur, Box<dyn Query>)> = labels
                 .into_iter()
                 .map(|l| {
-                    let t = Term::from_field_text(self.fields.entity_key, &format!("{l}{KEY_SEP}{name}"));
-                    (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>)
+                    let t = Term::from_field_text(
+                        self.fields.entity_key,
+                        &format!("{l}{KEY_SEP}{name}"),
+                    );
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>,
+                    )
                 })
                 .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
         }
         if req.dates.from.is_some() || req.dates.to.is_some() {
             use std::ops::Bound;
-            let b = |v: Option<i64>| v.map(|d| Bound::Included(Term::from_field_i64(self.fields.day, d))).unwrap_or(Bound::Unbounded);
-            clauses.push((Occur::Must, Box::new(RangeQuery::new(b(req.dates.from), b(req.dates.to)))));
+            let b = |v: Option<i64>| {
+                v.map(|d| Bound::Included(Term::from_field_i64(self.fields.day, d)))
+                    .unwrap_or(Bound::Unbounded)
+            };
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(b(req.dates.from), b(req.dates.to))),
+            ));
         }
-        let q: Box<dyn Query> = if clauses.len() == 1 { text_query.box_clone() } else { Box::new(BooleanQuery::new(clauses)) };
+        let q: Box<dyn Query> = if clauses.len() == 1 {
+            text_query.box_clone()
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        };
         (q, text_query, warnings)
     }
 
@@ -428,27 +485,43 @@ impl Index {
         let total;
         let mut st = None;
         let want_stats = req.facets || req.attention;
-        let size = if req.facet_size == 0 { 20 } else { req.facet_size };
-        let collector = stats::StatsCollector { outlet: "outlet_key", entity: "entity_key", day: "day", entities: req.facets, entity_shard: (size * 10).max(200) };
+        let size = if req.facet_size == 0 {
+            20
+        } else {
+            req.facet_size
+        };
+        let collector = stats::StatsCollector {
+            outlet: "outlet_key",
+            entity: "entity_key",
+            day: "day",
+            entities: req.facets,
+            entity_shard: (size * 10).max(200),
+        };
         match req.sort {
             Sort::Relevance => {
                 if want_stats {
-                    let (a, c, s) = searcher.search(&query, &(top.order_by_score(), Count, collector))?;
+                    let (a, c, s) =
+                        searcher.search(&query, &(top.order_by_score(), Count, collector))?;
                     (addrs, total, st) = (a, c, Some(s));
                 } else {
                     (addrs, total) = searcher.search(&query, &(top.order_by_score(), Count))?;
                 }
             }
             Sort::Date | Sort::DateAsc => {
-                let order = if req.sort == Sort::Date { Order::Desc } else { Order::Asc };
-                let c = top.order_by_fast_field::<i64>("day", order);
-                let (a, n, s): (Vec<(Option<i64>, DocAddress)>, usize, Option<stats::Stats>) = if want_stats {
-                    let (a, n, s) = searcher.search(&query, &(c, Count, collector))?;
-                    (a, n, Some(s))
+                let order = if req.sort == Sort::Date {
+                    Order::Desc
                 } else {
-                    let (a, n) = searcher.search(&query, &(c, Count))?;
-                    (a, n, None)
+                    Order::Asc
                 };
+                let c = top.order_by_fast_field::<i64>("day", order);
+                let (a, n, s): (Vec<(Option<i64>, DocAddress)>, usize, Option<stats::Stats>) =
+                    if want_stats {
+                        let (a, n, s) = searcher.search(&query, &(c, Count, collector))?;
+                        (a, n, Some(s))
+                    } else {
+                        let (a, n) = searcher.search(&query, &(c, Count))?;
+                        (a, n, None)
+                    };
                 addrs = a.into_iter().map(|(_, d)| (0.0, d)).collect();
                 total = n;
                 st = s;
@@ -460,7 +533,12 @@ impl Index {
         let mut hits = Vec::with_capacity(addrs.len());
         for (score, addr) in addrs {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let get = |field: Field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string()
+            };
             let title_text = get(f.title);
             let title = highlighted(&title_snips.snippet(&title_text), &title_text, true);
             let body = get(f.text);
@@ -469,7 +547,10 @@ impl Index {
                 id: get(f.id),
                 title,
                 outlet: get(f.outlet_key),
-                published: doc.get_first(f.day).and_then(|v| v.as_i64()).map(query::day_label),
+                published: doc
+                    .get_first(f.day)
+                    .and_then(|v| v.as_i64())
+                    .map(query::day_label),
                 score,
                 snippet,
             });
@@ -477,17 +558,33 @@ impl Index {
         let (facets, attention) = match st {
             Some(s) => {
                 let (facets, attention) = s.finish(size, 6);
-                (req.facets.then_some(facets), req.attention.then_some(attention))
+                (
+                    req.facets.then_some(facets),
+                    req.attention.then_some(attention),
+                )
             }
             None => (None, None),
         };
-        Ok(SearchResults { total, offset: req.offset, hits, facets, attention, warnings })
+        Ok(SearchResults {
+            total,
+            offset: req.offset,
+            hits,
+            facets,
+            attention,
+            warnings,
+        })
     }
 
     /// A snippet generator for `field` that highlights the words the query
     /// looks for in any text field, so `entity:"Steve Witkoff"` or
     /// `speaker:witkoff` still marks the words in the text.
-    fn snippets(&self, searcher: &tantivy::Searcher, query: &dyn Query, field: Field, max_chars: usize) -> Result<SnippetGenerator> {
+    fn snippets(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        field: Field,
+        max_chars: usize,
+    ) -> Result<SnippetGenerator> {
         let f = &self.fields;
         let text_fields = [f.title, f.text, f.outlet, f.entity, f.speaker, f.quote];
         let mut terms = std::collections::BTreeMap::new();
@@ -504,13 +601,23 @@ impl Index {
 
     /// The outlets in the index with their document counts, most first.
     pub fn outlets(&self, limit: usize) -> Result<Vec<FacetCount>> {
-        let r = self.search(&SearchRequest { facets: true, limit: 1, facet_size: limit, ..Default::default() })?;
+        let r = self.search(&SearchRequest {
+            facets: true,
+            limit: 1,
+            facet_size: limit,
+            ..Default::default()
+        })?;
         Ok(r.facets.map(|f| f.outlets).unwrap_or_default())
     }
 
     /// The entities in the index with their document counts, most first.
     pub fn entities(&self, limit: usize) -> Result<Vec<FacetCount>> {
-        let r = self.search(&SearchRequest { facets: true, limit: 1, facet_size: limit, ..Default::default() })?;
+        let r = self.search(&SearchRequest {
+            facets: true,
+            limit: 1,
+            facet_size: limit,
+            ..Default::default()
+        })?;
         Ok(r.facets.map(|f| f.entities).unwrap_or_default())
     }
 }
@@ -519,19 +626,31 @@ impl Index {
 /// in the field, the start of the text (whole, for titles).
 fn highlighted(s: &tantivy::snippet::Snippet, full: &str, whole: bool) -> Highlighted {
     if whole && !s.is_empty() && s.fragment().len() == full.len() {
-        return Highlighted { text: s.fragment().to_string(), highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect() };
+        return Highlighted {
+            text: s.fragment().to_string(),
+            highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+        };
     }
     if whole {
-        return Highlighted { text: full.to_string(), highlights: vec![] };
+        return Highlighted {
+            text: full.to_string(),
+            highlights: vec![],
+        };
     }
     if s.is_empty() || s.fragment().is_empty() {
         let mut end = full.len().min(240);
         while !full.is_char_boundary(end) {
             end -= 1;
         }
-        return Highlighted { text: full[..end].to_string(), highlights: vec![] };
+        return Highlighted {
+            text: full[..end].to_string(),
+            highlights: vec![],
+        };
     }
-    Highlighted { text: s.fragment().to_string(), highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect() }
+    Highlighted {
+        text: s.fragment().to_string(),
+        highlights: s.highlighted().iter().map(|r| (r.start, r.end)).collect(),
+    }
 }
 
 /// Split an `entity_key` value into (label, name).

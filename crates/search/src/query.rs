@@ -25,7 +25,9 @@ pub fn day_date(day: i64) -> Option<NaiveDate> {
 
 /// `YYYY-MM-DD` of a day number.
 pub fn day_label(day: i64) -> String {
-    day_date(day).map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    day_date(day)
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// The first and last day of a period written `YYYY`, `YYYY-MM` or
@@ -33,16 +35,27 @@ pub fn day_label(day: i64) -> String {
 pub fn period(s: &str) -> Option<(i64, i64)> {
     let s = s.trim();
     let parts: Vec<&str> = s.split('-').collect();
-    let num = |p: &str| -> Option<u32> { (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 4).then(|| p.parse().ok()).flatten() };
+    let num = |p: &str| -> Option<u32> {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && p.len() <= 4)
+            .then(|| p.parse().ok())
+            .flatten()
+    };
     match parts.as_slice() {
         [y] if y.len() == 4 => {
             let y = num(y)? as i32;
-            Some((day_number(NaiveDate::from_ymd_opt(y, 1, 1)?), day_number(NaiveDate::from_ymd_opt(y, 12, 31)?)))
+            Some((
+                day_number(NaiveDate::from_ymd_opt(y, 1, 1)?),
+                day_number(NaiveDate::from_ymd_opt(y, 12, 31)?),
+            ))
         }
         [y, m] if y.len() == 4 => {
             let (y, m) = (num(y)? as i32, num(m)?);
             let first = NaiveDate::from_ymd_opt(y, m, 1)?;
-            let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1)? } else { NaiveDate::from_ymd_opt(y, m + 1, 1)? };
+            let next = if m == 12 {
+                NaiveDate::from_ymd_opt(y + 1, 1, 1)?
+            } else {
+                NaiveDate::from_ymd_opt(y, m + 1, 1)?
+            };
             Some((day_number(first), day_number(next) - 1))
         }
         [y, m, d] if y.len() == 4 => {
@@ -73,27 +86,50 @@ pub struct DayRange {
 pub fn parse_date_value(v: &str) -> Option<DayRange> {
     let v = v.trim();
     if let Some((a, b)) = v.split_once("..") {
-        let from = if a.is_empty() { None } else { Some(period(a)?.0) };
-        let to = if b.is_empty() { None } else { Some(period(b)?.1) };
+        let from = if a.is_empty() {
+            None
+        } else {
+            Some(period(a)?.0)
+        };
+        let to = if b.is_empty() {
+            None
+        } else {
+            Some(period(b)?.1)
+        };
         if from.is_none() && to.is_none() {
             return None;
         }
         return Some(DayRange { from, to });
     }
     if let Some(x) = v.strip_prefix(">=") {
-        return Some(DayRange { from: Some(period(x)?.0), to: None });
+        return Some(DayRange {
+            from: Some(period(x)?.0),
+            to: None,
+        });
     }
     if let Some(x) = v.strip_prefix("<=") {
-        return Some(DayRange { from: None, to: Some(period(x)?.1) });
+        return Some(DayRange {
+            from: None,
+            to: Some(period(x)?.1),
+        });
     }
     if let Some(x) = v.strip_prefix('>') {
-        return Some(DayRange { from: Some(period(x)?.1 + 1), to: None });
+        return Some(DayRange {
+            from: Some(period(x)?.1 + 1),
+            to: None,
+        });
     }
     if let Some(x) = v.strip_prefix('<') {
-        return Some(DayRange { from: None, to: Some(period(x)?.0 - 1) });
+        return Some(DayRange {
+            from: None,
+            to: Some(period(x)?.0 - 1),
+        });
     }
     let (a, b) = period(v)?;
-    Some(DayRange { from: Some(a), to: Some(b) })
+    Some(DayRange {
+        from: Some(a),
+        to: Some(b),
+    })
 }
 
 fn range_syntax(r: DayRange) -> String {
@@ -105,7 +141,9 @@ fn range_syntax(r: DayRange) -> String {
     }
 }
 
-static DATE_TERM: Lazy<Regex> = Lazy::new(|| Regex::new(r#"(?i)(^|[\s(+\-])(date|published):([^\s()"]+)"#).expect("valid regex"));
+static DATE_TERM: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r#"(?i)(^|[\s(+\-])(date|published):([^\s()"]+)"#).expect("valid regex")
+});
 
 /// Rewrite `date:` terms into `day` ranges; a date term that does not parse
 /// is reported and dropped, so the rest of the query still runs.
@@ -126,14 +164,21 @@ pub fn rewrite_dates(q: &str) -> (String, Vec<String>) {
     (out, warnings)
 }
 
-static NOT_OP: Lazy<Regex> = Lazy::new(|| Regex::new(r"(^|\s)(?:AND\s+)?NOT\s+").expect("valid regex"));
+static NOT_OP: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"(^|\s)(?:AND\s+)?NOT\s+").expect("valid regex"));
 
 /// Write `NOT x` and `AND NOT x` as `-x`, the form tantivy reads as
 /// exclusion; text inside quotes is left alone.
 pub fn rewrite_not(q: &str) -> String {
     q.split('"')
         .enumerate()
-        .map(|(i, part)| if i % 2 == 0 { NOT_OP.replace_all(part, "$1-").into_owned() } else { part.to_string() })
+        .map(|(i, part)| {
+            if i % 2 == 0 {
+                NOT_OP.replace_all(part, "$1-").into_owned()
+            } else {
+                part.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\"")
 }
@@ -167,7 +212,14 @@ mod tests {
         let d = |s: &str| period(s).unwrap();
         let (q, w) = rewrite_dates("ceasefire date:2025-07-01..2025-07-31 AND outlet:reuters");
         assert!(w.is_empty());
-        assert_eq!(q, format!("ceasefire day:[{} TO {}] AND outlet:reuters", d("2025-07-01").0, d("2025-07-31").1));
+        assert_eq!(
+            q,
+            format!(
+                "ceasefire day:[{} TO {}] AND outlet:reuters",
+                d("2025-07-01").0,
+                d("2025-07-31").1
+            )
+        );
         let (q, _) = rewrite_dates("date:>=2025-07");
         assert_eq!(q, format!("day:>={}", d("2025-07").0));
         let (q, _) = rewrite_dates("talks -date:<2025");
@@ -189,7 +241,10 @@ mod tests {
 
     #[test]
     fn published_dates_parse_with_or_without_time() {
-        assert_eq!(published_day("2025-07-08T10:00:00Z"), published_day("2025-07-08"));
+        assert_eq!(
+            published_day("2025-07-08T10:00:00Z"),
+            published_day("2025-07-08")
+        );
         assert!(published_day("0001-01-01").is_none());
         assert!(published_day("soon").is_none());
         assert!(published_day("2025-07-0é").is_none());

@@ -48,7 +48,11 @@ impl Collector for StatsCollector {
     fn for_segment(&self, _ord: u32, seg: &SegmentReader) -> tantivy::Result<SegmentStats> {
         let ff = seg.fast_fields();
         let outlet = ff.str(self.outlet)?;
-        let entity = if self.entities { ff.str(self.entity)? } else { None };
+        let entity = if self.entities {
+            ff.str(self.entity)?
+        } else {
+            None
+        };
         Ok(SegmentStats {
             outlet_ords: vec![0; outlet.as_ref().map(|c| c.num_terms()).unwrap_or(0)],
             entity_ords: vec![0; entity.as_ref().map(|c| c.num_terms()).unwrap_or(0)],
@@ -123,7 +127,11 @@ impl SegmentCollector for SegmentStats {
             let mut s = String::new();
             col.as_ref()?.ord_to_str(ord, &mut s).ok()?.then_some(s)
         };
-        let mut out = Stats { days: self.days.into_iter().collect(), undated: self.undated, ..Default::default() };
+        let mut out = Stats {
+            days: self.days.into_iter().collect(),
+            undated: self.undated,
+            ..Default::default()
+        };
         let mut names: HashMap<u64, String> = HashMap::new();
         for (ord, &n) in self.outlet_ords.iter().enumerate().filter(|(_, n)| **n > 0) {
             if let Some(k) = name(&self.outlet, ord as u64) {
@@ -133,14 +141,26 @@ impl SegmentCollector for SegmentStats {
         }
         for ((ord, day), n) in self.outlet_days {
             if let Some(k) = names.get(&ord) {
-                *out.outlet_days.entry(k.clone()).or_default().entry(day).or_default() += n as u64;
+                *out.outlet_days
+                    .entry(k.clone())
+                    .or_default()
+                    .entry(day)
+                    .or_default() += n as u64;
             }
         }
         // Names are looked up only for counted ordinals (the dictionary
         // walk costs more than the counting).
-        let mut counted: Vec<(u32, u64)> = self.entity_ords.iter().enumerate().filter(|(_, n)| **n > 0).map(|(o, n)| (*n, o as u64)).collect();
+        let mut counted: Vec<(u32, u64)> = self
+            .entity_ords
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(o, n)| (*n, o as u64))
+            .collect();
         if counted.len() > self.entity_shard {
-            counted.select_nth_unstable_by(self.entity_shard, |a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            counted.select_nth_unstable_by(self.entity_shard, |a, b| {
+                b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+            });
             counted.truncate(self.entity_shard);
         }
         for (n, ord) in counted {
@@ -161,28 +181,57 @@ fn top(map: HashMap<String, u64>, k: usize) -> Vec<(String, u64)> {
 }
 
 fn series(days: &BTreeMap<i64, u64>) -> Series {
-    Series { days: days.iter().map(|(d, n)| (query::day_label(*d), *n)).collect() }
+    Series {
+        days: days
+            .iter()
+            .map(|(d, n)| (query::day_label(*d), *n))
+            .collect(),
+    }
 }
 
 impl Stats {
-    pub(crate) fn finish(mut self, facet_size: usize, attention_outlets: usize) -> (Facets, Attention) {
-        let outlets = top(std::mem::take(&mut self.outlets), facet_size.max(attention_outlets));
+    pub(crate) fn finish(
+        mut self,
+        facet_size: usize,
+        attention_outlets: usize,
+    ) -> (Facets, Attention) {
+        let outlets = top(
+            std::mem::take(&mut self.outlets),
+            facet_size.max(attention_outlets),
+        );
         let attention = Attention {
             overall: series(&self.days),
             outlets: outlets
                 .iter()
                 .take(attention_outlets)
-                .map(|(o, _)| (o.clone(), self.outlet_days.get(o).map(series).unwrap_or_default()))
+                .map(|(o, _)| {
+                    (
+                        o.clone(),
+                        self.outlet_days.get(o).map(series).unwrap_or_default(),
+                    )
+                })
                 .collect(),
             undated: self.undated,
         };
         let facets = Facets {
-            outlets: outlets.into_iter().take(facet_size).map(|(value, count)| FacetCount { value, label: None, count }).collect(),
+            outlets: outlets
+                .into_iter()
+                .take(facet_size)
+                .map(|(value, count)| FacetCount {
+                    value,
+                    label: None,
+                    count,
+                })
+                .collect(),
             entities: top(self.entities, facet_size)
                 .into_iter()
                 .map(|(key, count)| {
                     let (label, name) = split_entity_key(&key);
-                    FacetCount { value: name.to_string(), label: label.map(str::to_string), count }
+                    FacetCount {
+                        value: name.to_string(),
+                        label: label.map(str::to_string),
+                        count,
+                    }
                 })
                 .collect(),
         };

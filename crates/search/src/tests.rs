@@ -4,7 +4,14 @@ use dossier_store::SqliteStore;
 
 fn ent(text: &str, at: &str, label: EntityLabel, canonical: &str) -> EntityMention {
     let start = text.find(at).expect("mention in text");
-    EntityMention { start, end: start + at.len(), text: at.into(), label, canonical: canonical.into(), role: None }
+    EntityMention {
+        start,
+        end: start + at.len(),
+        text: at.into(),
+        label,
+        canonical: canonical.into(),
+        role: None,
+    }
 }
 
 fn doc(id: &str, outlet: &str, date: Option<&str>, title: &str, text: &str) -> Document {
@@ -20,30 +27,79 @@ fn doc(id: &str, outlet: &str, date: Option<&str>, title: &str, text: &str) -> D
 
 fn corpus() -> Vec<Document> {
     let t1 = "Steve Witkoff said the ceasefire talks in Doha would resume on Tuesday. “We are close,” Witkoff said.";
-    let mut d1 = doc("a", "Reuters", Some("2025-07-08"), "Ceasefire talks to resume in Doha", t1);
-    d1.entities = vec![ent(t1, "Steve Witkoff", EntityLabel::Person, "Steve Witkoff"), ent(t1, "Doha", EntityLabel::Loc, "Doha")];
+    let mut d1 = doc(
+        "a",
+        "Reuters",
+        Some("2025-07-08"),
+        "Ceasefire talks to resume in Doha",
+        t1,
+    );
+    d1.entities = vec![
+        ent(t1, "Steve Witkoff", EntityLabel::Person, "Steve Witkoff"),
+        ent(t1, "Doha", EntityLabel::Loc, "Doha"),
+    ];
     let qs = t1.find("We are close").unwrap();
     d1.quotes = vec![Quote {
-        start: qs, end: qs + 13, text: "We are close,".into(), kind: QuoteKind::Direct,
-        speaker: Some(Speaker { name: "Witkoff".into(), canonical: Some("Steve Witkoff".into()), anonymous: false, description: None, start: None, end: None }),
-        cue: Some("said".into()), anonymity_reason: None,
+        start: qs,
+        end: qs + 13,
+        text: "We are close,".into(),
+        kind: QuoteKind::Direct,
+        speaker: Some(Speaker {
+            name: "Witkoff".into(),
+            canonical: Some("Steve Witkoff".into()),
+            anonymous: false,
+            description: None,
+            start: None,
+            end: None,
+        }),
+        cue: Some("said".into()),
+        anonymity_reason: None,
     }];
     let t2 = "Israeli officials said the hostage deal was not yet agreed. A senior official said talks in Qatar stalled.";
-    let mut d2 = doc("b", "The Times of Israel", Some("2025-07-09"), "Hostage deal not yet agreed, officials say", t2);
+    let mut d2 = doc(
+        "b",
+        "The Times of Israel",
+        Some("2025-07-09"),
+        "Hostage deal not yet agreed, officials say",
+        t2,
+    );
     d2.entities = vec![ent(t2, "Qatar", EntityLabel::Loc, "Qatar")];
     d2.quotes = vec![Quote {
-        start: 0, end: 10, text: "talks in Qatar stalled".into(), kind: QuoteKind::Reported,
-        speaker: Some(Speaker { name: "A senior official".into(), canonical: None, anonymous: true, description: Some("a senior official".into()), start: None, end: None }),
-        cue: Some("said".into()), anonymity_reason: None,
+        start: 0,
+        end: 10,
+        text: "talks in Qatar stalled".into(),
+        kind: QuoteKind::Reported,
+        speaker: Some(Speaker {
+            name: "A senior official".into(),
+            canonical: None,
+            anonymous: true,
+            description: Some("a senior official".into()),
+            start: None,
+            end: None,
+        }),
+        cue: Some("said".into()),
+        anonymity_reason: None,
     }];
     let t3 = "Witkoff met Netanyahu in Washington. The ceasefire in Gaza was discussed at length — Zürich bankers watched.";
-    let mut d3 = doc("c", "Reuters", Some("2025-07-09"), "Netanyahu meets envoy", t3);
+    let mut d3 = doc(
+        "c",
+        "Reuters",
+        Some("2025-07-09"),
+        "Netanyahu meets envoy",
+        t3,
+    );
     d3.entities = vec![
         ent(t3, "Witkoff", EntityLabel::Person, "Steve Witkoff"),
         ent(t3, "Netanyahu", EntityLabel::Person, "Benjamin Netanyahu"),
         ent(t3, "Gaza", EntityLabel::Loc, "Gaza"),
     ];
-    let d4 = doc("d", "Al Jazeera", None, "Undated explainer on Gaza", "An explainer about Gaza and its crossings, with no date.");
+    let d4 = doc(
+        "d",
+        "Al Jazeera",
+        None,
+        "Undated explainer on Gaza",
+        "An explainer about Gaza and its crossings, with no date.",
+    );
     vec![d1, d2, d3, d4]
 }
 
@@ -54,7 +110,17 @@ fn index() -> Index {
 }
 
 fn ids(ix: &Index, q: &str) -> Vec<String> {
-    let mut v: Vec<String> = ix.search(&SearchRequest { q: q.into(), limit: 10, ..Default::default() }).unwrap().hits.into_iter().map(|h| h.id).collect();
+    let mut v: Vec<String> = ix
+        .search(&SearchRequest {
+            q: q.into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
     v.sort();
     v
 }
@@ -95,15 +161,32 @@ fn date_ranges_filter_and_undated_documents_fall_outside() {
     assert_eq!(ids(&ix, "Witkoff date:2025-07-01..2025-07-08"), vec!["a"]);
     assert_eq!(ids(&ix, "date:>2025-07-08"), vec!["b", "c"]);
     let r = ix
-        .search(&SearchRequest { q: "gaza".into(), dates: DayRange { from: query::period("2025-07-09").map(|p| p.0), to: None }, limit: 10, ..Default::default() })
+        .search(&SearchRequest {
+            q: "gaza".into(),
+            dates: DayRange {
+                from: query::period("2025-07-09").map(|p| p.0),
+                to: None,
+            },
+            limit: 10,
+            ..Default::default()
+        })
         .unwrap();
-    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), vec!["c"]);
+    assert_eq!(
+        r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        vec!["c"]
+    );
 }
 
 #[test]
 fn snippets_highlight_the_matched_words() {
     let ix = index();
-    let r = ix.search(&SearchRequest { q: "Doha".into(), limit: 5, ..Default::default() }).unwrap();
+    let r = ix
+        .search(&SearchRequest {
+            q: "Doha".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
     let h = &r.hits[0];
     assert_eq!(h.id, "a");
     assert!(!h.snippet.highlights.is_empty());
@@ -120,35 +203,98 @@ fn snippets_highlight_the_matched_words() {
 #[test]
 fn facets_count_all_matches_and_filters_narrow() {
     let ix = index();
-    let r = ix.search(&SearchRequest { q: "".into(), limit: 1, facets: true, ..Default::default() }).unwrap();
+    let r = ix
+        .search(&SearchRequest {
+            q: "".into(),
+            limit: 1,
+            facets: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(r.total, 4);
     assert_eq!(r.hits.len(), 1);
     let f = r.facets.unwrap();
-    assert_eq!(f.outlets[0], FacetCount { value: "Reuters".into(), label: None, count: 2 });
-    let witkoff = f.entities.iter().find(|e| e.value == "Steve Witkoff").unwrap();
-    assert_eq!((witkoff.count, witkoff.label.as_deref()), (2, Some("PERSON")));
-    let r = ix.search(&SearchRequest { outlet: Some("Reuters".into()), entity: Some("Gaza".into()), limit: 10, ..Default::default() }).unwrap();
-    assert_eq!(r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), vec!["c"]);
+    assert_eq!(
+        f.outlets[0],
+        FacetCount {
+            value: "Reuters".into(),
+            label: None,
+            count: 2
+        }
+    );
+    let witkoff = f
+        .entities
+        .iter()
+        .find(|e| e.value == "Steve Witkoff")
+        .unwrap();
+    assert_eq!(
+        (witkoff.count, witkoff.label.as_deref()),
+        (2, Some("PERSON"))
+    );
+    let r = ix
+        .search(&SearchRequest {
+            outlet: Some("Reuters".into()),
+            entity: Some("Gaza".into()),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        r.hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(),
+        vec!["c"]
+    );
 }
 
 #[test]
 fn attention_counts_matches_per_day_and_outlet() {
     let ix = index();
-    let r = ix.search(&SearchRequest { q: "ceasefire OR hostage OR gaza".into(), limit: 1, attention: true, ..Default::default() }).unwrap();
+    let r = ix
+        .search(&SearchRequest {
+            q: "ceasefire OR hostage OR gaza".into(),
+            limit: 1,
+            attention: true,
+            ..Default::default()
+        })
+        .unwrap();
     let a = r.attention.unwrap();
-    assert_eq!(a.overall.days, vec![("2025-07-08".to_string(), 1), ("2025-07-09".to_string(), 2)]);
+    assert_eq!(
+        a.overall.days,
+        vec![("2025-07-08".to_string(), 1), ("2025-07-09".to_string(), 2)]
+    );
     assert_eq!(a.undated, 1);
     let (outlet, series) = &a.outlets[0];
     assert_eq!(outlet, "Reuters");
-    assert_eq!(series.days, vec![("2025-07-08".to_string(), 1), ("2025-07-09".to_string(), 1)]);
+    assert_eq!(
+        series.days,
+        vec![("2025-07-08".to_string(), 1), ("2025-07-09".to_string(), 1)]
+    );
 }
 
 #[test]
 fn sort_by_date_and_pagination() {
     let ix = index();
-    let page = |offset, sort| ix.search(&SearchRequest { q: "".into(), sort, offset, limit: 2, ..Default::default() }).unwrap();
-    let first: Vec<Option<String>> = page(0, Sort::Date).hits.into_iter().map(|h| h.published).collect();
-    assert_eq!(first, vec![Some("2025-07-09".to_string()), Some("2025-07-09".to_string())]);
+    let page = |offset, sort| {
+        ix.search(&SearchRequest {
+            q: "".into(),
+            sort,
+            offset,
+            limit: 2,
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    let first: Vec<Option<String>> = page(0, Sort::Date)
+        .hits
+        .into_iter()
+        .map(|h| h.published)
+        .collect();
+    assert_eq!(
+        first,
+        vec![
+            Some("2025-07-09".to_string()),
+            Some("2025-07-09".to_string())
+        ]
+    );
     let second = page(2, Sort::Date);
     assert_eq!(second.hits[0].id, "a");
     assert_eq!(second.total, 4);
@@ -171,11 +317,33 @@ fn adding_again_replaces_and_removal_drops() {
 #[test]
 fn hostile_queries_do_not_fail() {
     let ix = index();
-    for q in ["\"unclosed", "outlet:", "AND OR NOT", "((", "title:[a TO", "nosuchfield:x", "date:2025-99", "é\u{0}ü", "*"] {
-        let r = ix.search(&SearchRequest { q: q.into(), limit: 5, facets: true, attention: true, ..Default::default() });
+    for q in [
+        "\"unclosed",
+        "outlet:",
+        "AND OR NOT",
+        "((",
+        "title:[a TO",
+        "nosuchfield:x",
+        "date:2025-99",
+        "é\u{0}ü",
+        "*",
+    ] {
+        let r = ix.search(&SearchRequest {
+            q: q.into(),
+            limit: 5,
+            facets: true,
+            attention: true,
+            ..Default::default()
+        });
         assert!(r.is_ok(), "{q}: {:?}", r.err());
     }
-    let r = ix.search(&SearchRequest { q: "date:someday gaza".into(), limit: 5, ..Default::default() }).unwrap();
+    let r = ix
+        .search(&SearchRequest {
+            q: "date:someday gaza".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(r.warnings.len(), 1);
     assert_eq!(r.total, 2);
 }
@@ -188,14 +356,25 @@ fn sync_follows_the_store_and_survives_reopening() {
     {
         let ix = Index::open_for_store(dir.path()).unwrap();
         let r = ix.sync_with(&store).unwrap();
-        assert_eq!(r, SyncReport { added: 3, removed: 0 });
+        assert_eq!(
+            r,
+            SyncReport {
+                added: 3,
+                removed: 0
+            }
+        );
         assert_eq!(ix.sync_with(&store).unwrap(), SyncReport::default());
         // A document indexed but not stored is dropped on sync.
         ix.add(&corpus()[3..]).unwrap();
-        assert_eq!(ix.sync_with(&store).unwrap(), SyncReport { added: 0, removed: 1 });
+        assert_eq!(
+            ix.sync_with(&store).unwrap(),
+            SyncReport {
+                added: 0,
+                removed: 1
+            }
+        );
     }
     let ix = Index::open_for_store(dir.path()).unwrap();
     assert_eq!(ix.num_docs(), 3);
     assert_eq!(ids(&ix, "ceasefire"), vec!["a", "c"]);
 }
-

@@ -41,8 +41,14 @@ pub(crate) struct Q<T>(pub T);
 
 impl<S: Send + Sync, T: serde::de::DeserializeOwned> axum::extract::FromRequestParts<S> for Q<T> {
     type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, ApiError> {
-        Query::<T>::from_request_parts(parts, state).await.map(|Query(v)| Q(v)).map_err(|e| ApiError::bad_request(e.body_text()))
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, ApiError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| Q(v))
+            .map_err(|e| ApiError::bad_request(e.body_text()))
     }
 }
 
@@ -56,7 +62,10 @@ pub(crate) fn routes() -> Router<Arc<App>> {
         .route("/api/stories/{id}", get(story))
         .route("/api/storylines", get(storylines))
         .route("/api/storylines/{id}", get(storyline))
-        .route("/api/documents", get(documents).post(crate::ingest::post_documents))
+        .route(
+            "/api/documents",
+            get(documents).post(crate::ingest::post_documents),
+        )
         .route("/api/documents/{id}", get(document))
         .route("/api/entities", get(entities))
         .route("/api/entities/{name}", get(entity))
@@ -84,7 +93,12 @@ struct Health {
 async fn health(State(app): State<Arc<App>>) -> Result<Json<Health>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        Ok(Json(Health { status: "ok", documents: app.store().count_documents()?, indexed: app.index.num_docs(), stories: g.stories.len() }))
+        Ok(Json(Health {
+            status: "ok",
+            documents: app.store().count_documents()?,
+            indexed: app.index.num_docs(),
+            stories: g.stories.len(),
+        }))
     })
     .await
 }
@@ -98,7 +112,10 @@ pub(crate) struct Page {
 
 impl Page {
     pub fn resolve(&self, app: &App, default: usize) -> (usize, usize) {
-        (self.offset.unwrap_or(0), self.limit.unwrap_or(default).clamp(1, app.limits.max_page))
+        (
+            self.offset.unwrap_or(0),
+            self.limit.unwrap_or(default).clamp(1, app.limits.max_page),
+        )
     }
 }
 
@@ -134,14 +151,22 @@ impl SearchParams {
                 None => Ok(None),
                 Some(s) => dossier_search::query::period(s)
                     .map(|(a, b)| Some(if end { b } else { a }))
-                    .ok_or_else(|| ApiError::bad_request(format!("date `{s}` not understood: write YYYY, YYYY-MM or YYYY-MM-DD"))),
+                    .ok_or_else(|| {
+                        ApiError::bad_request(format!(
+                            "date `{s}` not understood: write YYYY, YYYY-MM or YYYY-MM-DD"
+                        ))
+                    }),
             }
         };
         let sort = match self.sort.as_deref().unwrap_or("relevance") {
             "relevance" | "" => Sort::Relevance,
             "date" => Sort::Date,
             "date_asc" => Sort::DateAsc,
-            other => return Err(ApiError::bad_request(format!("sort `{other}` not known: relevance, date or date_asc"))),
+            other => {
+                return Err(ApiError::bad_request(format!(
+                    "sort `{other}` not known: relevance, date or date_asc"
+                )))
+            }
         };
         if self.q.len() > 2000 {
             return Err(ApiError::bad_request("query longer than 2000 bytes"));
@@ -151,10 +176,16 @@ impl SearchParams {
             q: self.q.clone(),
             outlet: nonempty(&self.outlet),
             entity: nonempty(&self.entity),
-            dates: DayRange { from: date(&self.from, false)?, to: date(&self.to, true)? },
+            dates: DayRange {
+                from: date(&self.from, false)?,
+                to: date(&self.to, true)?,
+            },
             sort,
             offset: self.offset.unwrap_or(0).min(100_000),
-            limit: self.limit.unwrap_or(default_limit).clamp(1, app.limits.max_page),
+            limit: self
+                .limit
+                .unwrap_or(default_limit)
+                .clamp(1, app.limits.max_page),
             facets: self.facets.unwrap_or(true),
             attention: self.attention.unwrap_or(false),
             facet_size: 20,
@@ -162,7 +193,10 @@ impl SearchParams {
     }
 }
 
-async fn search(State(app): State<Arc<App>>, Q(p): Q<SearchParams>) -> Result<impl IntoResponse, ApiError> {
+async fn search(
+    State(app): State<Arc<App>>,
+    Q(p): Q<SearchParams>,
+) -> Result<impl IntoResponse, ApiError> {
     blocking(move || {
         let req = p.request(&app, 20)?;
         Ok(Json(app.index.search(&req)?))
@@ -170,7 +204,10 @@ async fn search(State(app): State<Arc<App>>, Q(p): Q<SearchParams>) -> Result<im
     .await
 }
 
-async fn attention(State(app): State<Arc<App>>, Q(p): Q<SearchParams>) -> Result<impl IntoResponse, ApiError> {
+async fn attention(
+    State(app): State<Arc<App>>,
+    Q(p): Q<SearchParams>,
+) -> Result<impl IntoResponse, ApiError> {
     blocking(move || {
         let mut req = p.request(&app, 1)?;
         req.limit = 1;
@@ -208,20 +245,40 @@ impl StoryItem {
     }
 }
 
-async fn stories(State(app): State<Arc<App>>, Q(p): Q<Page>) -> Result<Json<List<StoryItem>>, ApiError> {
+async fn stories(
+    State(app): State<Arc<App>>,
+    Q(p): Q<Page>,
+) -> Result<Json<List<StoryItem>>, ApiError> {
     blocking(move || {
         let g = app.grouping();
         let (offset, limit) = p.resolve(&app, 20);
-        let items = g.latest.iter().skip(offset).take(limit).map(|&i| StoryItem::of(&g.stories[i])).collect();
-        Ok(Json(List { total: g.stories.len(), offset, limit, items }))
+        let items = g
+            .latest
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|&i| StoryItem::of(&g.stories[i]))
+            .collect();
+        Ok(Json(List {
+            total: g.stories.len(),
+            offset,
+            limit,
+            items,
+        }))
     })
     .await
 }
 
-async fn story(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Story>, ApiError> {
+async fn story(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<Story>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        g.story_ix.get(&id).map(|&i| Json(g.stories[i].clone())).ok_or_else(|| ApiError::not_found(format!("no story {id}")))
+        g.story_ix
+            .get(&id)
+            .map(|&i| Json(g.stories[i].clone()))
+            .ok_or_else(|| ApiError::not_found(format!("no story {id}")))
     })
     .await
 }
@@ -233,20 +290,44 @@ struct StorylineItem {
     stories: usize,
 }
 
-async fn storylines(State(app): State<Arc<App>>, Q(p): Q<Page>) -> Result<Json<List<StorylineItem>>, ApiError> {
+async fn storylines(
+    State(app): State<Arc<App>>,
+    Q(p): Q<Page>,
+) -> Result<Json<List<StorylineItem>>, ApiError> {
     blocking(move || {
         let g = app.grouping();
         let (offset, limit) = p.resolve(&app, 20);
-        let items = g.storylines.iter().skip(offset).take(limit).map(|l| StorylineItem { id: l.id.clone(), title: l.title.clone(), stories: l.stories.len() }).collect();
-        Ok(Json(List { total: g.storylines.len(), offset, limit, items }))
+        let items = g
+            .storylines
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|l| StorylineItem {
+                id: l.id.clone(),
+                title: l.title.clone(),
+                stories: l.stories.len(),
+            })
+            .collect();
+        Ok(Json(List {
+            total: g.storylines.len(),
+            offset,
+            limit,
+            items,
+        }))
     })
     .await
 }
 
-async fn storyline(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Storyline>, ApiError> {
+async fn storyline(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<Storyline>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        g.storyline_ix.get(&id).map(|&i| Json(g.storylines[i].clone())).ok_or_else(|| ApiError::not_found(format!("no storyline {id}")))
+        g.storyline_ix
+            .get(&id)
+            .map(|&i| Json(g.storylines[i].clone()))
+            .ok_or_else(|| ApiError::not_found(format!("no storyline {id}")))
     })
     .await
 }
@@ -260,18 +341,48 @@ struct DocumentItem {
 }
 
 /// Documents, newest first (from the index: no document is decoded).
-async fn documents(State(app): State<Arc<App>>, Q(p): Q<Page>) -> Result<Json<List<DocumentItem>>, ApiError> {
+async fn documents(
+    State(app): State<Arc<App>>,
+    Q(p): Q<Page>,
+) -> Result<Json<List<DocumentItem>>, ApiError> {
     blocking(move || {
         let (offset, limit) = p.resolve(&app, 20);
-        let r = app.index.search(&SearchRequest { sort: Sort::Date, offset, limit, ..Default::default() })?;
-        let items = r.hits.into_iter().map(|h| DocumentItem { id: h.id, title: h.title.text, outlet: h.outlet, published: h.published }).collect();
-        Ok(Json(List { total: r.total, offset, limit, items }))
+        let r = app.index.search(&SearchRequest {
+            sort: Sort::Date,
+            offset,
+            limit,
+            ..Default::default()
+        })?;
+        let items = r
+            .hits
+            .into_iter()
+            .map(|h| DocumentItem {
+                id: h.id,
+                title: h.title.text,
+                outlet: h.outlet,
+                published: h.published,
+            })
+            .collect();
+        Ok(Json(List {
+            total: r.total,
+            offset,
+            limit,
+            items,
+        }))
     })
     .await
 }
 
-async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> Result<Json<Document>, ApiError> {
-    blocking(move || app.document(&id)?.map(Json).ok_or_else(|| ApiError::not_found(format!("no document {id}")))).await
+async fn document(
+    State(app): State<Arc<App>>,
+    Path(id): Path<String>,
+) -> Result<Json<Document>, ApiError> {
+    blocking(move || {
+        app.document(&id)?
+            .map(Json)
+            .ok_or_else(|| ApiError::not_found(format!("no document {id}")))
+    })
+    .await
 }
 
 #[derive(Serialize)]
@@ -282,22 +393,54 @@ struct NamedCount {
     documents: u64,
 }
 
-async fn entities(State(app): State<Arc<App>>, Q(p): Q<Page>) -> Result<Json<List<NamedCount>>, ApiError> {
+async fn entities(
+    State(app): State<Arc<App>>,
+    Q(p): Q<Page>,
+) -> Result<Json<List<NamedCount>>, ApiError> {
     blocking(move || {
         let (offset, limit) = p.resolve(&app, 50);
         let all = app.index.entities(offset + limit)?;
-        let items = all.into_iter().skip(offset).map(|f| NamedCount { name: f.value, label: f.label, documents: f.count }).collect::<Vec<_>>();
-        Ok(Json(List { total: offset + items.len(), offset, limit, items }))
+        let items = all
+            .into_iter()
+            .skip(offset)
+            .map(|f| NamedCount {
+                name: f.value,
+                label: f.label,
+                documents: f.count,
+            })
+            .collect::<Vec<_>>();
+        Ok(Json(List {
+            total: offset + items.len(),
+            offset,
+            limit,
+            items,
+        }))
     })
     .await
 }
 
-async fn outlets(State(app): State<Arc<App>>, Q(p): Q<Page>) -> Result<Json<List<NamedCount>>, ApiError> {
+async fn outlets(
+    State(app): State<Arc<App>>,
+    Q(p): Q<Page>,
+) -> Result<Json<List<NamedCount>>, ApiError> {
     blocking(move || {
         let (offset, limit) = p.resolve(&app, 50);
         let all = app.index.outlets(offset + limit)?;
-        let items = all.into_iter().skip(offset).map(|f| NamedCount { name: f.value, label: None, documents: f.count }).collect::<Vec<_>>();
-        Ok(Json(List { total: offset + items.len(), offset, limit, items }))
+        let items = all
+            .into_iter()
+            .skip(offset)
+            .map(|f| NamedCount {
+                name: f.value,
+                label: None,
+                documents: f.count,
+            })
+            .collect::<Vec<_>>();
+        Ok(Json(List {
+            total: offset + items.len(),
+            offset,
+            limit,
+            items,
+        }))
     })
     .await
 }
@@ -333,37 +476,77 @@ pub(crate) fn profile(app: &App, req: SearchRequest, name: String) -> Result<Pro
         facets: r.facets,
         attention: r.attention,
         recent: r.hits,
-        stories: story_ids.into_iter().map(|i| StoryItem::of(&g.stories[i])).collect(),
+        stories: story_ids
+            .into_iter()
+            .map(|i| StoryItem::of(&g.stories[i]))
+            .collect(),
     })
 }
 
 pub(crate) fn entity_request(name: &str) -> SearchRequest {
-    SearchRequest { entity: Some(name.to_string()), sort: Sort::Date, limit: 20, facets: true, attention: true, facet_size: 15, ..Default::default() }
+    SearchRequest {
+        entity: Some(name.to_string()),
+        sort: Sort::Date,
+        limit: 20,
+        facets: true,
+        attention: true,
+        facet_size: 15,
+        ..Default::default()
+    }
 }
 
 pub(crate) fn outlet_request(name: &str) -> SearchRequest {
-    SearchRequest { outlet: Some(name.to_string()), sort: Sort::Date, limit: 20, facets: true, attention: true, facet_size: 15, ..Default::default() }
+    SearchRequest {
+        outlet: Some(name.to_string()),
+        sort: Sort::Date,
+        limit: 20,
+        facets: true,
+        attention: true,
+        facet_size: 15,
+        ..Default::default()
+    }
 }
 
-async fn entity(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Json<Profile>, ApiError> {
+async fn entity(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
     blocking(move || Ok(Json(profile(&app, entity_request(&name), name)?))).await
 }
 
-async fn outlet(State(app): State<Arc<App>>, Path(name): Path<String>) -> Result<Json<Profile>, ApiError> {
+async fn outlet(
+    State(app): State<Arc<App>>,
+    Path(name): Path<String>,
+) -> Result<Json<Profile>, ApiError> {
     blocking(move || Ok(Json(profile(&app, outlet_request(&name), name)?))).await
 }
 
 /// The token check for write endpoints: `Authorization: Bearer TOKEN`.
 pub(crate) fn authorize(app: &App, headers: &HeaderMap) -> Result<(), ApiError> {
     let Some(token) = &app.token else {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "ingest over the API is disabled: start the server with --token (or DOSSIER_TOKEN)"));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "ingest over the API is disabled: start the server with --token (or DOSSIER_TOKEN)",
+        ));
     };
-    let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).unwrap_or("");
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
     // Compare in time independent of where the strings differ.
-    let same = given.len() == token.len() && given.bytes().zip(token.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
     if same {
         Ok(())
     } else {
-        Err(ApiError::new(StatusCode::UNAUTHORIZED, "missing or wrong bearer token"))
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong bearer token",
+        ))
     }
 }

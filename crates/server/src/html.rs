@@ -44,7 +44,12 @@ pub(crate) fn marked(h: &Highlighted) -> String {
     let mut out = String::new();
     let mut at = 0;
     for &(s, e) in &h.highlights {
-        if s < at || e > h.text.len() || s > e || !h.text.is_char_boundary(s) || !h.text.is_char_boundary(e) {
+        if s < at
+            || e > h.text.len()
+            || s > e
+            || !h.text.is_char_boundary(s)
+            || !h.text.is_char_boundary(e)
+        {
             continue;
         }
         out.push_str(&esc(&h.text[at..s]));
@@ -100,7 +105,9 @@ struct Ann {
 /// do not fall on the text's character boundaries are skipped.
 pub(crate) fn annotated_text(d: &Document) -> String {
     let text = &d.text;
-    let ok = |s: usize, e: usize| s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e);
+    let ok = |s: usize, e: usize| {
+        s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e)
+    };
     let mut anns: Vec<Ann> = Vec::new();
     for e in &d.entities {
         let class = match e.label {
@@ -113,26 +120,80 @@ pub(crate) fn annotated_text(d: &Document) -> String {
         if let Some(r) = &e.role {
             let _ = write!(t, " ({r})");
         }
-        anns.push(Ann { start: e.start, end: e.end, class, title: t, anchor: false });
+        anns.push(Ann {
+            start: e.start,
+            end: e.end,
+            class,
+            title: t,
+            anchor: false,
+        });
     }
     for q in &d.quotes {
         let who = q.speaker.as_ref().map(|s| {
             let name = s.canonical.clone().unwrap_or_else(|| s.name.clone());
-            if s.anonymous { format!("anonymous: {}", s.description.clone().unwrap_or(name)) } else { name }
+            if s.anonymous {
+                format!("anonymous: {}", s.description.clone().unwrap_or(name))
+            } else {
+                name
+            }
         });
-        let class = if q.speaker.as_ref().is_some_and(|s| s.anonymous) { "q anon-q" } else { "q" };
-        anns.push(Ann { start: q.start, end: q.end, class, title: format!("quote ({:?}) — {}", q.kind, who.unwrap_or_else(|| "speaker unknown".into())), anchor: true });
+        let class = if q.speaker.as_ref().is_some_and(|s| s.anonymous) {
+            "q anon-q"
+        } else {
+            "q"
+        };
+        anns.push(Ann {
+            start: q.start,
+            end: q.end,
+            class,
+            title: format!(
+                "quote ({:?}) — {}",
+                q.kind,
+                who.unwrap_or_else(|| "speaker unknown".into())
+            ),
+            anchor: true,
+        });
     }
     for f in &d.figures {
-        let t = format!("figure: {} {}{}", f.value, f.unit.clone().unwrap_or_default(), f.counted.as_ref().map(|c| format!(" — {c}")).unwrap_or_default());
-        anns.push(Ann { start: f.start, end: f.end, class: "fig", title: t, anchor: true });
+        let t = format!(
+            "figure: {} {}{}",
+            f.value,
+            f.unit.clone().unwrap_or_default(),
+            f.counted
+                .as_ref()
+                .map(|c| format!(" — {c}"))
+                .unwrap_or_default()
+        );
+        anns.push(Ann {
+            start: f.start,
+            end: f.end,
+            class: "fig",
+            title: t,
+            anchor: true,
+        });
     }
     for t in &d.times {
-        anns.push(Ann { start: t.start, end: t.end, class: "tx", title: format!("time: {}", t.value), anchor: false });
+        anns.push(Ann {
+            start: t.start,
+            end: t.end,
+            class: "tx",
+            title: format!("time: {}", t.value),
+            anchor: false,
+        });
     }
     anns.retain(|a| ok(a.start, a.end));
-    let sentence_starts: Vec<usize> = d.sentences.iter().map(|s| s.start).filter(|&s| s < text.len() && text.is_char_boundary(s)).collect();
-    let para_starts: Vec<usize> = d.paragraphs.iter().map(|p| p.start).filter(|&s| s > 0 && s < text.len() && text.is_char_boundary(s)).collect();
+    let sentence_starts: Vec<usize> = d
+        .sentences
+        .iter()
+        .map(|s| s.start)
+        .filter(|&s| s < text.len() && text.is_char_boundary(s))
+        .collect();
+    let para_starts: Vec<usize> = d
+        .paragraphs
+        .iter()
+        .map(|p| p.start)
+        .filter(|&s| s > 0 && s < text.len() && text.is_char_boundary(s))
+        .collect();
     let mut cuts: Vec<usize> = vec![0, text.len()];
     for a in &anns {
         cuts.push(a.start);
@@ -157,14 +218,21 @@ pub(crate) fn annotated_text(d: &Document) -> String {
                 let _ = write!(o, "<span class=\"anchor\" id=\"o{}\"></span>", a.start);
             }
         }
-        let piece = esc(&text[s..e]).replace("\n\n", "</p><p>").replace('\n', "<br>");
+        let piece = esc(&text[s..e])
+            .replace("\n\n", "</p><p>")
+            .replace('\n', "<br>");
         let active: Vec<&Ann> = anns.iter().filter(|a| a.start <= s && e <= a.end).collect();
         if active.is_empty() {
             o.push_str(&piece);
         } else {
             let classes: Vec<&str> = active.iter().map(|a| a.class).collect();
             let titles: Vec<&str> = active.iter().map(|a| a.title.as_str()).collect();
-            let _ = write!(o, "<span class=\"{}\" title=\"{}\">{piece}</span>", classes.join(" "), esc(&titles.join(" | ")));
+            let _ = write!(
+                o,
+                "<span class=\"{}\" title=\"{}\">{piece}</span>",
+                classes.join(" "),
+                esc(&titles.join(" | "))
+            );
         }
     }
     o.push_str("</p></div>");
@@ -178,7 +246,10 @@ mod tests {
 
     #[test]
     fn marks_escape_text_and_skip_bad_ranges() {
-        let h = Highlighted { text: "<b>Gaza</b> “truce”".into(), highlights: vec![(3, 7), (100, 120), (14, 15)] };
+        let h = Highlighted {
+            text: "<b>Gaza</b> “truce”".into(),
+            highlights: vec![(3, 7), (100, 120), (14, 15)],
+        };
         let m = marked(&h);
         assert_eq!(m, "&lt;b&gt;<mark>Gaza</mark>&lt;/b&gt; “truce”");
     }
@@ -190,11 +261,46 @@ mod tests {
         let f0 = text.find("60 days").unwrap();
         let d = Document {
             text: text.into(),
-            entities: vec![EntityMention { start: 0, end: 7, text: "Witkoff".into(), label: EntityLabel::Person, canonical: "Steve Witkoff".into(), role: None }],
-            quotes: vec![Quote { start: q0, end: f0 + 7, text: text[q0..f0 + 7].into(), kind: QuoteKind::Direct, speaker: None, cue: None, anonymity_reason: None }],
-            figures: vec![Figure { start: f0, end: f0 + 7, text: "60 days".into(), kind: FigureKind::Duration, value: 60.0, low: None, high: None, qualifier: None, unit: Some("day".into()), counted: None, measure: None, source: None }],
+            entities: vec![EntityMention {
+                start: 0,
+                end: 7,
+                text: "Witkoff".into(),
+                label: EntityLabel::Person,
+                canonical: "Steve Witkoff".into(),
+                role: None,
+            }],
+            quotes: vec![Quote {
+                start: q0,
+                end: f0 + 7,
+                text: text[q0..f0 + 7].into(),
+                kind: QuoteKind::Direct,
+                speaker: None,
+                cue: None,
+                anonymity_reason: None,
+            }],
+            figures: vec![Figure {
+                start: f0,
+                end: f0 + 7,
+                text: "60 days".into(),
+                kind: FigureKind::Duration,
+                value: 60.0,
+                low: None,
+                high: None,
+                qualifier: None,
+                unit: Some("day".into()),
+                counted: None,
+                measure: None,
+                source: None,
+            }],
             // A span inside a multi-byte character is skipped, not a panic.
-            times: vec![TimeExpr { start: 14, end: 15, text: "x".into(), kind: TimeType::Date, value: "x".into(), relative: false }],
+            times: vec![TimeExpr {
+                start: 14,
+                end: 15,
+                text: "x".into(),
+                kind: TimeType::Date,
+                value: "x".into(),
+                relative: false,
+            }],
             sentences: vec![Span::new(0, text.len())],
             ..Default::default()
         };
@@ -209,7 +315,9 @@ mod tests {
 
     #[test]
     fn chart_scales_to_the_busiest_day() {
-        let s = Series { days: vec![("2025-07-01".into(), 2), ("2025-07-03".into(), 4)] };
+        let s = Series {
+            days: vec![("2025-07-01".into(), 2), ("2025-07-03".into(), 4)],
+        };
         let c = chart(&s, "Matches per day");
         assert_eq!(c.matches("<rect").count(), 2);
         assert!(c.contains("height=\"120.0\""));
@@ -219,6 +327,9 @@ mod tests {
 
     #[test]
     fn encoding_keeps_unreserved_only() {
-        assert_eq!(enc("Steve Witkoff/“x”"), "Steve%20Witkoff%2F%E2%80%9Cx%E2%80%9D");
+        assert_eq!(
+            enc("Steve Witkoff/“x”"),
+            "Steve%20Witkoff%2F%E2%80%9Cx%E2%80%9D"
+        );
     }
 }

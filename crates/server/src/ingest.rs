@@ -41,21 +41,32 @@ pub(crate) struct IngestResult {
 /// Most records accepted in one request.
 const MAX_RECORDS: usize = 1000;
 
-pub(crate) async fn post_documents(State(app): State<Arc<App>>, headers: HeaderMap, body: Result<Json<IngestBody>, axum::extract::rejection::JsonRejection>) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
+pub(crate) async fn post_documents(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    body: Result<Json<IngestBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
     authorize(&app, &headers)?;
-    let Json(body) = body.map_err(|e| ApiError::new(e.status(), format!("request body: {}", e.body_text())))?;
+    let Json(body) =
+        body.map_err(|e| ApiError::new(e.status(), format!("request body: {}", e.body_text())))?;
     if body.documents.is_empty() {
         return Err(ApiError::bad_request("`documents` is empty"));
     }
     if body.documents.len() > MAX_RECORDS {
-        return Err(ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("at most {MAX_RECORDS} documents per request")));
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("at most {MAX_RECORDS} documents per request"),
+        ));
     }
     let _one_at_a_time = app.ingest_lock.lock().await;
     let worker = app.clone();
     blocking(move || ingest(&worker, body.documents)).await
 }
 
-fn ingest(app: &App, records: Vec<serde_json::Value>) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
+fn ingest(
+    app: &App,
+    records: Vec<serde_json::Value>,
+) -> Result<(StatusCode, Json<IngestResult>), ApiError> {
     let pipeline = app
         .pipeline
         .get_or_init(dossier_nlp::Pipeline::new)
@@ -67,12 +78,18 @@ fn ingest(app: &App, records: Vec<serde_json::Value>) -> Result<(StatusCode, Jso
         let rec: Record = match serde_json::from_value(value) {
             Ok(r) => r,
             Err(e) => {
-                failed.push(Failure { index, error: format!("not a record: {e}") });
+                failed.push(Failure {
+                    index,
+                    error: format!("not a record: {e}"),
+                });
                 continue;
             }
         };
         if rec.text.is_none() && rec.html.is_none() && rec.url.is_some() {
-            failed.push(Failure { index, error: "a bare URL is not fetched: post the page as `html` with its `url`".into() });
+            failed.push(Failure {
+                index,
+                error: "a bare URL is not fetched: post the page as `html` with its `url`".into(),
+            });
             continue;
         }
         let item = dossier_ingest::extract(record_to_pending(format!("api[{index}]"), None, rec));
@@ -81,10 +98,18 @@ fn ingest(app: &App, records: Vec<serde_json::Value>) -> Result<(StatusCode, Jso
                 pipeline.annotate(&mut d);
                 docs.push(d);
             }
-            Err(e) => failed.push(Failure { index, error: e.to_string() }),
+            Err(e) => failed.push(Failure {
+                index,
+                error: e.to_string(),
+            }),
         }
     }
-    let mut result = IngestResult { stored: 0, already_stored: 0, ids: docs.iter().map(|d| d.id.clone()).collect(), failed };
+    let mut result = IngestResult {
+        stored: 0,
+        already_stored: 0,
+        ids: docs.iter().map(|d| d.id.clone()).collect(),
+        failed,
+    };
     if !docs.is_empty() {
         let mut store = app.store();
         for o in store.put_documents(&docs)? {
@@ -104,6 +129,10 @@ fn ingest(app: &App, records: Vec<serde_json::Value>) -> Result<(StatusCode, Jso
             app.reload_grouping()?;
         }
     }
-    let status = if result.ids.is_empty() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if result.ids.is_empty() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(result)))
 }

@@ -13,8 +13,8 @@
 //! Content-Security-Policy forbids scripts altogether.
 
 mod api;
-mod ingest;
 mod html;
+mod ingest;
 mod ui;
 
 use axum::http::{header, HeaderValue, StatusCode};
@@ -43,7 +43,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_body: 16 * 1024 * 1024, timeout: Duration::from_secs(30), max_page: 100 }
+        Limits {
+            max_body: 16 * 1024 * 1024,
+            timeout: Duration::from_secs(30),
+            max_page: 100,
+        }
     }
 }
 
@@ -66,13 +70,24 @@ impl Grouping {
     fn read(store: &dyn Store) -> dossier_store::Result<Self> {
         let stories = store.stories()?;
         let storylines = store.storylines()?;
-        let story_ix = stories.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        let storyline_ix = storylines.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let story_ix = stories
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
+        let storyline_ix = storylines
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.clone(), i))
+            .collect();
         let mut latest: Vec<usize> = (0..stories.len()).collect();
         latest.sort_by(|&a, &b| {
             let (x, y) = (&stories[a], &stories[b]);
             let key = |s: &Story| s.last_date.clone().or(s.first_date.clone());
-            key(y).cmp(&key(x)).then_with(|| y.documents.len().cmp(&x.documents.len())).then_with(|| x.id.cmp(&y.id))
+            key(y)
+                .cmp(&key(x))
+                .then_with(|| y.documents.len().cmp(&x.documents.len()))
+                .then_with(|| x.id.cmp(&y.id))
         });
         let mut doc_stories: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, s) in stories.iter().enumerate() {
@@ -83,7 +98,15 @@ impl Grouping {
                 }
             }
         }
-        Ok(Grouping { stories, story_ix, storylines, storyline_ix, latest, doc_stories, documents: store.count_documents()? })
+        Ok(Grouping {
+            stories,
+            story_ix,
+            storylines,
+            storyline_ix,
+            latest,
+            doc_stories,
+            documents: store.count_documents()?,
+        })
     }
 }
 
@@ -103,7 +126,12 @@ pub struct App {
 impl App {
     /// Wire a store and its index. `token`: the bearer token that allows
     /// ingest over the API (none: ingest over the API is refused).
-    pub fn new(store: Box<dyn Store + Send>, index: Index, token: Option<String>, limits: Limits) -> anyhow::Result<Arc<Self>> {
+    pub fn new(
+        store: Box<dyn Store + Send>,
+        index: Index,
+        token: Option<String>,
+        limits: Limits,
+    ) -> anyhow::Result<Arc<Self>> {
         let grouping = Grouping::read(&*store)?;
         Ok(Arc::new(App {
             store: Mutex::new(store),
@@ -133,13 +161,20 @@ impl App {
             due
         };
         if due {
-            let known = self.grouping.read().unwrap_or_else(|p| p.into_inner()).documents;
+            let known = self
+                .grouping
+                .read()
+                .unwrap_or_else(|p| p.into_inner())
+                .documents;
             let now = self.store().count_documents().unwrap_or(known);
             if now != known {
                 let _ = self.reload_grouping();
             }
         }
-        self.grouping.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.grouping
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub(crate) fn reload_grouping(&self) -> dossier_store::Result<()> {
@@ -163,7 +198,10 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        ApiError { status, message: message.into() }
+        ApiError {
+            status,
+            message: message.into(),
+        }
     }
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, what)
@@ -173,7 +211,10 @@ impl ApiError {
     }
     pub fn internal(m: impl std::fmt::Display) -> Self {
         tracing::error!("internal error: {m}");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, format!("internal error: {m}"))
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("internal error: {m}"),
+        )
     }
 }
 
@@ -197,8 +238,12 @@ impl IntoResponse for ApiError {
 }
 
 /// Run blocking work (store, index) off the async threads.
-pub(crate) async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f).await.map_err(ApiError::internal)?
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
 }
 
 /// The Content-Security-Policy of every response: no scripts, no frames,
@@ -213,16 +258,34 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(api::routes())
         .merge(ui::routes())
         .with_state(app)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(limits.max_body))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.timeout))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            limits.max_body,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            limits.timeout,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
 }
 
 /// Bind and serve until Ctrl-C. Returns the bound address through
 /// `on_bound` (useful with port 0).
-pub async fn serve(app: Arc<App>, addr: SocketAddr, on_bound: impl FnOnce(SocketAddr)) -> anyhow::Result<()> {
+pub async fn serve(
+    app: Arc<App>,
+    addr: SocketAddr,
+    on_bound: impl FnOnce(SocketAddr),
+) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     on_bound(listener.local_addr()?);
     axum::serve(listener, router(app))

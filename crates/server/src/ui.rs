@@ -38,7 +38,11 @@ impl From<ApiError> for PageError {
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let title = self.0.status.canonical_reason().unwrap_or("Error");
-        let body = format!("<h1>{}</h1><p>{}</p><p><a href=\"/\">Home</a></p>", esc(title), esc(&self.0.message));
+        let body = format!(
+            "<h1>{}</h1><p>{}</p><p><a href=\"/\">Home</a></p>",
+            esc(title),
+            esc(&self.0.message)
+        );
         (self.0.status, Html(page(title, "", &body))).into_response()
     }
 }
@@ -50,7 +54,13 @@ async fn not_found() -> PageError {
 }
 
 async fn css() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], CSS)
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        CSS,
+    )
 }
 
 fn date_range(first: &Option<String>, last: &Option<String>) -> String {
@@ -67,7 +77,11 @@ fn story_list(items: &[StoryItem]) -> String {
     }
     let mut o = String::from("<ul class=\"stories\">");
     for s in items {
-        let outlets: Vec<String> = s.outlets.iter().map(|x| format!("<a href=\"/outlets/{}\">{}</a>", enc(x), esc(x))).collect();
+        let outlets: Vec<String> = s
+            .outlets
+            .iter()
+            .map(|x| format!("<a href=\"/outlets/{}\">{}</a>", enc(x), esc(x)))
+            .collect();
         let _ = write!(
             o,
             "<li><h3><a href=\"/stories/{}\">{}</a></h3><div class=\"meta\">{} · {} report{} · {}</div></li>",
@@ -87,7 +101,13 @@ async fn home(State(app): State<Arc<App>>, Query(p): Query<Page>) -> PageResult 
     Ok(blocking(move || {
         let g = app.grouping();
         let (offset, limit) = p.resolve(&app, 30);
-        let items: Vec<StoryItem> = g.latest.iter().skip(offset).take(limit).map(|&i| StoryItem::of(&g.stories[i])).collect();
+        let items: Vec<StoryItem> = g
+            .latest
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|&i| StoryItem::of(&g.stories[i]))
+            .collect();
         let mut body = format!(
             "<h1>Latest stories</h1><p class=\"muted\">{} stories from {} indexed reports.</p>{}",
             g.stories.len(),
@@ -103,10 +123,18 @@ async fn home(State(app): State<Arc<App>>, Query(p): Query<Page>) -> PageResult 
 fn pager(o: &mut String, base: &str, offset: usize, limit: usize, total: usize) {
     o.push_str("<nav class=\"pager\" aria-label=\"Pages\">");
     if offset > 0 {
-        let _ = write!(o, "<a href=\"{base}offset={}\" rel=\"prev\">← Newer</a>", offset.saturating_sub(limit));
+        let _ = write!(
+            o,
+            "<a href=\"{base}offset={}\" rel=\"prev\">← Newer</a>",
+            offset.saturating_sub(limit)
+        );
     }
     if offset + limit < total {
-        let _ = write!(o, "<a href=\"{base}offset={}\" rel=\"next\">Older →</a>", offset + limit);
+        let _ = write!(
+            o,
+            "<a href=\"{base}offset={}\" rel=\"next\">Older →</a>",
+            offset + limit
+        );
     }
     o.push_str("</nav>");
 }
@@ -226,7 +254,11 @@ fn agreement(a: Agreement) -> (&'static str, &'static str) {
 }
 
 fn source_link(doc: &str, start: usize, outlet: &str) -> String {
-    format!("<a class=\"src\" href=\"/documents/{}#s{start}\">{}</a>", enc(doc), esc(outlet))
+    format!(
+        "<a class=\"src\" href=\"/documents/{}#s{start}\">{}</a>",
+        enc(doc),
+        esc(outlet)
+    )
 }
 
 fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> String {
@@ -234,11 +266,30 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
     if let Some(l) = storyline {
         let _ = write!(o, "<p class=\"meta\">Storyline: {}</p>", esc(l));
     }
-    let _ = write!(o, "<p class=\"meta\">{} · {} outlet{}</p>", esc(&date_range(&s.first_date, &s.last_date)), s.outlets.len(), if s.outlets.len() == 1 { "" } else { "s" });
+    let _ = write!(
+        o,
+        "<p class=\"meta\">{} · {} outlet{}</p>",
+        esc(&date_range(&s.first_date, &s.last_date)),
+        s.outlets.len(),
+        if s.outlets.len() == 1 { "" } else { "s" }
+    );
     o.push_str("<h2 id=\"reports\">Reports</h2><table><thead><tr><th>Outlet</th><th>Date</th><th>Title</th></tr></thead><tbody>");
     for (id, d) in s.documents.iter().zip(docs) {
         let (outlet, date, title) = match d {
-            Some(d) => (d.outlet(), d.published.clone().map(|p| if d.published_estimated { format!("{p} (estimated)") } else { p }).unwrap_or_else(|| "undated".into()), d.title.clone().unwrap_or_else(|| "(no title)".into())),
+            Some(d) => (
+                d.outlet(),
+                d.published
+                    .clone()
+                    .map(|p| {
+                        if d.published_estimated {
+                            format!("{p} (estimated)")
+                        } else {
+                            p
+                        }
+                    })
+                    .unwrap_or_else(|| "undated".into()),
+                d.title.clone().unwrap_or_else(|| "(no title)".into()),
+            ),
             None => ("?".into(), "".into(), id.clone()),
         };
         let _ = write!(o, "<tr><td><a href=\"/outlets/{}\">{}</a></td><td>{}</td><td><a href=\"/documents/{}\">{}</a></td></tr>", enc(&outlet), esc(&outlet), esc(&date), enc(id), esc(&title));
@@ -247,14 +298,25 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
     if !s.summary.is_empty() {
         o.push_str("<h2 id=\"summary\">Summary</h2><ol class=\"summary\">");
         for x in &s.summary {
-            let _ = write!(o, "<li>{} <span class=\"meta\">— {}</span></li>", esc(&x.text), source_link(&x.source.document, x.source.start, &x.source.outlet));
+            let _ = write!(
+                o,
+                "<li>{} <span class=\"meta\">— {}</span></li>",
+                esc(&x.text),
+                source_link(&x.source.document, x.source.start, &x.source.outlet)
+            );
         }
         o.push_str("</ol>");
     }
     if !s.timeline.is_empty() {
         o.push_str("<h2 id=\"timeline\">Timeline</h2><table class=\"timeline\"><thead><tr><th>Date</th><th>Event</th><th>Source</th></tr></thead><tbody>");
         for t in &s.timeline {
-            let _ = write!(o, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&t.date), esc(&t.text), source_link(&t.source.document, t.source.start, &t.source.outlet));
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&t.date),
+                esc(&t.text),
+                source_link(&t.source.document, t.source.start, &t.source.outlet)
+            );
         }
         o.push_str("</tbody></table>");
     }
@@ -263,8 +325,20 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
         for f in &s.figures {
             let (cls, word) = agreement(f.agreement);
             for (k, r) in f.reports.iter().enumerate() {
-                let head = if k == 0 { format!("<td rowspan=\"{}\">{}<br><span class=\"{cls}\">{word}</span></td>", f.reports.len(), esc(&f.measure)) } else { String::new() };
-                let src = r.source.as_deref().map(|s| format!(" <span class=\"meta\">({})</span>", esc(s))).unwrap_or_default();
+                let head = if k == 0 {
+                    format!(
+                        "<td rowspan=\"{}\">{}<br><span class=\"{cls}\">{word}</span></td>",
+                        f.reports.len(),
+                        esc(&f.measure)
+                    )
+                } else {
+                    String::new()
+                };
+                let src = r
+                    .source
+                    .as_deref()
+                    .map(|s| format!(" <span class=\"meta\">({})</span>", esc(s)))
+                    .unwrap_or_default();
                 let _ = write!(
                     o,
                     "<tr>{head}<td>{}</td><td><a href=\"/documents/{}#o{}\">“{}”</a>{src}</td><td>{}</td></tr>",
@@ -282,14 +356,24 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
         o.push_str("<h2 id=\"quotes\">Who said what</h2><table class=\"quotes\"><thead><tr><th>Speaker</th><th>Quote</th><th>Outlet</th></tr></thead><tbody>");
         for q in &s.quotes {
             let who = match &q.speaker {
-                Some(sp) if sp.anonymous => format!("<span class=\"anon\">anonymous</span> {}", esc(sp.description.as_deref().unwrap_or(&sp.name))),
+                Some(sp) if sp.anonymous => format!(
+                    "<span class=\"anon\">anonymous</span> {}",
+                    esc(sp.description.as_deref().unwrap_or(&sp.name))
+                ),
                 Some(sp) => {
                     let name = sp.canonical.clone().unwrap_or_else(|| sp.name.clone());
                     format!("<a href=\"/entities/{}\">{}</a>", enc(&name), esc(&name))
                 }
                 None => "<span class=\"muted\">unattributed</span>".into(),
             };
-            let also = if q.also_in.is_empty() { String::new() } else { format!("<br><span class=\"meta\">also in {}</span>", esc(&q.also_in.join(", "))) };
+            let also = if q.also_in.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "<br><span class=\"meta\">also in {}</span>",
+                    esc(&q.also_in.join(", "))
+                )
+            };
             let _ = write!(
                 o,
                 "<tr><td class=\"speaker\">{who}</td><td><a href=\"/documents/{}#o{}\">“{}”</a></td><td>{}{also}</td></tr>",
@@ -305,8 +389,18 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
         o.push_str("<h2 id=\"wording\">How outlets name the main actors</h2><table class=\"wording\"><thead><tr><th>Actor</th><th>Outlet</th><th>Words used</th></tr></thead><tbody>");
         for a in &s.labels {
             for ol in &a.outlets {
-                let words: Vec<String> = ol.labels.iter().map(|(l, c)| format!("“{}” ×{c}", esc(l))).collect();
-                let _ = write!(o, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>", esc(&a.actor), esc(&ol.outlet), words.join(", "));
+                let words: Vec<String> = ol
+                    .labels
+                    .iter()
+                    .map(|(l, c)| format!("“{}” ×{c}", esc(l)))
+                    .collect();
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&a.actor),
+                    esc(&ol.outlet),
+                    words.join(", ")
+                );
             }
         }
         o.push_str("</tbody></table>");
@@ -317,13 +411,22 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
 async fn story(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResult {
     Ok(blocking(move || {
         let g = app.grouping();
-        let &i = g.story_ix.get(&id).ok_or_else(|| ApiError::not_found(format!("No story {id}.")))?;
+        let &i = g
+            .story_ix
+            .get(&id)
+            .ok_or_else(|| ApiError::not_found(format!("No story {id}.")))?;
         let s = &g.stories[i];
         let docs = {
             let store = app.store();
-            s.documents.iter().map(|d| store.document(d)).collect::<Result<Vec<_>, _>>()?
+            s.documents
+                .iter()
+                .map(|d| store.document(d))
+                .collect::<Result<Vec<_>, _>>()?
         };
-        let line = g.storyline_ix.get(&s.storyline).map(|&k| g.storylines[k].title.as_str());
+        let line = g
+            .storyline_ix
+            .get(&s.storyline)
+            .map(|&k| g.storylines[k].title.as_str());
         Ok(Html(page(&s.title, "", &story_page(s, &docs, line))))
     })
     .await?)
@@ -385,18 +488,39 @@ async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageRe
 fn named_list(title: &str, base: &str, items: &[dossier_search::FacetCount]) -> String {
     let mut o = format!("<h1>{}</h1><table><thead><tr><th>Name</th><th>Kind</th><th>Reports</th></tr></thead><tbody>", esc(title));
     for c in items {
-        let _ = write!(o, "<tr><td><a href=\"{base}{}\">{}</a></td><td>{}</td><td>{}</td></tr>", enc(&c.value), esc(&c.value), esc(c.label.as_deref().unwrap_or("")), c.count);
+        let _ = write!(
+            o,
+            "<tr><td><a href=\"{base}{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
+            enc(&c.value),
+            esc(&c.value),
+            esc(c.label.as_deref().unwrap_or("")),
+            c.count
+        );
     }
     o.push_str("</tbody></table>");
     o
 }
 
 async fn entities(State(app): State<Arc<App>>) -> PageResult {
-    Ok(blocking(move || Ok(Html(page("Entities", "", &named_list("Entities", "/entities/", &app.index.entities(200)?))))).await?)
+    Ok(blocking(move || {
+        Ok(Html(page(
+            "Entities",
+            "",
+            &named_list("Entities", "/entities/", &app.index.entities(200)?),
+        )))
+    })
+    .await?)
 }
 
 async fn outlets(State(app): State<Arc<App>>) -> PageResult {
-    Ok(blocking(move || Ok(Html(page("Outlets", "", &named_list("Outlets", "/outlets/", &app.index.outlets(500)?))))).await?)
+    Ok(blocking(move || {
+        Ok(Html(page(
+            "Outlets",
+            "",
+            &named_list("Outlets", "/outlets/", &app.index.outlets(500)?),
+        )))
+    })
+    .await?)
 }
 
 fn profile_page(kind: &str, p: &Profile, search_link: &str) -> String {
@@ -408,17 +532,36 @@ fn profile_page(kind: &str, p: &Profile, search_link: &str) -> String {
     o.push_str(&story_list(&p.stories));
     o.push_str("<h2>Latest reports</h2><ul class=\"results\">");
     for h in &p.recent {
-        let _ = write!(o, "<li><a href=\"/documents/{}\">{}</a> <span class=\"meta\">{} · {}</span></li>", enc(&h.id), esc(&h.title.text), esc(&h.outlet), esc(h.published.as_deref().unwrap_or("undated")));
+        let _ = write!(
+            o,
+            "<li><a href=\"/documents/{}\">{}</a> <span class=\"meta\">{} · {}</span></li>",
+            enc(&h.id),
+            esc(&h.title.text),
+            esc(&h.outlet),
+            esc(h.published.as_deref().unwrap_or("undated"))
+        );
     }
     o.push_str("</ul></section><aside>");
     if let Some(f) = &p.facets {
         o.push_str("<h2>Outlets</h2><ul>");
         for c in &f.outlets {
-            let _ = write!(o, "<li><a href=\"/outlets/{}\">{}</a> <span class=\"muted\">{}</span></li>", enc(&c.value), esc(&c.value), c.count);
+            let _ = write!(
+                o,
+                "<li><a href=\"/outlets/{}\">{}</a> <span class=\"muted\">{}</span></li>",
+                enc(&c.value),
+                esc(&c.value),
+                c.count
+            );
         }
         o.push_str("</ul><h2>Entities</h2><ul>");
         for c in f.entities.iter().filter(|c| c.value != p.name) {
-            let _ = write!(o, "<li><a href=\"/entities/{}\">{}</a> <span class=\"muted\">{}</span></li>", enc(&c.value), esc(&c.value), c.count);
+            let _ = write!(
+                o,
+                "<li><a href=\"/entities/{}\">{}</a> <span class=\"muted\">{}</span></li>",
+                enc(&c.value),
+                esc(&c.value),
+                c.count
+            );
         }
         o.push_str("</ul>");
     }
@@ -429,7 +572,11 @@ fn profile_page(kind: &str, p: &Profile, search_link: &str) -> String {
 async fn entity(State(app): State<Arc<App>>, Path(name): Path<String>) -> PageResult {
     Ok(blocking(move || {
         let p = profile(&app, entity_request(&name), name.clone())?;
-        Ok(Html(page(&name, "", &profile_page("Entity", &p, &format!("entity={}", enc(&name))))))
+        Ok(Html(page(
+            &name,
+            "",
+            &profile_page("Entity", &p, &format!("entity={}", enc(&name))),
+        )))
     })
     .await?)
 }
@@ -437,7 +584,11 @@ async fn entity(State(app): State<Arc<App>>, Path(name): Path<String>) -> PageRe
 async fn outlet(State(app): State<Arc<App>>, Path(name): Path<String>) -> PageResult {
     Ok(blocking(move || {
         let p = profile(&app, outlet_request(&name), name.clone())?;
-        Ok(Html(page(&name, "", &profile_page("Outlet", &p, &format!("outlet={}", enc(&name))))))
+        Ok(Html(page(
+            &name,
+            "",
+            &profile_page("Outlet", &p, &format!("outlet={}", enc(&name))),
+        )))
     })
     .await?)
 }

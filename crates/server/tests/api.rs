@@ -19,15 +19,53 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
         publisher: Some("Reuters".into()),
         published: Some("2025-07-08".into()),
         text: t1.into(),
-        sentences: vec![Span::new(0, 72), Span::new(73, f - 6), Span::new(f - 6, t1.len())],
-        entities: vec![EntityMention { start: 0, end: 13, text: "Steve Witkoff".into(), label: EntityLabel::Person, canonical: "Steve Witkoff".into(), role: None }],
-        quotes: vec![Quote {
-            start: q, end: q + 12, text: "We are close".into(), kind: QuoteKind::Direct,
-            speaker: Some(Speaker { name: "Witkoff".into(), canonical: Some("Steve Witkoff".into()), anonymous: false, description: None, start: None, end: None }),
-            cue: Some("said".into()), anonymity_reason: None,
+        sentences: vec![
+            Span::new(0, 72),
+            Span::new(73, f - 6),
+            Span::new(f - 6, t1.len()),
+        ],
+        entities: vec![EntityMention {
+            start: 0,
+            end: 13,
+            text: "Steve Witkoff".into(),
+            label: EntityLabel::Person,
+            canonical: "Steve Witkoff".into(),
+            role: None,
         }],
-        figures: vec![Figure { start: f, end: f + 5, text: "1,200".into(), kind: FigureKind::Count, value: 1200.0, low: None, high: None, qualifier: Some("about".into()), unit: Some("person".into()), counted: Some("killed".into()), measure: Some("killed".into()), source: None }],
-        removed: vec![Removal { text: "Sign up for our newsletter".into(), reason: "prompt".into() }],
+        quotes: vec![Quote {
+            start: q,
+            end: q + 12,
+            text: "We are close".into(),
+            kind: QuoteKind::Direct,
+            speaker: Some(Speaker {
+                name: "Witkoff".into(),
+                canonical: Some("Steve Witkoff".into()),
+                anonymous: false,
+                description: None,
+                start: None,
+                end: None,
+            }),
+            cue: Some("said".into()),
+            anonymity_reason: None,
+        }],
+        figures: vec![Figure {
+            start: f,
+            end: f + 5,
+            text: "1,200".into(),
+            kind: FigureKind::Count,
+            value: 1200.0,
+            low: None,
+            high: None,
+            qualifier: Some("about".into()),
+            unit: Some("person".into()),
+            counted: Some("killed".into()),
+            measure: Some("killed".into()),
+            source: None,
+        }],
+        removed: vec![Removal {
+            text: "Sign up for our newsletter".into(),
+            reason: "prompt".into(),
+        }],
         ..Default::default()
     };
     let d2 = Document {
@@ -36,32 +74,117 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
         publisher: Some(format!("Evil <b>Outlet</b>")),
         published: Some("2025-07-09".into()),
         text: format!("A senior official said the ceasefire was near. {HOSTILE} More text."),
-        entities: vec![EntityMention { start: 0, end: 0, text: String::new(), label: EntityLabel::Misc, canonical: format!("Ent {HOSTILE}"), role: None }],
-        removed: vec![Removal { text: HOSTILE.into(), reason: "boilerplate".into() }],
+        entities: vec![EntityMention {
+            start: 0,
+            end: 0,
+            text: String::new(),
+            label: EntityLabel::Misc,
+            canonical: format!("Ent {HOSTILE}"),
+            role: None,
+        }],
+        removed: vec![Removal {
+            text: HOSTILE.into(),
+            reason: "boilerplate".into(),
+        }],
         ..Default::default()
     };
-    let src = SourceRef { document: "doc1".into(), outlet: "Reuters".into(), start: 0, end: 72 };
-    let story = Story {
-        id: "story1".into(), title: "Ceasefire talks".into(), storyline: "line1".into(),
-        documents: vec!["doc1".into(), "doc2".into()], duplicates: vec![],
-        first_date: Some("2025-07-08".into()), last_date: Some("2025-07-09".into()),
-        outlets: vec!["Reuters".into(), "Evil <b>Outlet</b>".into()],
-        timeline: vec![TimelineEntry { date: "2025-07-08".into(), text: "Talks in Doha would resume.".into(), basis: "Tuesday".into(), source: src.clone() }],
-        quotes: vec![
-            QuoteRef { document: "doc1".into(), outlet: "Reuters".into(), text: "We are close".into(), kind: QuoteKind::Direct,
-                speaker: Some(Speaker { name: "Witkoff".into(), canonical: Some("Steve Witkoff".into()), anonymous: false, description: None, start: None, end: None }),
-                cue: Some("said".into()), start: q, end: q + 12, also_in: vec![] },
-            QuoteRef { document: "doc2".into(), outlet: "Evil <b>Outlet</b>".into(), text: HOSTILE.into(), kind: QuoteKind::Reported,
-                speaker: Some(Speaker { name: "A senior official".into(), canonical: None, anonymous: true, description: Some("a senior official".into()), start: None, end: None }),
-                cue: Some("said".into()), start: 0, end: 10, also_in: vec![] },
-        ],
-        figures: vec![FigureComparison { measure: "killed".into(), key: "killed".into(), agreement: Agreement::Differ, reports: vec![FigureReport {
-            document: "doc1".into(), outlet: "Reuters".into(), published: Some("2025-07-08".into()), text: "1,200".into(), value: 1200.0, low: None, high: None,
-            qualifier: Some("about".into()), unit: Some("person".into()), counted: Some("killed".into()), source: None, start: f, end: f + 5 }] }],
-        labels: vec![ActorLabels { actor: "Hamas".into(), outlets: vec![OutletLabels { outlet: "Reuters".into(), labels: vec![("militant group".into(), 2)] }] }],
-        summary: vec![SummarySentence { text: "Steve Witkoff said the ceasefire talks in Doha would resume on Tuesday.".into(), source: src }],
+    let src = SourceRef {
+        document: "doc1".into(),
+        outlet: "Reuters".into(),
+        start: 0,
+        end: 72,
     };
-    let line = Storyline { id: "line1".into(), title: "Gaza ceasefire".into(), stories: vec!["story1".into()], figures: vec![] };
+    let story = Story {
+        id: "story1".into(),
+        title: "Ceasefire talks".into(),
+        storyline: "line1".into(),
+        documents: vec!["doc1".into(), "doc2".into()],
+        duplicates: vec![],
+        first_date: Some("2025-07-08".into()),
+        last_date: Some("2025-07-09".into()),
+        outlets: vec!["Reuters".into(), "Evil <b>Outlet</b>".into()],
+        timeline: vec![TimelineEntry {
+            date: "2025-07-08".into(),
+            text: "Talks in Doha would resume.".into(),
+            basis: "Tuesday".into(),
+            source: src.clone(),
+        }],
+        quotes: vec![
+            QuoteRef {
+                document: "doc1".into(),
+                outlet: "Reuters".into(),
+                text: "We are close".into(),
+                kind: QuoteKind::Direct,
+                speaker: Some(Speaker {
+                    name: "Witkoff".into(),
+                    canonical: Some("Steve Witkoff".into()),
+                    anonymous: false,
+                    description: None,
+                    start: None,
+                    end: None,
+                }),
+                cue: Some("said".into()),
+                start: q,
+                end: q + 12,
+                also_in: vec![],
+            },
+            QuoteRef {
+                document: "doc2".into(),
+                outlet: "Evil <b>Outlet</b>".into(),
+                text: HOSTILE.into(),
+                kind: QuoteKind::Reported,
+                speaker: Some(Speaker {
+                    name: "A senior official".into(),
+                    canonical: None,
+                    anonymous: true,
+                    description: Some("a senior official".into()),
+                    start: None,
+                    end: None,
+                }),
+                cue: Some("said".into()),
+                start: 0,
+                end: 10,
+                also_in: vec![],
+            },
+        ],
+        figures: vec![FigureComparison {
+            measure: "killed".into(),
+            key: "killed".into(),
+            agreement: Agreement::Differ,
+            reports: vec![FigureReport {
+                document: "doc1".into(),
+                outlet: "Reuters".into(),
+                published: Some("2025-07-08".into()),
+                text: "1,200".into(),
+                value: 1200.0,
+                low: None,
+                high: None,
+                qualifier: Some("about".into()),
+                unit: Some("person".into()),
+                counted: Some("killed".into()),
+                source: None,
+                start: f,
+                end: f + 5,
+            }],
+        }],
+        labels: vec![ActorLabels {
+            actor: "Hamas".into(),
+            outlets: vec![OutletLabels {
+                outlet: "Reuters".into(),
+                labels: vec![("militant group".into(), 2)],
+            }],
+        }],
+        summary: vec![SummarySentence {
+            text: "Steve Witkoff said the ceasefire talks in Doha would resume on Tuesday.".into(),
+            source: src,
+        }],
+    };
+    let line = Storyline {
+        id: "line1".into(),
+        title: "Gaza ceasefire".into(),
+        stories: vec!["story1".into()],
+        figures: vec![],
+    };
     (vec![d1, d2], story, line)
 }
 
@@ -81,24 +204,46 @@ async fn start(token: Option<&str>, limits: Limits) -> Server {
     index.sync_with(&store).unwrap();
     let app = App::new(Box::new(store), index, token.map(str::to_string), limits).unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<SocketAddr>();
-    tokio::spawn(dossier_server::serve(app, "127.0.0.1:0".parse().unwrap(), move |a| {
-        let _ = tx.send(a);
-    }));
+    tokio::spawn(dossier_server::serve(
+        app,
+        "127.0.0.1:0".parse().unwrap(),
+        move |a| {
+            let _ = tx.send(a);
+        },
+    ));
     let addr = rx.await.unwrap();
-    Server { base: format!("http://{addr}"), _dir: dir, client: reqwest::Client::new() }
+    Server {
+        base: format!("http://{addr}"),
+        _dir: dir,
+        client: reqwest::Client::new(),
+    }
 }
 
 impl Server {
     async fn get(&self, path: &str) -> (u16, String, reqwest::header::HeaderMap) {
-        let r = self.client.get(format!("{}{path}", self.base)).send().await.unwrap();
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
         let status = r.status().as_u16();
         let headers = r.headers().clone();
         (status, r.text().await.unwrap(), headers)
     }
     async fn json(&self, path: &str) -> (u16, Value) {
         let (s, body, h) = self.get(path).await;
-        assert!(h[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"), "{path}: not JSON");
-        (s, serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")))
+        assert!(
+            h[reqwest::header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("application/json"),
+            "{path}: not JSON"
+        );
+        (
+            s,
+            serde_json::from_str(&body).unwrap_or_else(|e| panic!("{path}: {e}: {body}")),
+        )
     }
 }
 
@@ -108,9 +253,17 @@ fn spec() -> Value {
 
 /// The `required` properties of the schema a response refers to.
 fn required_of(spec: &Value, response: &Value) -> Vec<String> {
-    let Some(r) = response.pointer("/content/application~1json/schema/$ref").and_then(Value::as_str) else { return vec![] };
+    let Some(r) = response
+        .pointer("/content/application~1json/schema/$ref")
+        .and_then(Value::as_str)
+    else {
+        return vec![];
+    };
     let name = r.rsplit('/').next().unwrap();
-    spec["components"]["schemas"][name]["required"].as_array().map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect()).unwrap_or_default()
+    spec["components"]["schemas"][name]["required"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -135,26 +288,61 @@ async fn openapi_matches_the_routes_and_the_answers() {
     for (path, ops) in spec["paths"].as_object().unwrap() {
         let Some(op) = ops.get("get") else { continue };
         let concrete = path
-            .replace("{id}", if path.contains("storylines") { "line1" } else if path.contains("stories") { "story1" } else { "doc1" })
-            .replace("{name}", if path.contains("outlets") { "Reuters" } else { "Steve%20Witkoff" });
-        let (status, body) = if path.ends_with("openapi.json") { (200, served.clone()) } else { srv.json(&format!("{concrete}?q=ceasefire")).await };
+            .replace(
+                "{id}",
+                if path.contains("storylines") {
+                    "line1"
+                } else if path.contains("stories") {
+                    "story1"
+                } else {
+                    "doc1"
+                },
+            )
+            .replace(
+                "{name}",
+                if path.contains("outlets") {
+                    "Reuters"
+                } else {
+                    "Steve%20Witkoff"
+                },
+            );
+        let (status, body) = if path.ends_with("openapi.json") {
+            (200, served.clone())
+        } else {
+            srv.json(&format!("{concrete}?q=ceasefire")).await
+        };
         let resp = &op["responses"][status.to_string()];
         assert!(resp.is_object(), "{path}: status {status} not documented");
         for field in required_of(&spec, resp) {
-            assert!(body.get(&field).is_some(), "{path}: missing documented field `{field}` in {body}");
+            assert!(
+                body.get(&field).is_some(),
+                "{path}: missing documented field `{field}` in {body}"
+            );
         }
         // A missing item answers 404 as documented.
         if path.contains('{') {
-            let (s, e) = srv.json(&path.replace("{id}", "nope").replace("{name}", "nobody-at-all")).await;
+            let (s, e) = srv
+                .json(
+                    &path
+                        .replace("{id}", "nope")
+                        .replace("{name}", "nobody-at-all"),
+                )
+                .await;
             assert_eq!(s, 404, "{path}");
-            assert!(op["responses"]["404"].is_object(), "{path}: 404 undocumented");
+            assert!(
+                op["responses"]["404"].is_object(),
+                "{path}: 404 undocumented"
+            );
             assert_eq!(e["error"]["status"], 404);
         }
     }
 }
 
 fn dossier_server_routes() -> Vec<(String, String)> {
-    dossier_server::api_routes().iter().map(|(m, p)| (m.to_string(), p.to_string())).collect()
+    dossier_server::api_routes()
+        .iter()
+        .map(|(m, p)| (m.to_string(), p.to_string()))
+        .collect()
 }
 
 #[tokio::test]
@@ -164,8 +352,13 @@ async fn search_returns_highlights_facets_and_attention() {
     assert_eq!(s, 200);
     assert_eq!(r["total"], 2);
     assert_eq!(r["facets"]["outlets"].as_array().unwrap().len(), 2);
-    assert_eq!(r["attention"]["overall"]["days"].as_array().unwrap().len(), 2);
-    let (_, r) = srv.json("/api/search?q=entity:%22Steve%20Witkoff%22&sort=date").await;
+    assert_eq!(
+        r["attention"]["overall"]["days"].as_array().unwrap().len(),
+        2
+    );
+    let (_, r) = srv
+        .json("/api/search?q=entity:%22Steve%20Witkoff%22&sort=date")
+        .await;
     assert_eq!(r["hits"][0]["id"], "doc1");
     let h = &r["hits"][0]["snippet"];
     assert!(h["highlights"].as_array().unwrap().len() >= 1, "{h}");
@@ -197,49 +390,120 @@ async fn errors_are_json_with_status_codes() {
 
 #[tokio::test]
 async fn ingest_needs_the_token_and_limits_the_body() {
-    let srv = start(Some("s3cret"), Limits { max_body: 4096, ..Default::default() }).await;
+    let srv = start(
+        Some("s3cret"),
+        Limits {
+            max_body: 4096,
+            ..Default::default()
+        },
+    )
+    .await;
     let url = format!("{}/api/documents", srv.base);
     let body = serde_json::json!({"documents": [{"text": "x"}]});
     let r = srv.client.post(&url).json(&body).send().await.unwrap();
     assert_eq!(r.status().as_u16(), 401);
-    let r = srv.client.post(&url).bearer_auth("wrong").json(&body).send().await.unwrap();
+    let r = srv
+        .client
+        .post(&url)
+        .bearer_auth("wrong")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 401);
     let big = serde_json::json!({"documents": [{"text": "a ".repeat(5000)}]});
-    let r = srv.client.post(&url).bearer_auth("s3cret").json(&big).send().await.unwrap();
+    let r = srv
+        .client
+        .post(&url)
+        .bearer_auth("s3cret")
+        .json(&big)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 413);
-    let r = srv.client.post(&url).bearer_auth("s3cret").body("not json").header("content-type", "application/json").send().await.unwrap();
+    let r = srv
+        .client
+        .post(&url)
+        .bearer_auth("s3cret")
+        .body("not json")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 400);
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["status"], 400);
-    let r = srv.client.post(&url).bearer_auth("s3cret").json(&serde_json::json!({"documents": [{"url": "https://example.org/a"}]})).send().await.unwrap();
+    let r = srv
+        .client
+        .post(&url)
+        .bearer_auth("s3cret")
+        .json(&serde_json::json!({"documents": [{"url": "https://example.org/a"}]}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 422);
     let e: Value = r.json().await.unwrap();
-    assert!(e["failed"][0]["error"].as_str().unwrap().contains("not fetched"));
+    assert!(e["failed"][0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("not fetched"));
 }
 
 #[tokio::test]
 async fn ingest_is_refused_without_a_configured_token() {
     let srv = start(None, Limits::default()).await;
-    let r = srv.client.post(format!("{}/api/documents", srv.base)).bearer_auth("").json(&serde_json::json!({"documents": [{"text": "x"}]})).send().await.unwrap();
+    let r = srv
+        .client
+        .post(format!("{}/api/documents", srv.base))
+        .bearer_auth("")
+        .json(&serde_json::json!({"documents": [{"text": "x"}]}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status().as_u16(), 403);
 }
 
 #[tokio::test]
 async fn pages_show_the_story_and_escape_article_text() {
     let srv = start(None, Limits::default()).await;
-    for path in ["/", "/stories/story1", "/documents/doc1", "/documents/doc2", "/search?q=ceasefire", "/search?q=pwned", "/entities", "/outlets", "/entities/Steve%20Witkoff", "/outlets/Reuters", "/outlets/Evil%20%3Cb%3EOutlet%3C%2Fb%3E"] {
+    for path in [
+        "/",
+        "/stories/story1",
+        "/documents/doc1",
+        "/documents/doc2",
+        "/search?q=ceasefire",
+        "/search?q=pwned",
+        "/entities",
+        "/outlets",
+        "/entities/Steve%20Witkoff",
+        "/outlets/Reuters",
+        "/outlets/Evil%20%3Cb%3EOutlet%3C%2Fb%3E",
+    ] {
         let (s, page, h) = srv.get(path).await;
         assert_eq!(s, 200, "{path}");
         let csp = h["content-security-policy"].to_str().unwrap();
-        assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{csp}"
+        );
         for bad in ["<script", "<img", "<svg onload", "<iframe", "<b>Outlet"] {
             assert!(!page.contains(bad), "{path}: `{bad}` reached the page");
         }
         // Escaped text has no raw `<`: every `<` opens a tag the server wrote,
         // and none of those carries an event handler or a javascript: URL.
-        for tag in page.split('<').skip(1).map(|t| t.split('>').next().unwrap_or("")) {
+        for tag in page
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap_or(""))
+        {
             let t = tag.to_ascii_lowercase();
-            for bad in [" onerror", " onclick", " onload", " onmouseover", "javascript:"] {
+            for bad in [
+                " onerror",
+                " onclick",
+                " onload",
+                " onmouseover",
+                "javascript:",
+            ] {
                 assert!(!t.contains(bad), "{path}: tag <{tag}> carries `{bad}`");
             }
         }
@@ -250,7 +514,10 @@ async fn pages_show_the_story_and_escape_article_text() {
     assert!(story.contains("<span class=\"differ\">differ</span>"));
     assert!(story.contains("<span class=\"anon\">anonymous</span> a senior official"));
     assert!(story.contains("href=\"/entities/Steve%20Witkoff\">Steve Witkoff</a>"));
-    assert!(story.contains("href=\"/documents/doc1#s0\""), "summary links to its sentence");
+    assert!(
+        story.contains("href=\"/documents/doc1#s0\""),
+        "summary links to its sentence"
+    );
     assert!(story.contains("militant group"));
     let (_, doc, _) = srv.get("/documents/doc1").await;
     assert!(doc.contains("id=\"s0\""));

@@ -20,15 +20,24 @@ pub mod postgres;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("store {path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
     #[error("store: {0}")]
     Sql(rusqlite::Error),
     #[error("store: PostgreSQL: {0}")]
     Pg(::postgres::Error),
     #[error("store: corrupt record {id}: {source}")]
-    Json { id: String, source: serde_json::Error },
+    Json {
+        id: String,
+        source: serde_json::Error,
+    },
     #[error("store directory {path}: {source}")]
-    Dir { path: String, source: std::io::Error },
+    Dir {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("store: {0}")]
     Spec(String),
     #[error("store: schema version {found} is newer than this program ({supported})")]
@@ -57,8 +66,12 @@ impl From<::postgres::Error> for StoreError {
     fn from(e: ::postgres::Error) -> Self {
         use ::postgres::error::SqlState;
         match e.code() {
-            Some(c) if *c == SqlState::READ_ONLY_SQL_TRANSACTION => StoreError::ReadOnly(e.to_string()),
-            Some(c) if *c == SqlState::DISK_FULL || *c == SqlState::OUT_OF_MEMORY => StoreError::Full(e.to_string()),
+            Some(c) if *c == SqlState::READ_ONLY_SQL_TRANSACTION => {
+                StoreError::ReadOnly(e.to_string())
+            }
+            Some(c) if *c == SqlState::DISK_FULL || *c == SqlState::OUT_OF_MEMORY => {
+                StoreError::Full(e.to_string())
+            }
             _ => StoreError::Pg(e),
         }
     }
@@ -114,7 +127,12 @@ pub trait Store {
     /// documents is newer: when several workers ingest and regroup at once,
     /// the grouping that ends up stored is the one over the most documents,
     /// whatever order the workers finish in. Returns whether it was written.
-    fn replace_grouping_from(&mut self, stories: &[Story], storylines: &[Storyline], documents_seen: usize) -> Result<bool> {
+    fn replace_grouping_from(
+        &mut self,
+        stories: &[Story],
+        storylines: &[Storyline],
+        documents_seen: usize,
+    ) -> Result<bool> {
         let _ = documents_seen;
         self.replace_grouping(stories, storylines)?;
         Ok(true)
@@ -174,7 +192,10 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Open (creating when absent) the store in directory `dir`.
     pub fn open_dir(dir: &Path) -> Result<Self> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir { path: dir.display().to_string(), source })?;
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Dir {
+            path: dir.display().to_string(),
+            source,
+        })?;
         Self::open(&dir.join("dossier.sqlite")).map_err(|e| match Self::unwritable(dir) {
             // SQLite reports a read-only directory as "unable to open".
             Some(why) => StoreError::ReadOnly(format!("{}: {why}", dir.display())),
@@ -185,7 +206,11 @@ impl SqliteStore {
     /// Why files cannot be created in `dir`, when they cannot.
     fn unwritable(dir: &Path) -> Option<std::io::Error> {
         let probe = dir.join(format!(".dossier-write-probe-{}", std::process::id()));
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&probe) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&probe)
+        {
             Ok(_) => {
                 let _ = std::fs::remove_file(&probe);
                 None
@@ -197,8 +222,14 @@ impl SqliteStore {
 
     /// Open (creating when absent) the SQLite file at `path`.
     pub fn open(path: &Path) -> Result<Self> {
-        let conn = Connection::open(path).map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
-        let s = SqliteStore { conn, path: path.to_path_buf() };
+        let conn = Connection::open(path).map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let s = SqliteStore {
+            conn,
+            path: path.to_path_buf(),
+        };
         s.migrate()?;
         Ok(s)
     }
@@ -208,12 +239,21 @@ impl SqliteStore {
     /// fail with [`StoreError::ReadOnly`]; no migration runs.
     pub fn open_dir_read_only(dir: &Path) -> Result<Self> {
         let path = dir.join("dossier.sqlite");
-        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|source| StoreError::Open {
+            path: path.display().to_string(),
+            source,
+        })?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
-            return Err(StoreError::Version { found: version, supported: SCHEMA_VERSION });
+            return Err(StoreError::Version {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
         Ok(SqliteStore { conn, path })
     }
@@ -222,7 +262,11 @@ impl SqliteStore {
     /// write past it fails as a full disk would ([`StoreError::Full`]). For
     /// tests of the full-disk path, and for deployments that cap the store.
     pub fn set_max_pages(&self, pages: u64) -> Result<()> {
-        let _: i64 = self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| r.get(0))?;
+        let _: i64 = self
+            .conn
+            .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |r| {
+                r.get(0)
+            })?;
         Ok(())
     }
 
@@ -230,13 +274,18 @@ impl SqliteStore {
     /// `Ok(())` when it reports "ok", the problems it lists otherwise.
     pub fn integrity_check(&self) -> Result<std::result::Result<(), Vec<String>>> {
         let mut st = self.conn.prepare("PRAGMA integrity_check")?;
-        let rows: Vec<String> = st.query_map([], |r| r.get(0))?.collect::<std::result::Result<_, _>>()?;
+        let rows: Vec<String> = st
+            .query_map([], |r| r.get(0))?
+            .collect::<std::result::Result<_, _>>()?;
         Ok(if rows == ["ok"] { Ok(()) } else { Err(rows) })
     }
 
     /// An in-memory store, for tests and stateless runs.
     pub fn in_memory() -> Result<Self> {
-        let s = SqliteStore { conn: Connection::open_in_memory()?, path: PathBuf::from(":memory:") };
+        let s = SqliteStore {
+            conn: Connection::open_in_memory()?,
+            path: PathBuf::from(":memory:"),
+        };
         s.migrate()?;
         Ok(s)
     }
@@ -248,16 +297,30 @@ impl SqliteStore {
     fn migrate(&self) -> Result<()> {
         self.conn.busy_timeout(std::time::Duration::from_secs(30))?;
         // WAL lets readers (the server) work while an ingest writes.
-        let _: String = self.conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0)).unwrap_or_default();
-        self.conn.execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
-        let version: i64 = self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let _: String = self
+            .conn
+            .query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))
+            .unwrap_or_default();
+        self.conn
+            .execute_batch("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;")?;
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
-            return Err(StoreError::Version { found: version, supported: SCHEMA_VERSION });
+            return Err(StoreError::Version {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
         }
-        for (i, sql) in SQLITE_MIGRATIONS.iter().enumerate().skip(version.max(0) as usize) {
+        for (i, sql) in SQLITE_MIGRATIONS
+            .iter()
+            .enumerate()
+            .skip(version.max(0) as usize)
+        {
             // IMMEDIATE takes the write lock first, so two processes opening
             // a new store at once run each migration once, in order.
-            let tx = rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
+            let tx =
+                rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)?;
             let now: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             if now <= i as i64 {
                 tx.execute_batch(sql)?;
@@ -270,21 +333,38 @@ impl SqliteStore {
 
     /// Delete the stored grouping and write `stories` and `storylines` in
     /// transaction `tx`.
-    fn write_grouping(tx: &rusqlite::Transaction<'_>, stories: &[Story], storylines: &[Storyline]) -> Result<()> {
-        tx.execute_batch("DELETE FROM story_documents; DELETE FROM stories; DELETE FROM storylines;")?;
+    fn write_grouping(
+        tx: &rusqlite::Transaction<'_>,
+        stories: &[Story],
+        storylines: &[Storyline],
+    ) -> Result<()> {
+        tx.execute_batch(
+            "DELETE FROM story_documents; DELETE FROM stories; DELETE FROM storylines;",
+        )?;
         {
-            let mut ins_story = tx.prepare("INSERT INTO stories (id, storyline, position, body) VALUES (?1, ?2, ?3, ?4)")?;
-            let mut ins_member = tx.prepare("INSERT OR IGNORE INTO story_documents (story, document) VALUES (?1, ?2)")?;
+            let mut ins_story = tx.prepare(
+                "INSERT INTO stories (id, storyline, position, body) VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            let mut ins_member = tx.prepare(
+                "INSERT OR IGNORE INTO story_documents (story, document) VALUES (?1, ?2)",
+            )?;
             for (i, s) in stories.iter().enumerate() {
-                let body = serde_json::to_string(s).map_err(|source| StoreError::Json { id: s.id.clone(), source })?;
+                let body = serde_json::to_string(s).map_err(|source| StoreError::Json {
+                    id: s.id.clone(),
+                    source,
+                })?;
                 ins_story.execute(params![s.id, s.storyline, i as i64, body])?;
                 for d in s.documents.iter().chain(s.duplicates.iter().flatten()) {
                     ins_member.execute(params![s.id, d])?;
                 }
             }
-            let mut ins_line = tx.prepare("INSERT INTO storylines (id, position, body) VALUES (?1, ?2, ?3)")?;
+            let mut ins_line =
+                tx.prepare("INSERT INTO storylines (id, position, body) VALUES (?1, ?2, ?3)")?;
             for (i, l) in storylines.iter().enumerate() {
-                let body = serde_json::to_string(l).map_err(|source| StoreError::Json { id: l.id.clone(), source })?;
+                let body = serde_json::to_string(l).map_err(|source| StoreError::Json {
+                    id: l.id.clone(),
+                    source,
+                })?;
                 ins_line.execute(params![l.id, i as i64, body])?;
             }
         }
@@ -292,7 +372,10 @@ impl SqliteStore {
     }
 
     fn decode<T: serde::de::DeserializeOwned>(id: &str, body: &str) -> Result<T> {
-        serde_json::from_str(body).map_err(|source| StoreError::Json { id: id.to_string(), source })
+        serde_json::from_str(body).map_err(|source| StoreError::Json {
+            id: id.to_string(),
+            source,
+        })
     }
 }
 
@@ -312,9 +395,25 @@ impl Store for SqliteStore {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?;
             for d in docs {
-                let body = serde_json::to_string(d).map_err(|source| StoreError::Json { id: d.id.clone(), source })?;
-                let n = ins.execute(params![d.id, d.path, d.url, d.title, d.publisher, d.published, d.published_estimated as i64, body])?;
-                out.push(if n == 1 { PutOutcome::Stored } else { PutOutcome::AlreadyStored });
+                let body = serde_json::to_string(d).map_err(|source| StoreError::Json {
+                    id: d.id.clone(),
+                    source,
+                })?;
+                let n = ins.execute(params![
+                    d.id,
+                    d.path,
+                    d.url,
+                    d.title,
+                    d.publisher,
+                    d.published,
+                    d.published_estimated as i64,
+                    body
+                ])?;
+                out.push(if n == 1 {
+                    PutOutcome::Stored
+                } else {
+                    PutOutcome::AlreadyStored
+                });
             }
         }
         tx.commit()?;
@@ -322,17 +421,27 @@ impl Store for SqliteStore {
     }
 
     fn has_document(&self, id: &str) -> Result<bool> {
-        Ok(self.conn.query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(())).optional()?.is_some())
+        Ok(self
+            .conn
+            .query_row("SELECT 1 FROM documents WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
     }
 
     fn document(&self, id: &str) -> Result<Option<Document>> {
-        let body: Option<String> =
-            self.conn.query_row("SELECT body FROM documents WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+        let body: Option<String> = self
+            .conn
+            .query_row("SELECT body FROM documents WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .optional()?;
         body.map(|b| Self::decode(id, &b)).transpose()
     }
 
     fn documents(&self) -> Result<Vec<Document>> {
-        let mut st = self.conn.prepare("SELECT id, body FROM documents ORDER BY id")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT id, body FROM documents ORDER BY id")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -343,22 +452,39 @@ impl Store for SqliteStore {
     }
 
     fn count_documents(&self) -> Result<usize> {
-        Ok(self.conn.query_row("SELECT COUNT(*) FROM documents", [], |r| r.get::<_, i64>(0))? as usize)
+        Ok(self
+            .conn
+            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get::<_, i64>(0))?
+            as usize)
     }
 
     fn replace_grouping(&mut self, stories: &[Story], storylines: &[Storyline]) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM meta WHERE key = 'grouping_documents'", [])?;
         Self::write_grouping(&tx, stories, storylines)?;
         tx.commit()?;
         Ok(())
     }
 
-    fn replace_grouping_from(&mut self, stories: &[Story], storylines: &[Storyline], documents_seen: usize) -> Result<bool> {
+    fn replace_grouping_from(
+        &mut self,
+        stories: &[Story],
+        storylines: &[Storyline],
+        documents_seen: usize,
+    ) -> Result<bool> {
         // IMMEDIATE: the check and the write happen under one write lock.
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let stored: Option<i64> =
-            tx.query_row("SELECT value FROM meta WHERE key = 'grouping_documents'", [], |r| r.get(0)).optional()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let stored: Option<i64> = tx
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'grouping_documents'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
         if stored.is_some_and(|n| n > documents_seen as i64) {
             return Ok(false);
         }
@@ -373,13 +499,21 @@ impl Store for SqliteStore {
     }
 
     fn grouping_documents(&self) -> Result<Option<usize>> {
-        let n: Option<i64> =
-            self.conn.query_row("SELECT value FROM meta WHERE key = 'grouping_documents'", [], |r| r.get(0)).optional()?;
+        let n: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'grouping_documents'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
         Ok(n.map(|n| n as usize))
     }
 
     fn stories(&self) -> Result<Vec<Story>> {
-        let mut st = self.conn.prepare("SELECT id, body FROM stories ORDER BY position")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT id, body FROM stories ORDER BY position")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|r| {
             let (id, body) = r?;
@@ -389,7 +523,9 @@ impl Store for SqliteStore {
     }
 
     fn storylines(&self) -> Result<Vec<Storyline>> {
-        let mut st = self.conn.prepare("SELECT id, body FROM storylines ORDER BY position")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT id, body FROM storylines ORDER BY position")?;
         let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         rows.map(|r| {
             let (id, body) = r?;
@@ -404,7 +540,12 @@ mod tests {
     use super::*;
 
     fn doc(id: &str, text: &str) -> Document {
-        Document { id: id.into(), text: text.into(), title: Some(format!("title {id}")), ..Default::default() }
+        Document {
+            id: id.into(),
+            text: text.into(),
+            title: Some(format!("title {id}")),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -412,9 +553,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         {
             let mut s = SqliteStore::open_dir(dir.path()).unwrap();
-            let out = s.put_documents(&[doc("b", "two"), doc("a", "one")]).unwrap();
+            let out = s
+                .put_documents(&[doc("b", "two"), doc("a", "one")])
+                .unwrap();
             assert_eq!(out, vec![PutOutcome::Stored, PutOutcome::Stored]);
-            let again = s.put_documents(&[doc("a", "one"), doc("c", "three")]).unwrap();
+            let again = s
+                .put_documents(&[doc("a", "one"), doc("c", "three")])
+                .unwrap();
             assert_eq!(again, vec![PutOutcome::AlreadyStored, PutOutcome::Stored]);
         }
         let s = SqliteStore::open_dir(dir.path()).unwrap();
@@ -430,12 +575,28 @@ mod tests {
     fn grouping_is_replaced_whole() {
         let mut s = SqliteStore::in_memory().unwrap();
         let story = |id: &str| Story {
-            id: id.into(), title: id.into(), storyline: "L".into(), documents: vec!["a".into()], duplicates: vec![],
-            first_date: None, last_date: None, outlets: vec![], timeline: vec![], quotes: vec![], figures: vec![],
-            labels: vec![], summary: vec![],
+            id: id.into(),
+            title: id.into(),
+            storyline: "L".into(),
+            documents: vec!["a".into()],
+            duplicates: vec![],
+            first_date: None,
+            last_date: None,
+            outlets: vec![],
+            timeline: vec![],
+            quotes: vec![],
+            figures: vec![],
+            labels: vec![],
+            summary: vec![],
         };
-        let line = Storyline { id: "L".into(), title: "line".into(), stories: vec!["s1".into()], figures: vec![] };
-        s.replace_grouping(&[story("s1"), story("s2")], &[line.clone()]).unwrap();
+        let line = Storyline {
+            id: "L".into(),
+            title: "line".into(),
+            stories: vec!["s1".into()],
+            figures: vec![],
+        };
+        s.replace_grouping(&[story("s1"), story("s2")], &[line.clone()])
+            .unwrap();
         s.replace_grouping(&[story("s3")], &[line]).unwrap();
         let ids: Vec<String> = s.stories().unwrap().into_iter().map(|x| x.id).collect();
         assert_eq!(ids, vec!["s3"]);
@@ -447,25 +608,43 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut s = SqliteStore::open_dir(dir.path()).unwrap();
         s.put_documents(&[doc("a", "one")]).unwrap();
-        let pages: i64 = s.conn.query_row("PRAGMA page_count", [], |r| r.get(0)).unwrap();
+        let pages: i64 = s
+            .conn
+            .query_row("PRAGMA page_count", [], |r| r.get(0))
+            .unwrap();
         s.set_max_pages(pages as u64 + 2).unwrap();
-        let big: Vec<Document> = (0..50).map(|i| doc(&format!("big{i}"), &"x".repeat(4000))).collect();
-        let err = s.put_documents(&big).err().expect("a batch larger than the space left fails");
+        let big: Vec<Document> = (0..50)
+            .map(|i| doc(&format!("big{i}"), &"x".repeat(4000)))
+            .collect();
+        let err = s
+            .put_documents(&big)
+            .err()
+            .expect("a batch larger than the space left fails");
         assert!(matches!(err, StoreError::Full(_)), "{err:?}");
         assert!(err.to_string().contains("full"), "{err}");
         drop(s);
         let s = SqliteStore::open_dir(dir.path()).unwrap();
-        assert_eq!(s.count_documents().unwrap(), 1, "the failed batch left nothing behind");
+        assert_eq!(
+            s.count_documents().unwrap(),
+            1,
+            "the failed batch left nothing behind"
+        );
         assert_eq!(s.integrity_check().unwrap(), Ok(()));
     }
 
     #[test]
     fn read_only_store_reads_and_refuses_writes_clearly() {
         let dir = tempfile::tempdir().unwrap();
-        SqliteStore::open_dir(dir.path()).unwrap().put_documents(&[doc("a", "one")]).unwrap();
+        SqliteStore::open_dir(dir.path())
+            .unwrap()
+            .put_documents(&[doc("a", "one")])
+            .unwrap();
         let mut ro = SqliteStore::open_dir_read_only(dir.path()).unwrap();
         assert_eq!(ro.count_documents().unwrap(), 1);
-        let err = ro.put_documents(&[doc("b", "two")]).err().expect("writing fails");
+        let err = ro
+            .put_documents(&[doc("b", "two")])
+            .err()
+            .expect("writing fails");
         assert!(matches!(err, StoreError::ReadOnly(_)), "{err:?}");
         assert!(err.to_string().contains("read-only"), "{err}");
         assert!(SqliteStore::open_dir_read_only(&dir.path().join("absent")).is_err());
@@ -478,12 +657,20 @@ mod tests {
         s.conn.execute_batch("PRAGMA user_version = 99").unwrap();
         drop(s);
         let err = SqliteStore::open_dir(dir.path()).err().unwrap();
-        assert!(matches!(err, StoreError::Version { found: 99, .. }), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Version { found: 99, .. }),
+            "{err:?}"
+        );
     }
 
     #[test]
     fn unreadable_location_is_a_clear_error() {
-        let err = SqliteStore::open_dir(Path::new("/proc/definitely/not/here")).err().unwrap();
-        assert!(err.to_string().contains("/proc/definitely/not/here"), "{err}");
+        let err = SqliteStore::open_dir(Path::new("/proc/definitely/not/here"))
+            .err()
+            .unwrap();
+        assert!(
+            err.to_string().contains("/proc/definitely/not/here"),
+            "{err}"
+        );
     }
 }

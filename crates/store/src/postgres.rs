@@ -22,8 +22,10 @@ use std::sync::Mutex;
 /// a hash of the current schema, so stores in different schemas of one
 /// database do not wait on each other.
 const LOCK_NS: i32 = 0x00d0_551e;
-const LOCK_MIGRATE: &str = "SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || ':migrate'))";
-const LOCK_GROUPING: &str = "SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || ':grouping'))";
+const LOCK_MIGRATE: &str =
+    "SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || ':migrate'))";
+const LOCK_GROUPING: &str =
+    "SELECT pg_advisory_xact_lock($1, hashtext(current_schema() || ':grouping'))";
 
 /// Versioned migrations, in order; the table `dossier_migrations` records
 /// which ran. Never edit one that has shipped: append a new one.
@@ -71,15 +73,27 @@ pub struct PgStore {
 /// PostgreSQL refuses NUL characters in `text`; the columns copied out of a
 /// document for filtering drop them (the JSON body keeps them escaped).
 fn clean(s: &Option<String>) -> Option<String> {
-    s.as_ref().map(|s| if s.contains('\0') { s.replace('\0', "") } else { s.clone() })
+    s.as_ref().map(|s| {
+        if s.contains('\0') {
+            s.replace('\0', "")
+        } else {
+            s.clone()
+        }
+    })
 }
 
 fn decode<T: serde::de::DeserializeOwned>(id: &str, body: &str) -> Result<T> {
-    serde_json::from_str(body).map_err(|source| StoreError::Json { id: id.to_string(), source })
+    serde_json::from_str(body).map_err(|source| StoreError::Json {
+        id: id.to_string(),
+        source,
+    })
 }
 
 fn encode<T: serde::Serialize>(id: &str, v: &T) -> Result<String> {
-    serde_json::to_string(v).map_err(|source| StoreError::Json { id: id.to_string(), source })
+    serde_json::to_string(v).map_err(|source| StoreError::Json {
+        id: id.to_string(),
+        source,
+    })
 }
 
 impl PgStore {
@@ -87,7 +101,10 @@ impl PgStore {
     /// migrations this program knows that the database has not run yet.
     pub fn connect(url: &str) -> Result<Self> {
         let client = Client::connect(url, NoTls)?;
-        let s = PgStore { client: Mutex::new(client), url: redact(url) };
+        let s = PgStore {
+            client: Mutex::new(client),
+            url: redact(url),
+        };
         s.migrate()?;
         Ok(s)
     }
@@ -100,7 +117,11 @@ impl PgStore {
     /// The migrations applied, as recorded in the database.
     pub fn schema_version(&self) -> Result<i64> {
         let mut c = self.lock();
-        Ok(c.query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM dossier_migrations", &[])?.get(0))
+        Ok(c.query_one(
+            "SELECT COALESCE(MAX(version), 0)::BIGINT FROM dossier_migrations",
+            &[],
+        )?
+        .get(0))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Client> {
@@ -114,12 +135,19 @@ impl PgStore {
         let known = MIGRATIONS.len() as i64;
         // Up to date already? Then write nothing, so that a read-only
         // connection (a replica, a read-only role) can open the store.
-        let row = c.query_one(
-            "SELECT to_regclass('dossier_migrations') IS NOT NULL", &[])?;
+        let row = c.query_one("SELECT to_regclass('dossier_migrations') IS NOT NULL", &[])?;
         if row.get::<_, bool>(0) {
-            let done: i64 = c.query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM dossier_migrations", &[])?.get(0);
+            let done: i64 = c
+                .query_one(
+                    "SELECT COALESCE(MAX(version), 0)::BIGINT FROM dossier_migrations",
+                    &[],
+                )?
+                .get(0);
             if done > known {
-                return Err(StoreError::Version { found: done, supported: known });
+                return Err(StoreError::Version {
+                    found: done,
+                    supported: known,
+                });
             }
             if done == known {
                 return Ok(());
@@ -131,23 +159,43 @@ impl PgStore {
             "CREATE TABLE IF NOT EXISTS dossier_migrations (
                 version BIGINT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
         )?;
-        let done: i64 = tx.query_one("SELECT COALESCE(MAX(version), 0)::BIGINT FROM dossier_migrations", &[])?.get(0);
+        let done: i64 = tx
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0)::BIGINT FROM dossier_migrations",
+                &[],
+            )?
+            .get(0);
         if done > known {
-            return Err(StoreError::Version { found: done, supported: known });
+            return Err(StoreError::Version {
+                found: done,
+                supported: known,
+            });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(done as usize) {
             tx.batch_execute(sql)?;
-            tx.execute("INSERT INTO dossier_migrations (version) VALUES ($1)", &[&(i as i64 + 1)])?;
+            tx.execute(
+                "INSERT INTO dossier_migrations (version) VALUES ($1)",
+                &[&(i as i64 + 1)],
+            )?;
         }
         tx.commit()?;
         Ok(())
     }
 
-    fn write_grouping(tx: &mut Transaction<'_>, stories: &[Story], storylines: &[Storyline]) -> Result<()> {
-        tx.batch_execute("DELETE FROM story_documents; DELETE FROM stories; DELETE FROM storylines;")?;
-        let ins_story = tx.prepare("INSERT INTO stories (id, storyline, position, body) VALUES ($1, $2, $3, $4)")?;
-        let ins_member =
-            tx.prepare("INSERT INTO story_documents (story, document) VALUES ($1, $2) ON CONFLICT DO NOTHING")?;
+    fn write_grouping(
+        tx: &mut Transaction<'_>,
+        stories: &[Story],
+        storylines: &[Storyline],
+    ) -> Result<()> {
+        tx.batch_execute(
+            "DELETE FROM story_documents; DELETE FROM stories; DELETE FROM storylines;",
+        )?;
+        let ins_story = tx.prepare(
+            "INSERT INTO stories (id, storyline, position, body) VALUES ($1, $2, $3, $4)",
+        )?;
+        let ins_member = tx.prepare(
+            "INSERT INTO story_documents (story, document) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+        )?;
         for (i, s) in stories.iter().enumerate() {
             let body = encode(&s.id, s)?;
             tx.execute(&ins_story, &[&s.id, &s.storyline, &(i as i32), &body])?;
@@ -155,7 +203,8 @@ impl PgStore {
                 tx.execute(&ins_member, &[&s.id, d])?;
             }
         }
-        let ins_line = tx.prepare("INSERT INTO storylines (id, position, body) VALUES ($1, $2, $3)")?;
+        let ins_line =
+            tx.prepare("INSERT INTO storylines (id, position, body) VALUES ($1, $2, $3)")?;
         for (i, l) in storylines.iter().enumerate() {
             let body = encode(&l.id, l)?;
             tx.execute(&ins_line, &[&l.id, &(i as i32), &body])?;
@@ -166,7 +215,9 @@ impl PgStore {
     fn bodies<T: serde::de::DeserializeOwned>(&self, sql: &str) -> Result<Vec<T>> {
         let mut c = self.lock();
         let rows = c.query(sql, &[])?;
-        rows.iter().map(|r| decode(r.get::<_, &str>(0), r.get::<_, &str>(1))).collect()
+        rows.iter()
+            .map(|r| decode(r.get::<_, &str>(0), r.get::<_, &str>(1)))
+            .collect()
     }
 }
 
@@ -174,19 +225,32 @@ impl PgStore {
 /// that opens the store inside it. For tests and for several stores in one
 /// database. `schema` must be a plain identifier (letters, digits, `_`).
 pub fn fresh_schema(base: &str, schema: &str) -> Result<String> {
-    if schema.is_empty() || !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(StoreError::Spec(format!("schema name {schema:?} is not a plain identifier")));
+    if schema.is_empty()
+        || !schema
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(StoreError::Spec(format!(
+            "schema name {schema:?} is not a plain identifier"
+        )));
     }
     let mut c = Client::connect(base, NoTls)?;
-    c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"))?;
+    c.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))?;
     let sep = if base.contains('?') { '&' } else { '?' };
     Ok(format!("{base}{sep}options=-csearch_path%3D{schema}"))
 }
 
 /// Drop schema `schema` (made by [`fresh_schema`]) and all it holds.
 pub fn drop_schema(base: &str, schema: &str) -> Result<()> {
-    if !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(StoreError::Spec(format!("schema name {schema:?} is not a plain identifier")));
+    if !schema
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return Err(StoreError::Spec(format!(
+            "schema name {schema:?} is not a plain identifier"
+        )));
     }
     let mut c = Client::connect(base, NoTls)?;
     c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))?;
@@ -197,13 +261,20 @@ pub fn drop_schema(base: &str, schema: &str) -> Result<()> {
 pub fn redact(url: &str) -> String {
     // postgres://user:password@host/...: hide what lies between ':' and '@'
     // in the authority part.
-    let Some(scheme_end) = url.find("://") else { return url.to_string() };
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
     let rest = &url[scheme_end + 3..];
     let authority_end = rest.find('/').unwrap_or(rest.len());
     let authority = &rest[..authority_end];
     match (authority.rfind('@'), authority.find(':')) {
         (Some(at), Some(colon)) if colon < at => {
-            format!("{}{}:***{}", &url[..scheme_end + 3], &authority[..colon], &rest[at..])
+            format!(
+                "{}{}:***{}",
+                &url[..scheme_end + 3],
+                &authority[..colon],
+                &rest[at..]
+            )
         }
         _ => url.to_string(),
     }
@@ -238,7 +309,11 @@ impl Store for PgStore {
                     &body,
                 ],
             )?;
-            out[i] = if n == 1 { PutOutcome::Stored } else { PutOutcome::AlreadyStored };
+            out[i] = if n == 1 {
+                PutOutcome::Stored
+            } else {
+                PutOutcome::AlreadyStored
+            };
         }
         tx.commit()?;
         Ok(out)
@@ -246,12 +321,19 @@ impl Store for PgStore {
 
     fn has_document(&self, id: &str) -> Result<bool> {
         let mut c = self.lock();
-        Ok(c.query_opt("SELECT 1 FROM documents WHERE id = $1", &[&id.replace('\0', "")])?.is_some())
+        Ok(c.query_opt(
+            "SELECT 1 FROM documents WHERE id = $1",
+            &[&id.replace('\0', "")],
+        )?
+        .is_some())
     }
 
     fn document(&self, id: &str) -> Result<Option<Document>> {
         let mut c = self.lock();
-        let row = c.query_opt("SELECT body FROM documents WHERE id = $1", &[&id.replace('\0', "")])?;
+        let row = c.query_opt(
+            "SELECT body FROM documents WHERE id = $1",
+            &[&id.replace('\0', "")],
+        )?;
         row.map(|r| decode(id, r.get::<_, &str>(0))).transpose()
     }
 
@@ -263,7 +345,8 @@ impl Store for PgStore {
 
     fn count_documents(&self) -> Result<usize> {
         let mut c = self.lock();
-        Ok(c.query_one("SELECT COUNT(*) FROM documents", &[])?.get::<_, i64>(0) as usize)
+        Ok(c.query_one("SELECT COUNT(*) FROM documents", &[])?
+            .get::<_, i64>(0) as usize)
     }
 
     fn replace_grouping(&mut self, stories: &[Story], storylines: &[Storyline]) -> Result<()> {
@@ -276,14 +359,23 @@ impl Store for PgStore {
         Ok(())
     }
 
-    fn replace_grouping_from(&mut self, stories: &[Story], storylines: &[Storyline], documents_seen: usize) -> Result<bool> {
+    fn replace_grouping_from(
+        &mut self,
+        stories: &[Story],
+        storylines: &[Storyline],
+        documents_seen: usize,
+    ) -> Result<bool> {
         let mut c = self.lock();
         let mut tx = c.transaction()?;
         // Under the lock, each statement below sees every grouping committed
         // before it (READ COMMITTED takes a new snapshot per statement).
         tx.execute(LOCK_GROUPING, &[&LOCK_NS])?;
-        let stored: Option<i64> =
-            tx.query_opt("SELECT value FROM meta WHERE key = 'grouping_documents'", &[])?.map(|r| r.get(0));
+        let stored: Option<i64> = tx
+            .query_opt(
+                "SELECT value FROM meta WHERE key = 'grouping_documents'",
+                &[],
+            )?
+            .map(|r| r.get(0));
         if stored.is_some_and(|n| n > documents_seen as i64) {
             return Ok(false);
         }
@@ -299,7 +391,10 @@ impl Store for PgStore {
 
     fn grouping_documents(&self) -> Result<Option<usize>> {
         let mut c = self.lock();
-        let row = c.query_opt("SELECT value FROM meta WHERE key = 'grouping_documents'", &[])?;
+        let row = c.query_opt(
+            "SELECT value FROM meta WHERE key = 'grouping_documents'",
+            &[],
+        )?;
         Ok(row.map(|r| r.get::<_, i64>(0) as usize))
     }
 
@@ -323,12 +418,18 @@ mod tests {
         assert!(!is_url("dossier-data"));
         assert!(!is_url("./postgres/data"));
         assert!(!is_url("pg"));
-        assert!(!is_url("é/ü"), "non-ASCII paths are directories, and do not panic");
+        assert!(
+            !is_url("é/ü"),
+            "non-ASCII paths are directories, and do not panic"
+        );
     }
 
     #[test]
     fn passwords_are_hidden_in_messages() {
-        assert_eq!(redact("postgres://ann:s3cret@db:5432/x"), "postgres://ann:***@db:5432/x");
+        assert_eq!(
+            redact("postgres://ann:s3cret@db:5432/x"),
+            "postgres://ann:***@db:5432/x"
+        );
         assert_eq!(redact("postgres://ann@db/x"), "postgres://ann@db/x");
         assert_eq!(redact("postgres://db/x?user=a"), "postgres://db/x?user=a");
     }
@@ -336,7 +437,9 @@ mod tests {
     #[test]
     fn unreachable_server_is_a_clear_error() {
         // Port 1 on loopback: nothing listens there.
-        let err = PgStore::connect("postgres://nobody@127.0.0.1:1/none?connect_timeout=2").err().expect("fails");
+        let err = PgStore::connect("postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+            .err()
+            .expect("fails");
         assert!(err.to_string().contains("PostgreSQL"), "{err}");
     }
 }

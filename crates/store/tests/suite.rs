@@ -44,12 +44,26 @@ fn pg_url() -> Option<String> {
 /// A fresh store in a schema of its own, as a URL.
 fn pg_schema(base: &str, test: &str) -> (String, SchemaGuard) {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let schema = format!("t_{}_{}_{}", test, std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+    let schema = format!(
+        "t_{}_{}_{}",
+        test,
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
     let mut c = postgres::Client::connect(base, postgres::NoTls).expect("DOSSIER_TEST_PG connects");
-    c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")).unwrap();
+    c.batch_execute(&format!(
+        "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+    ))
+    .unwrap();
     let sep = if base.contains('?') { '&' } else { '?' };
     let url = format!("{base}{sep}options=-csearch_path%3D{schema}");
-    (url, SchemaGuard { url: base.to_string(), schema })
+    (
+        url,
+        SchemaGuard {
+            url: base.to_string(),
+            schema,
+        },
+    )
 }
 
 fn backends(test: &str) -> Vec<Backend> {
@@ -74,7 +88,12 @@ fn backends(test: &str) -> Vec<Backend> {
 }
 
 fn doc(id: &str, text: &str) -> Document {
-    Document { id: id.into(), text: text.into(), title: Some(format!("title {id}")), ..Default::default() }
+    Document {
+        id: id.into(),
+        text: text.into(),
+        title: Some(format!("title {id}")),
+        ..Default::default()
+    }
 }
 
 fn story(id: &str, docs: &[&str]) -> Story {
@@ -105,14 +124,37 @@ fn documents_are_stored_once_and_survive_reopening() {
         {
             let mut s = (b.open)();
             assert_eq!(s.put_documents(&[]).unwrap(), vec![], "{}", b.name);
-            let out = s.put_documents(&[doc("b", "two"), doc("a", "one")]).unwrap();
-            assert_eq!(out, vec![PutOutcome::Stored, PutOutcome::Stored], "{}", b.name);
-            let again = s.put_documents(&[doc("a", "one"), doc("c", "three"), doc("c", "three")]).unwrap();
-            assert_eq!(again, vec![PutOutcome::AlreadyStored, PutOutcome::Stored, PutOutcome::AlreadyStored], "{}", b.name);
+            let out = s
+                .put_documents(&[doc("b", "two"), doc("a", "one")])
+                .unwrap();
+            assert_eq!(
+                out,
+                vec![PutOutcome::Stored, PutOutcome::Stored],
+                "{}",
+                b.name
+            );
+            let again = s
+                .put_documents(&[doc("a", "one"), doc("c", "three"), doc("c", "three")])
+                .unwrap();
+            assert_eq!(
+                again,
+                vec![
+                    PutOutcome::AlreadyStored,
+                    PutOutcome::Stored,
+                    PutOutcome::AlreadyStored
+                ],
+                "{}",
+                b.name
+            );
         }
         let s = (b.open)();
         assert_eq!(s.count_documents().unwrap(), 3, "{}", b.name);
-        assert_eq!(ids(&s.documents().unwrap()), vec!["a", "b", "c"], "{}", b.name);
+        assert_eq!(
+            ids(&s.documents().unwrap()),
+            vec!["a", "b", "c"],
+            "{}",
+            b.name
+        );
         assert_eq!(s.document("b").unwrap().unwrap().text, "two", "{}", b.name);
         assert!(s.document("zz").unwrap().is_none(), "{}", b.name);
         assert!(s.has_document("c").unwrap(), "{}", b.name);
@@ -138,11 +180,26 @@ fn documents_round_trip_whole_and_in_byte_order() {
             canonical: "Zoë Ångström".into(),
             role: None,
         });
-        let docs = vec![d.clone(), doc("Z", "upper"), doc("a", "lower"), doc("B", "upper")];
+        let docs = vec![
+            d.clone(),
+            doc("Z", "upper"),
+            doc("a", "lower"),
+            doc("B", "upper"),
+        ];
         s.put_documents(&docs).unwrap();
-        assert_eq!(s.document("é-1").unwrap().as_ref(), Some(&d), "{}: every field survives", b.name);
+        assert_eq!(
+            s.document("é-1").unwrap().as_ref(),
+            Some(&d),
+            "{}: every field survives",
+            b.name
+        );
         // Byte order: uppercase before lowercase before non-ASCII.
-        assert_eq!(ids(&s.documents().unwrap()), vec!["B", "Z", "a", "é-1"], "{}", b.name);
+        assert_eq!(
+            ids(&s.documents().unwrap()),
+            vec!["B", "Z", "a", "é-1"],
+            "{}",
+            b.name
+        );
     }
 }
 
@@ -150,12 +207,24 @@ fn documents_round_trip_whole_and_in_byte_order() {
 fn grouping_is_replaced_whole() {
     for b in backends("group") {
         let mut s = (b.open)();
-        let line = Storyline { id: "L".into(), title: "line".into(), stories: vec!["s1".into()], figures: vec![] };
-        s.replace_grouping(&[story("s1", &["a"]), story("s2", &["b"])], &[line.clone()]).unwrap();
+        let line = Storyline {
+            id: "L".into(),
+            title: "line".into(),
+            stories: vec!["s1".into()],
+            figures: vec![],
+        };
+        s.replace_grouping(&[story("s1", &["a"]), story("s2", &["b"])], &[line.clone()])
+            .unwrap();
         assert_eq!(s.stories().unwrap().len(), 2, "{}", b.name);
-        s.replace_grouping(&[story("s3", &["a", "b"])], &[line.clone()]).unwrap();
+        s.replace_grouping(&[story("s3", &["a", "b"])], &[line.clone()])
+            .unwrap();
         let got = s.stories().unwrap();
-        assert_eq!(got.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(), vec!["s3"], "{}", b.name);
+        assert_eq!(
+            got.iter().map(|x| x.id.as_str()).collect::<Vec<_>>(),
+            vec!["s3"],
+            "{}",
+            b.name
+        );
         assert_eq!(got[0].documents, vec!["a", "b"], "{}", b.name);
         assert_eq!(s.storylines().unwrap(), vec![line], "{}", b.name);
         assert_eq!(s.grouping_documents().unwrap(), None, "{}", b.name);
@@ -166,11 +235,31 @@ fn grouping_is_replaced_whole() {
 fn a_grouping_over_fewer_documents_never_replaces_a_newer_one() {
     for b in backends("newer") {
         let mut s = (b.open)();
-        assert!(s.replace_grouping_from(&[story("s5", &["a"])], &[], 5).unwrap(), "{}", b.name);
-        assert!(!s.replace_grouping_from(&[story("s3", &["a"])], &[], 3).unwrap(), "{}: stale", b.name);
+        assert!(
+            s.replace_grouping_from(&[story("s5", &["a"])], &[], 5)
+                .unwrap(),
+            "{}",
+            b.name
+        );
+        assert!(
+            !s.replace_grouping_from(&[story("s3", &["a"])], &[], 3)
+                .unwrap(),
+            "{}: stale",
+            b.name
+        );
         assert_eq!(s.stories().unwrap()[0].id, "s5", "{}", b.name);
-        assert!(s.replace_grouping_from(&[story("s5b", &["a"])], &[], 5).unwrap(), "{}: same count", b.name);
-        assert!(s.replace_grouping_from(&[story("s7", &["a"])], &[], 7).unwrap(), "{}", b.name);
+        assert!(
+            s.replace_grouping_from(&[story("s5b", &["a"])], &[], 5)
+                .unwrap(),
+            "{}: same count",
+            b.name
+        );
+        assert!(
+            s.replace_grouping_from(&[story("s7", &["a"])], &[], 7)
+                .unwrap(),
+            "{}",
+            b.name
+        );
         drop(s);
         let s = (b.open)();
         assert_eq!(s.grouping_documents().unwrap(), Some(7), "{}", b.name);
@@ -184,7 +273,9 @@ fn a_grouping_over_fewer_documents_never_replaces_a_newer_one() {
 #[test]
 fn concurrent_writers_store_each_document_exactly_once() {
     for b in backends("conc") {
-        let all: Vec<Document> = (0..120).map(|i| doc(&format!("d{i:03}"), &format!("text {i}"))).collect();
+        let all: Vec<Document> = (0..120)
+            .map(|i| doc(&format!("d{i:03}"), &format!("text {i}")))
+            .collect();
         let stored = AtomicUsize::new(0);
         // Open (and migrate) at the same moment too.
         std::thread::scope(|scope| {
@@ -193,24 +284,45 @@ fn concurrent_writers_store_each_document_exactly_once() {
                 scope.spawn(move || {
                     let mut s = open();
                     // Worker w takes 3 of every 4 documents, in its own order.
-                    let mut mine: Vec<Document> = all.iter().enumerate().filter(|(i, _)| i % 4 != w).map(|(_, d)| d.clone()).collect();
+                    let mut mine: Vec<Document> = all
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % 4 != w)
+                        .map(|(_, d)| d.clone())
+                        .collect();
                     if w % 2 == 1 {
                         mine.reverse();
                     }
                     for chunk in mine.chunks(7) {
-                        let out = s.put_documents(chunk).expect("put succeeds under contention");
-                        stored.fetch_add(out.iter().filter(|o| **o == PutOutcome::Stored).count(), Ordering::SeqCst);
+                        let out = s
+                            .put_documents(chunk)
+                            .expect("put succeeds under contention");
+                        stored.fetch_add(
+                            out.iter().filter(|o| **o == PutOutcome::Stored).count(),
+                            Ordering::SeqCst,
+                        );
                     }
                     let docs = s.documents().unwrap();
-                    s.replace_grouping_from(&[story(&format!("w{w}"), &["d000"])], &[], docs.len()).unwrap();
+                    s.replace_grouping_from(&[story(&format!("w{w}"), &["d000"])], &[], docs.len())
+                        .unwrap();
                 });
             }
         });
         let s = (b.open)();
-        assert_eq!(stored.load(Ordering::SeqCst), all.len(), "{}: one Stored per document", b.name);
+        assert_eq!(
+            stored.load(Ordering::SeqCst),
+            all.len(),
+            "{}: one Stored per document",
+            b.name
+        );
         assert_eq!(s.count_documents().unwrap(), all.len(), "{}", b.name);
         assert_eq!(ids(&s.documents().unwrap()), ids(&all), "{}", b.name);
-        assert_eq!(s.stories().unwrap().len(), 1, "{}: one grouping, not a mixture", b.name);
+        assert_eq!(
+            s.stories().unwrap().len(),
+            1,
+            "{}: one grouping, not a mixture",
+            b.name
+        );
     }
 }
 
@@ -229,9 +341,13 @@ fn migrations_run_once_and_a_newer_schema_is_refused() {
         assert_eq!(s.schema_version().unwrap(), 1);
         drop(s);
         let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-        c.batch_execute("INSERT INTO dossier_migrations (version) VALUES (99)").unwrap();
+        c.batch_execute("INSERT INTO dossier_migrations (version) VALUES (99)")
+            .unwrap();
         let err = PgStore::connect(&url).err().expect("refused");
-        assert!(matches!(err, StoreError::Version { found: 99, .. }), "{err:?}");
+        assert!(
+            matches!(err, StoreError::Version { found: 99, .. }),
+            "{err:?}"
+        );
     }
 }
 
@@ -239,13 +355,22 @@ fn migrations_run_once_and_a_newer_schema_is_refused() {
 fn read_only_database_is_a_clear_error() {
     let Some(base) = pg_url() else { return };
     let (url, _g) = pg_schema(&base, "ro");
-    PgStore::connect(&url).unwrap().put_documents(&[doc("a", "one")]).unwrap();
+    PgStore::connect(&url)
+        .unwrap()
+        .put_documents(&[doc("a", "one")])
+        .unwrap();
     let ro_url = format!("{url}%20-cdefault_transaction_read_only%3Don");
     let mut ro = PgStore::connect(&ro_url).expect("an up-to-date store opens read-only");
     assert_eq!(ro.count_documents().unwrap(), 1);
-    let err = ro.put_documents(&[doc("b", "two")]).err().expect("writing fails");
+    let err = ro
+        .put_documents(&[doc("b", "two")])
+        .err()
+        .expect("writing fails");
     assert!(matches!(err, StoreError::ReadOnly(_)), "{err:?}");
-    assert_eq!(PgStore::connect(&url).unwrap().count_documents().unwrap(), 1);
+    assert_eq!(
+        PgStore::connect(&url).unwrap().count_documents().unwrap(),
+        1
+    );
 }
 
 #[test]
@@ -254,7 +379,9 @@ fn open_picks_the_backend_from_the_spec() {
     let mut s = dossier_store::open(dir.path().join("sub").to_str().unwrap()).unwrap();
     s.put_documents(&[doc("a", "one")]).unwrap();
     assert!(dir.path().join("sub/dossier.sqlite").is_file());
-    let err = dossier_store::open("postgres://nobody@127.0.0.1:1/x?connect_timeout=2").err().expect("no server on port 1");
+    let err = dossier_store::open("postgres://nobody@127.0.0.1:1/x?connect_timeout=2")
+        .err()
+        .expect("no server on port 1");
     assert!(err.to_string().contains("PostgreSQL"), "{err}");
     if let Some(base) = pg_url() {
         let (url, _g) = pg_schema(&base, "open");

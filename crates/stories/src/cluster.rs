@@ -57,7 +57,11 @@ pub(crate) fn average_link(m: &SimMatrix, threshold: f64) -> Vec<Vec<usize>> {
             chain.push(first);
         }
         let a = *chain.last().unwrap_or(&0);
-        let prev = if chain.len() >= 2 { Some(chain[chain.len() - 2]) } else { None };
+        let prev = if chain.len() >= 2 {
+            Some(chain[chain.len() - 2])
+        } else {
+            None
+        };
         // Nearest active neighbour of a; on ties prefer the previous chain
         // element (needed for termination), then the smallest index.
         let mut best: Option<(usize, f32)> = prev.map(|p| (p, s[a * n + p]));
@@ -82,7 +86,8 @@ pub(crate) fn average_link(m: &SimMatrix, threshold: f64) -> Vec<Vec<usize>> {
                 if !active[k] || k == keep || k == gone {
                     continue;
                 }
-                let v = ((sk * s[keep * n + k] as f64 + sg * s[gone * n + k] as f64) / (sk + sg)) as f32;
+                let v = ((sk * s[keep * n + k] as f64 + sg * s[gone * n + k] as f64) / (sk + sg))
+                    as f32;
                 s[keep * n + k] = v;
                 s[k * n + keep] = v;
             }

@@ -4,7 +4,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use dossier_model::{ActorLabels, Agreement, Document, FigureComparison, FigureKind, FigureReport, OutletLabels, QuoteRef};
+use dossier_model::{
+    ActorLabels, Agreement, Document, FigureComparison, FigureKind, FigureReport, OutletLabels,
+    QuoteRef,
+};
 
 use crate::text;
 
@@ -30,7 +33,10 @@ pub(crate) fn split_key(key: &str) -> (&str, Option<&str>) {
 /// every character where neither has the `X` placeholder of TIMEX3
 /// (`XXXX-10-07` ~ `2023-10-07`).
 pub(crate) fn anchors_compatible(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.chars().zip(b.chars()).all(|(x, y)| x == y || x == 'X' || y == 'X')
+    a.len() == b.len()
+        && a.chars()
+            .zip(b.chars())
+            .all(|(x, y)| x == y || x == 'X' || y == 'X')
 }
 
 fn specificity(a: &str) -> usize {
@@ -56,14 +62,22 @@ fn unit_days(unit: Option<&str>) -> Option<f64> {
 /// `about`/`some`/`around`/`approximately` ±10%; `nearly`/`almost` up to
 /// 10% below; `more than`/`over`/`at least` open above; `less than`/
 /// `under`/`at most`/`up to` open below; ranges use their bounds.
-fn interval(value: f64, low: Option<f64>, high: Option<f64>, qualifier: Option<&str>) -> (f64, f64) {
+fn interval(
+    value: f64,
+    low: Option<f64>,
+    high: Option<f64>,
+    qualifier: Option<&str>,
+) -> (f64, f64) {
     let (lo, hi) = match (low, high) {
         (Some(l), Some(h)) if l <= h => (l, h),
         _ => (value, value),
     };
-    let q = qualifier.map(|q| q.trim().to_lowercase()).unwrap_or_default();
+    let q = qualifier
+        .map(|q| q.trim().to_lowercase())
+        .unwrap_or_default();
     match q.as_str() {
-        "about" | "some" | "around" | "approximately" | "roughly" | "an estimated" | "estimated" => (lo * 0.9, hi * 1.1),
+        "about" | "some" | "around" | "approximately" | "roughly" | "an estimated"
+        | "estimated" => (lo * 0.9, hi * 1.1),
         "nearly" | "almost" | "close to" => (lo * 0.9, hi),
         "more than" | "over" | "at least" | "above" | "upwards of" => (lo, f64::INFINITY),
         "less than" | "under" | "at most" | "up to" | "below" | "fewer than" => (lo.min(0.0), hi),
@@ -79,7 +93,10 @@ struct Rep<'a> {
 }
 
 fn all_agree(reps: &[&Rep], tol: f64) -> bool {
-    let lo = reps.iter().map(|r| r.iv.0).fold(f64::NEG_INFINITY, f64::max);
+    let lo = reps
+        .iter()
+        .map(|r| r.iv.0)
+        .fold(f64::NEG_INFINITY, f64::max);
     let hi = reps.iter().map(|r| r.iv.1).fold(f64::INFINITY, f64::min);
     lo <= hi + hi.abs() * tol + 1e-9
 }
@@ -101,14 +118,28 @@ fn updated(reps: &[&Rep], tol: f64) -> bool {
     }
     let mut by_date: BTreeMap<&str, Vec<&Rep>> = BTreeMap::new();
     for r in reps {
-        by_date.entry(r.report.published.as_deref().unwrap_or("")).or_default().push(r);
+        by_date
+            .entry(r.report.published.as_deref().unwrap_or(""))
+            .or_default()
+            .push(r);
     }
     if by_date.len() < 2 || by_date.values().any(|g| !all_agree(g, tol)) {
         return false;
     }
     let mids: Vec<f64> = by_date
         .values()
-        .map(|g| g.iter().map(|r| if r.iv.0.is_finite() && r.iv.1.is_finite() { (r.iv.0 + r.iv.1) / 2.0 } else { r.report.value }).sum::<f64>() / g.len() as f64)
+        .map(|g| {
+            g.iter()
+                .map(|r| {
+                    if r.iv.0.is_finite() && r.iv.1.is_finite() {
+                        (r.iv.0 + r.iv.1) / 2.0
+                    } else {
+                        r.report.value
+                    }
+                })
+                .sum::<f64>()
+                / g.len() as f64
+        })
         .collect();
     let up = mids.windows(2).all(|w| w[1] >= w[0]);
     let down = mids.windows(2).all(|w| w[1] <= w[0]);
@@ -144,7 +175,11 @@ fn agreement(reps: &[&Rep], duration: bool, tol: f64) -> Agreement {
                 return Agreement::Differ;
             }
         }
-        return if compared { Agreement::Agree } else { Agreement::Single };
+        return if compared {
+            Agreement::Agree
+        } else {
+            Agreement::Single
+        };
     }
     if all_agree(reps, tol) {
         Agreement::Agree
@@ -171,12 +206,22 @@ pub(crate) fn figures(members: &[Member], tol: f64) -> Vec<FigureComparison> {
     let mut by_name: BTreeMap<String, Vec<(Option<String>, usize, usize)>> = BTreeMap::new();
     for (mi, m) in members.iter().enumerate() {
         for (fi, f) in m.doc.figures.iter().enumerate() {
-            let Some(key) = f.measure.as_deref().map(str::trim).filter(|k| !k.is_empty()) else { continue };
+            let Some(key) = f
+                .measure
+                .as_deref()
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+            else {
+                continue;
+            };
             if !f.value.is_finite() {
                 continue;
             }
             let (name, anchor) = split_key(key);
-            by_name.entry(name.to_string()).or_default().push((anchor.map(str::to_string), mi, fi));
+            by_name
+                .entry(name.to_string())
+                .or_default()
+                .push((anchor.map(str::to_string), mi, fi));
         }
     }
     let mut out = Vec::new();
@@ -226,7 +271,11 @@ pub(crate) fn figures(members: &[Member], tol: f64) -> Vec<FigureComparison> {
                 if let Some(c) = f.counted.as_deref().filter(|c| !c.trim().is_empty()) {
                     *counted.entry(c.trim().to_string()).or_default() += 1;
                 }
-                let scale = if f.kind == FigureKind::Duration { unit_days(f.unit.as_deref()).unwrap_or(1.0) } else { 1.0 };
+                let scale = if f.kind == FigureKind::Duration {
+                    unit_days(f.unit.as_deref()).unwrap_or(1.0)
+                } else {
+                    1.0
+                };
                 let (lo, hi) = interval(f.value, f.low, f.high, f.qualifier.as_deref());
                 reps.push(Rep {
                     report: FigureReport {
@@ -253,14 +302,28 @@ pub(crate) fn figures(members: &[Member], tol: f64) -> Vec<FigureComparison> {
             }
             let refs: Vec<&Rep> = reps.iter().collect();
             let agreement = agreement(&refs, duration, tol);
-            let mut what = counted.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|x| x.0.clone()).unwrap_or_else(|| humanize(&name));
+            let mut what = counted
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|x| x.0.clone())
+                .unwrap_or_else(|| humanize(&name));
             if let Some(a) = &head {
                 what = format!("{what} ({a})");
             }
-            out.push(FigureComparison { measure: what, key, reports: reps.into_iter().map(|r| r.report).collect(), agreement });
+            out.push(FigureComparison {
+                measure: what,
+                key,
+                reports: reps.into_iter().map(|r| r.report).collect(),
+                agreement,
+            });
         }
     }
-    out.sort_by(|a, b| b.reports.len().cmp(&a.reports.len()).then(a.key.cmp(&b.key)));
+    out.sort_by(|a, b| {
+        b.reports
+            .len()
+            .cmp(&a.reports.len())
+            .then(a.key.cmp(&b.key))
+    });
     out
 }
 
@@ -271,8 +334,20 @@ pub(crate) fn figures(members: &[Member], tol: f64) -> Vec<FigureComparison> {
 /// text. `copies` lists, per member, the outlets of its near-duplicates:
 /// a copy carries every quote of the text it copies.
 pub(crate) fn quotes(members: &[Member], copies: &[Vec<String>]) -> Vec<QuoteRef> {
-    let norm_texts: Vec<String> = members.iter().map(|m| format!(" {} ", text::normalize_quote(&m.doc.text))).collect();
-    let norm_quotes: Vec<Vec<String>> = members.iter().map(|m| m.doc.quotes.iter().map(|q| text::normalize_quote(&q.text)).collect()).collect();
+    let norm_texts: Vec<String> = members
+        .iter()
+        .map(|m| format!(" {} ", text::normalize_quote(&m.doc.text)))
+        .collect();
+    let norm_quotes: Vec<Vec<String>> = members
+        .iter()
+        .map(|m| {
+            m.doc
+                .quotes
+                .iter()
+                .map(|q| text::normalize_quote(&q.text))
+                .collect()
+        })
+        .collect();
     let mut out = Vec::new();
     for (mi, m) in members.iter().enumerate() {
         for (qi, q) in m.doc.quotes.iter().enumerate() {
@@ -288,7 +363,8 @@ pub(crate) fn quotes(members: &[Member], copies: &[Vec<String>]) -> Vec<QuoteRef
                     if oi == mi || o.outlet == m.outlet {
                         continue;
                     }
-                    let same = norm_quotes[oi].iter().any(|x| x == nq) || (long && norm_texts[oi].contains(&needle));
+                    let same = norm_quotes[oi].iter().any(|x| x == nq)
+                        || (long && norm_texts[oi].contains(&needle));
                     if same {
                         also.push(o.outlet.clone());
                     }
@@ -318,21 +394,39 @@ pub(crate) fn quotes(members: &[Member], copies: &[Vec<String>]) -> Vec<QuoteRef
 /// Lower-case words that end a descriptive phrase read leftwards from a
 /// mention: articles, prepositions, conjunctions, reporting verbs.
 const PHRASE_STOP: &[&str] = &[
-    "the", "a", "an", "of", "and", "or", "but", "in", "on", "at", "to", "for", "from", "by", "with",
-    "between", "as", "that", "this", "said", "says", "told", "says", "is", "was", "are", "were",
-    "has", "have", "had", "will", "would", "after", "before", "against", "about", "than", "while",
-    "his", "her", "their", "its", "our", "when", "where", "who", "which", "if", "not", "also",
+    "the", "a", "an", "of", "and", "or", "but", "in", "on", "at", "to", "for", "from", "by",
+    "with", "between", "as", "that", "this", "said", "says", "told", "says", "is", "was", "are",
+    "were", "has", "have", "had", "will", "would", "after", "before", "against", "about", "than",
+    "while", "his", "her", "their", "its", "our", "when", "where", "who", "which", "if", "not",
+    "also",
 ];
 
 /// Reporting verbs that close a parenthetical attribution.
-const SPEECH_VERBS: &[&str] = &["said", "says", "told", "added", "noted", "stressed", "insisted", "claimed", "confirmed", "explained", "argued", "wrote", "reported", "continued"];
+const SPEECH_VERBS: &[&str] = &[
+    "said",
+    "says",
+    "told",
+    "added",
+    "noted",
+    "stressed",
+    "insisted",
+    "claimed",
+    "confirmed",
+    "explained",
+    "argued",
+    "wrote",
+    "reported",
+    "continued",
+];
 
 /// Honorifics: shown with the name they precede ("Mr. Witkoff"), since an
 /// outlet's house style is part of its wording.
 const HONORIFICS: &[&str] = &["Mr.", "Mrs.", "Ms.", "Dr.", "Mr", "Mrs", "Ms", "Dr"];
 
 /// Words that open a noun phrase.
-const DETERMINERS: &[&str] = &["the", "a", "an", "his", "her", "their", "its", "our", "this"];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "his", "her", "their", "its", "our", "this",
+];
 
 fn clean_word(w: &str) -> &str {
     w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '-' && c != '\'' && c != '’')
@@ -351,7 +445,9 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
     let mut taken: Vec<&str> = Vec::new();
     let mut bounded = true;
     for raw in sentence_before.split_whitespace().rev() {
-        if raw.ends_with([',', ';', ':', '(', ')', '"', '“', '”', '—', '–']) || raw.starts_with(['(', '"', '“']) && !taken.is_empty() {
+        if raw.ends_with([',', ';', ':', '(', ')', '"', '“', '”', '—', '–'])
+            || raw.starts_with(['(', '"', '“']) && !taken.is_empty()
+        {
             break;
         }
         let w = clean_word(raw);
@@ -359,12 +455,22 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
             break;
         }
         // a sentence end, unless an abbreviation ("U.S.", "Mr.")
-        if raw.ends_with(['!', '?']) || (raw.ends_with('.') && w.trim_end_matches('.').chars().filter(|c| c.is_alphanumeric()).count() > 3 && !w.trim_end_matches('.').contains('.')) {
+        if raw.ends_with(['!', '?'])
+            || (raw.ends_with('.')
+                && w.trim_end_matches('.')
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .count()
+                    > 3
+                && !w.trim_end_matches('.').contains('.'))
+        {
             break;
         }
         let lw = w.to_lowercase();
         let lower = w.chars().next().is_some_and(|c| c.is_lowercase());
-        if PHRASE_STOP.contains(&lw.as_str()) || (lower && (lw.ends_with("ed") || lw.ends_with("ing") || lw.ends_with("ly"))) {
+        if PHRASE_STOP.contains(&lw.as_str())
+            || (lower && (lw.ends_with("ed") || lw.ends_with("ing") || lw.ends_with("ly")))
+        {
             bounded = DETERMINERS.contains(&lw.as_str()) && !taken.is_empty();
             break;
         }
@@ -377,7 +483,9 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
     if taken.is_empty() {
         return None;
     }
-    let titled = taken.iter().all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+    let titled = taken
+        .iter()
+        .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
     if !bounded && !titled {
         return None;
     }
@@ -386,7 +494,10 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
     // descriptor; role nouns before a name are singular ("envoy", "group").
     let next_to_name = taken[0];
     if taken.len() >= 2
-        && next_to_name.chars().next().is_some_and(|c| c.is_lowercase())
+        && next_to_name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_lowercase())
         && next_to_name.ends_with('s')
         && !next_to_name.ends_with("'s")
         && !next_to_name.ends_with("’s")
@@ -403,7 +514,10 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
 /// first three words.
 pub(crate) fn appositive_after(after: &str) -> Option<String> {
     let rest = after.strip_prefix(',')?.trim_start();
-    let end = rest.find([',', ';', '(', ')']).or_else(|| rest.find(". ")).unwrap_or(rest.len());
+    let end = rest
+        .find([',', ';', '(', ')'])
+        .or_else(|| rest.find(". "))
+        .unwrap_or(rest.len());
     let phrase = rest[..end].trim().trim_end_matches('.');
     let ws: Vec<&str> = phrase.split_whitespace().collect();
     if ws.is_empty() || ws.len() > 10 {
@@ -411,7 +525,10 @@ pub(crate) fn appositive_after(after: &str) -> Option<String> {
     }
     let first = ws[0].to_lowercase();
     let art = matches!(first.as_str(), "the" | "a" | "an");
-    let poss = ws.iter().take(3).any(|w| w.ends_with("'s") || w.ends_with("’s"));
+    let poss = ws
+        .iter()
+        .take(3)
+        .any(|w| w.ends_with("'s") || w.ends_with("’s"));
     if !(art || poss) || ws.len() < 2 {
         return None;
     }
@@ -431,7 +548,12 @@ pub(crate) fn appositive_after(after: &str) -> Option<String> {
 pub(crate) fn labels(members: &[Member], max_actors: usize) -> Vec<ActorLabels> {
     let mut totals: HashMap<&str, usize> = HashMap::new();
     for m in members {
-        for e in m.doc.entities.iter().filter(|e| e.label != dossier_model::EntityLabel::Misc) {
+        for e in m
+            .doc
+            .entities
+            .iter()
+            .filter(|e| e.label != dossier_model::EntityLabel::Misc)
+        {
             let c = e.canonical.trim();
             if !c.is_empty() {
                 *totals.entry(c).or_default() += 1;
@@ -441,15 +563,27 @@ pub(crate) fn labels(members: &[Member], max_actors: usize) -> Vec<ActorLabels> 
     let mut actors: Vec<(&str, usize)> = totals.into_iter().filter(|x| x.1 >= 2).collect();
     actors.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     actors.truncate(max_actors);
-    let sents: Vec<Vec<dossier_model::Span>> = members.iter().map(|m| text::sentence_spans(m.doc)).collect();
+    let sents: Vec<Vec<dossier_model::Span>> = members
+        .iter()
+        .map(|m| text::sentence_spans(m.doc))
+        .collect();
     let mut out = Vec::new();
     for (actor, _) in actors {
         let mut per_outlet: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
         let mut outlet_order: Vec<&str> = Vec::new();
         for (mi, m) in members.iter().enumerate() {
             let t = &m.doc.text;
-            for e in m.doc.entities.iter().filter(|e| e.canonical.trim() == actor) {
-                if e.start > e.end || e.end > t.len() || !t.is_char_boundary(e.start) || !t.is_char_boundary(e.end) {
+            for e in m
+                .doc
+                .entities
+                .iter()
+                .filter(|e| e.canonical.trim() == actor)
+            {
+                if e.start > e.end
+                    || e.end > t.len()
+                    || !t.is_char_boundary(e.start)
+                    || !t.is_char_boundary(e.end)
+                {
                     continue;
                 }
                 if !outlet_order.contains(&m.outlet.as_str()) {
@@ -463,9 +597,15 @@ pub(crate) fn labels(members: &[Member], max_actors: usize) -> Vec<ActorLabels> 
                 if let Some(r) = e.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
                     found.push(r.to_string());
                 }
-                let (sent_start, sent_end) = match sents[mi].iter().find(|s| s.start <= e.start && e.end <= s.end) {
+                let (sent_start, sent_end) = match sents[mi]
+                    .iter()
+                    .find(|s| s.start <= e.start && e.end <= s.end)
+                {
                     Some(s) => (s.start, s.end),
-                    None => (t[..e.start].rfind('\n').map_or(0, |i| i + 1), t[e.end..].find('\n').map_or(t.len(), |i| e.end + i)),
+                    None => (
+                        t[..e.start].rfind('\n').map_or(0, |i| i + 1),
+                        t[e.end..].find('\n').map_or(t.len(), |i| e.end + i),
+                    ),
                 };
                 if let Some(d) = descriptor_before(&t[sent_start..e.start]) {
                     if HONORIFICS.contains(&d.as_str()) {
@@ -491,10 +631,16 @@ pub(crate) fn labels(members: &[Member], max_actors: usize) -> Vec<ActorLabels> 
             .filter_map(|o| {
                 let mut labels: Vec<(String, usize)> = per_outlet.remove(o)?.into_iter().collect();
                 labels.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-                Some(OutletLabels { outlet: o.to_string(), labels })
+                Some(OutletLabels {
+                    outlet: o.to_string(),
+                    labels,
+                })
             })
             .collect();
-        out.push(ActorLabels { actor: actor.to_string(), outlets });
+        out.push(ActorLabels {
+            actor: actor.to_string(),
+            outlets,
+        });
     }
     out
 }
@@ -504,7 +650,14 @@ mod tests {
     use super::*;
     use dossier_model::{EntityLabel, EntityMention, Figure, Quote, QuoteKind};
 
-    fn fig(text: &str, value: f64, kind: FigureKind, unit: &str, q: Option<&str>, key: &str) -> Figure {
+    fn fig(
+        text: &str,
+        value: f64,
+        kind: FigureKind,
+        unit: &str,
+        q: Option<&str>,
+        key: &str,
+    ) -> Figure {
         Figure {
             start: 0,
             end: 0,
@@ -522,20 +675,76 @@ mod tests {
     }
 
     fn doc(id: &str, date: Option<&str>, figures: Vec<Figure>) -> Document {
-        Document { id: id.into(), published: date.map(String::from), figures, ..Default::default() }
+        Document {
+            id: id.into(),
+            published: date.map(String::from),
+            figures,
+            ..Default::default()
+        }
     }
 
     fn members<'a>(docs: &'a [Document], moments: &[&str]) -> Vec<Member<'a>> {
-        docs.iter().zip(moments).map(|(d, m)| Member { doc: d, outlet: format!("outlet-{}", d.id), moment: m.to_string() }).collect()
+        docs.iter()
+            .zip(moments)
+            .map(|(d, m)| Member {
+                doc: d,
+                outlet: format!("outlet-{}", d.id),
+                moment: m.to_string(),
+            })
+            .collect()
     }
 
     #[test]
     fn hedged_counts_agree_and_wildcard_anchor_joins() {
         let docs = vec![
-            doc("a", None, vec![fig("about 1,200", 1200.0, FigureKind::Count, "person", Some("about"), "killed@XXXX-10-07")]),
-            doc("b", None, vec![fig("some 1,200", 1200.0, FigureKind::Count, "person", Some("about"), "killed@2023-10-07")]),
-            doc("c", None, vec![fig("24", 24.0, FigureKind::Count, "person", None, "hostages alive")]),
-            doc("d", None, vec![fig("up to 24", 24.0, FigureKind::Count, "person", Some("up to"), "hostages alive")]),
+            doc(
+                "a",
+                None,
+                vec![fig(
+                    "about 1,200",
+                    1200.0,
+                    FigureKind::Count,
+                    "person",
+                    Some("about"),
+                    "killed@XXXX-10-07",
+                )],
+            ),
+            doc(
+                "b",
+                None,
+                vec![fig(
+                    "some 1,200",
+                    1200.0,
+                    FigureKind::Count,
+                    "person",
+                    Some("about"),
+                    "killed@2023-10-07",
+                )],
+            ),
+            doc(
+                "c",
+                None,
+                vec![fig(
+                    "24",
+                    24.0,
+                    FigureKind::Count,
+                    "person",
+                    None,
+                    "hostages alive",
+                )],
+            ),
+            doc(
+                "d",
+                None,
+                vec![fig(
+                    "up to 24",
+                    24.0,
+                    FigureKind::Count,
+                    "person",
+                    Some("up to"),
+                    "hostages alive",
+                )],
+            ),
         ];
         let ms = members(&docs, &["s", "s", "s", "s"]);
         let c = figures(&ms, 0.03);
@@ -544,32 +753,139 @@ mod tests {
         assert_eq!(killed.key, "killed@2023-10-07");
         assert_eq!(killed.reports.len(), 2);
         assert_eq!(killed.agreement, Agreement::Agree);
-        assert_eq!(c.iter().find(|c| c.key == "hostages alive").unwrap().agreement, Agreement::Agree);
+        assert_eq!(
+            c.iter()
+                .find(|c| c.key == "hostages alive")
+                .unwrap()
+                .agreement,
+            Agreement::Agree
+        );
     }
 
     #[test]
     fn growing_toll_is_updated_and_conflict_differs() {
         let docs = vec![
-            doc("a", Some("2024-01-10"), vec![fig("23,000", 23000.0, FigureKind::Count, "person", None, "killed gaza")]),
-            doc("b", Some("2024-01-20"), vec![fig("more than 24,000", 24000.0, FigureKind::Count, "person", Some("more than"), "killed gaza")]),
-            doc("c", Some("2024-01-20"), vec![fig("24,100", 24100.0, FigureKind::Count, "person", None, "killed gaza")]),
+            doc(
+                "a",
+                Some("2024-01-10"),
+                vec![fig(
+                    "23,000",
+                    23000.0,
+                    FigureKind::Count,
+                    "person",
+                    None,
+                    "killed gaza",
+                )],
+            ),
+            doc(
+                "b",
+                Some("2024-01-20"),
+                vec![fig(
+                    "more than 24,000",
+                    24000.0,
+                    FigureKind::Count,
+                    "person",
+                    Some("more than"),
+                    "killed gaza",
+                )],
+            ),
+            doc(
+                "c",
+                Some("2024-01-20"),
+                vec![fig(
+                    "24,100",
+                    24100.0,
+                    FigureKind::Count,
+                    "person",
+                    None,
+                    "killed gaza",
+                )],
+            ),
         ];
-        assert_eq!(figures(&members(&docs, &["s", "s", "s"]), 0.03)[0].agreement, Agreement::Updated);
+        assert_eq!(
+            figures(&members(&docs, &["s", "s", "s"]), 0.03)[0].agreement,
+            Agreement::Updated
+        );
         let docs2 = vec![
-            doc("a", Some("2024-01-10"), vec![fig("23,000", 23000.0, FigureKind::Count, "person", None, "killed gaza")]),
-            doc("b", Some("2024-01-10"), vec![fig("30,000", 30000.0, FigureKind::Count, "person", None, "killed gaza")]),
+            doc(
+                "a",
+                Some("2024-01-10"),
+                vec![fig(
+                    "23,000",
+                    23000.0,
+                    FigureKind::Count,
+                    "person",
+                    None,
+                    "killed gaza",
+                )],
+            ),
+            doc(
+                "b",
+                Some("2024-01-10"),
+                vec![fig(
+                    "30,000",
+                    30000.0,
+                    FigureKind::Count,
+                    "person",
+                    None,
+                    "killed gaza",
+                )],
+            ),
         ];
-        assert_eq!(figures(&members(&docs2, &["s", "s"]), 0.03)[0].agreement, Agreement::Differ);
-        let one = vec![doc("a", None, vec![fig("5", 5.0, FigureKind::Count, "person", None, "k")])];
-        assert_eq!(figures(&members(&one, &["s"]), 0.03)[0].agreement, Agreement::Single);
+        assert_eq!(
+            figures(&members(&docs2, &["s", "s"]), 0.03)[0].agreement,
+            Agreement::Differ
+        );
+        let one = vec![doc(
+            "a",
+            None,
+            vec![fig("5", 5.0, FigureKind::Count, "person", None, "k")],
+        )];
+        assert_eq!(
+            figures(&members(&one, &["s"]), 0.03)[0].agreement,
+            Agreement::Single
+        );
     }
 
     #[test]
     fn truce_lengths_compare_only_within_a_moment() {
         let docs = vec![
-            doc("a", None, vec![fig("60-day", 60.0, FigureKind::Duration, "day", None, "ceasefire length")]),
-            doc("b", None, vec![fig("two-month", 2.0, FigureKind::Duration, "month", None, "ceasefire length")]),
-            doc("c", None, vec![fig("six-week", 6.0, FigureKind::Duration, "week", None, "ceasefire length")]),
+            doc(
+                "a",
+                None,
+                vec![fig(
+                    "60-day",
+                    60.0,
+                    FigureKind::Duration,
+                    "day",
+                    None,
+                    "ceasefire length",
+                )],
+            ),
+            doc(
+                "b",
+                None,
+                vec![fig(
+                    "two-month",
+                    2.0,
+                    FigureKind::Duration,
+                    "month",
+                    None,
+                    "ceasefire length",
+                )],
+            ),
+            doc(
+                "c",
+                None,
+                vec![fig(
+                    "six-week",
+                    6.0,
+                    FigureKind::Duration,
+                    "week",
+                    None,
+                    "ceasefire length",
+                )],
+            ),
         ];
         // a and b are one moment (60 days ~ two months), c another proposal.
         let c = figures(&members(&docs, &["s1", "s1", "s2"]), 0.03);
@@ -587,7 +903,10 @@ mod tests {
         assert!(anchors_compatible("XXXX-10-07", "2023-10-07"));
         assert!(!anchors_compatible("2024-10-07", "2023-10-07"));
         assert!(!anchors_compatible("2023-10", "2023-10-07"));
-        assert_eq!(split_key("killed|2023-10-07"), ("killed", Some("2023-10-07")));
+        assert_eq!(
+            split_key("killed|2023-10-07"),
+            ("killed", Some("2023-10-07"))
+        );
     }
 
     #[test]
@@ -597,13 +916,33 @@ mod tests {
             Document {
                 id: id.into(),
                 text: text.into(),
-                quotes: vec![Quote { start, end: start + q.len(), text: q.into(), kind: QuoteKind::Direct, speaker: None, cue: Some("said".into()), anonymity_reason: None }],
+                quotes: vec![Quote {
+                    start,
+                    end: start + q.len(),
+                    text: q.into(),
+                    kind: QuoteKind::Direct,
+                    speaker: None,
+                    cue: Some("said".into()),
+                    anonymity_reason: None,
+                }],
                 ..Default::default()
             }
         };
-        let a = mk("a", "“We are in the final stretch of negotiations,” an official said.", "We are in the final stretch of negotiations");
-        let b = mk("b", "An official told Walla: \"We are in the final  stretch of negotiations.\"", "We are in the final  stretch of negotiations.");
-        let c = mk("c", "Talks stalled, an official said: “There is no deal.”", "There is no deal.");
+        let a = mk(
+            "a",
+            "“We are in the final stretch of negotiations,” an official said.",
+            "We are in the final stretch of negotiations",
+        );
+        let b = mk(
+            "b",
+            "An official told Walla: \"We are in the final  stretch of negotiations.\"",
+            "We are in the final  stretch of negotiations.",
+        );
+        let c = mk(
+            "c",
+            "Talks stalled, an official said: “There is no deal.”",
+            "There is no deal.",
+        );
         let docs = vec![a, b, c];
         let ms = members(&docs, &["s", "s", "s"]);
         let l = quotes(&ms, &[vec![], vec![], vec!["copy-outlet".into()]]);
@@ -615,18 +954,54 @@ mod tests {
 
     #[test]
     fn descriptors_around_mentions() {
-        assert_eq!(descriptor_before("negotiations between Israel and the Palestinian Resistance Movement ").as_deref(), Some("Palestinian Resistance Movement"));
-        assert_eq!(descriptor_before("US Middle East envoy ").as_deref(), Some("US Middle East envoy"));
-        assert_eq!(descriptor_before("talks between Israel and ").as_deref(), None);
-        assert_eq!(descriptor_before("Egypt is working to convince ").as_deref(), None);
-        assert_eq!(descriptor_before("about, I would say, almost exclusively ").as_deref(), None);
-        assert_eq!(descriptor_before("she said the terror group ").as_deref(), Some("terror group"));
-        assert_eq!(descriptor_before("a meeting between Trump and Israeli Prime Minister ").as_deref(), Some("Israeli Prime Minister"));
-        assert_eq!(appositive_after(", Mr. Trump’s Middle East envoy, was expected").as_deref(), Some("Mr. Trump’s Middle East envoy"));
-        assert_eq!(appositive_after(", the prime minister, of dragging").as_deref(), Some("the prime minister"));
+        assert_eq!(
+            descriptor_before(
+                "negotiations between Israel and the Palestinian Resistance Movement "
+            )
+            .as_deref(),
+            Some("Palestinian Resistance Movement")
+        );
+        assert_eq!(
+            descriptor_before("US Middle East envoy ").as_deref(),
+            Some("US Middle East envoy")
+        );
+        assert_eq!(
+            descriptor_before("talks between Israel and ").as_deref(),
+            None
+        );
+        assert_eq!(
+            descriptor_before("Egypt is working to convince ").as_deref(),
+            None
+        );
+        assert_eq!(
+            descriptor_before("about, I would say, almost exclusively ").as_deref(),
+            None
+        );
+        assert_eq!(
+            descriptor_before("she said the terror group ").as_deref(),
+            Some("terror group")
+        );
+        assert_eq!(
+            descriptor_before("a meeting between Trump and Israeli Prime Minister ").as_deref(),
+            Some("Israeli Prime Minister")
+        );
+        assert_eq!(
+            appositive_after(", Mr. Trump’s Middle East envoy, was expected").as_deref(),
+            Some("Mr. Trump’s Middle East envoy")
+        );
+        assert_eq!(
+            appositive_after(", the prime minister, of dragging").as_deref(),
+            Some("the prime minister")
+        );
         assert_eq!(appositive_after(" said on Monday"), None);
-        assert_eq!(descriptor_before("Before talks on a ceasefire, Hamas believes ").as_deref(), None);
-        assert_eq!(appositive_after(", the U.S. official said, “has been very helpful”"), None);
+        assert_eq!(
+            descriptor_before("Before talks on a ceasefire, Hamas believes ").as_deref(),
+            None
+        );
+        assert_eq!(
+            appositive_after(", the U.S. official said, “has been very helpful”"),
+            None
+        );
     }
 
     #[test]
@@ -634,8 +1009,20 @@ mod tests {
         let text = "Talks between Israel and the Palestinian Resistance Movement Hamas narrowed. Hamas said little.";
         let h1 = text.find("Hamas").unwrap();
         let h2 = text.rfind("Hamas").unwrap();
-        let ent = |s: usize| EntityMention { start: s, end: s + 5, text: "Hamas".into(), label: EntityLabel::Org, canonical: "Hamas".into(), role: None };
-        let d = Document { id: "a".into(), text: text.into(), entities: vec![ent(h1), ent(h2)], ..Default::default() };
+        let ent = |s: usize| EntityMention {
+            start: s,
+            end: s + 5,
+            text: "Hamas".into(),
+            label: EntityLabel::Org,
+            canonical: "Hamas".into(),
+            role: None,
+        };
+        let d = Document {
+            id: "a".into(),
+            text: text.into(),
+            entities: vec![ent(h1), ent(h2)],
+            ..Default::default()
+        };
         let docs = vec![d];
         let l = labels(&members(&docs, &["s"]), 6);
         assert_eq!(l.len(), 1);

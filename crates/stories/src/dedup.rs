@@ -139,7 +139,9 @@ pub(crate) struct UnionFind {
 
 impl UnionFind {
     pub fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect() }
+        UnionFind {
+            parent: (0..n).collect(),
+        }
     }
     pub fn find(&mut self, mut x: usize) -> usize {
         while self.parent[x] != x {
@@ -175,14 +177,21 @@ mod tests {
     use super::*;
 
     fn params() -> DedupParams {
-        DedupParams { shingle: 5, jaccard: 0.6, containment: 0.85, min_shingles_for_containment: 20 }
+        DedupParams {
+            shingle: 5,
+            jaccard: 0.6,
+            containment: 0.85,
+            min_shingles_for_containment: 20,
+        }
     }
 
     const WIRE: &str = "Israeli Prime Minister Benjamin Netanyahu said on Monday that Israel had accepted the proposal put forward by the US envoy, and claimed that he and President Trump shared a common vision for security in the region. The two leaders met privately for dinner at the White House on Monday night, their third meeting in Washington since Trump returned to the presidency.";
 
     #[test]
     fn lightly_edited_copy_is_a_duplicate() {
-        let copy = WIRE.replace("on Monday night", "late on Monday").replace("US envoy", "U.S. envoy");
+        let copy = WIRE
+            .replace("on Monday night", "late on Monday")
+            .replace("US envoy", "U.S. envoy");
         let other = "Qatar's foreign ministry spokesman confirmed that talks were continuing but emphasized they remain at the general framework stage, and that there are no timetables yet for detailed negotiations between the parties.";
         let g = duplicate_groups(&[WIRE, other, &copy], &params());
         assert_eq!(g, vec![vec![0, 2]]);

@@ -32,13 +32,20 @@ pub fn story_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
             of.insert(id.as_str(), si);
         }
     }
-    docs.iter().map(|d| of.get(d.id.as_str()).copied().unwrap_or(usize::MAX)).collect()
+    docs.iter()
+        .map(|d| of.get(d.id.as_str()).copied().unwrap_or(usize::MAX))
+        .collect()
 }
 
 /// The storyline index of each document (in input order) after [`group`].
 pub fn storyline_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
     let g = group(docs, opts);
-    let line: HashMap<&str, usize> = g.storylines.iter().enumerate().flat_map(|(i, l)| l.stories.iter().map(move |s| (s.as_str(), i))).collect();
+    let line: HashMap<&str, usize> = g
+        .storylines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, l)| l.stories.iter().map(move |s| (s.as_str(), i)))
+        .collect();
     let mut of: HashMap<&str, usize> = HashMap::new();
     for s in &g.stories {
         let l = line.get(s.id.as_str()).copied().unwrap_or(usize::MAX);
@@ -46,7 +53,9 @@ pub fn storyline_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
             of.insert(id.as_str(), l);
         }
     }
-    docs.iter().map(|d| of.get(d.id.as_str()).copied().unwrap_or(usize::MAX)).collect()
+    docs.iter()
+        .map(|d| of.get(d.id.as_str()).copied().unwrap_or(usize::MAX))
+        .collect()
 }
 
 /// Groups `docs` and scores the stories against `gold` with B-cubed.
@@ -77,15 +86,21 @@ pub fn score(docs: &[Document], gold: &[usize], opts: &Options) -> ClusteringSco
 /// gold cluster of each. Empty articles are skipped. Ids are the cluster
 /// line and article index, so nothing of the gold leaks into the text.
 pub fn load_multinews(path: &Path) -> Result<(Vec<Document>, Vec<usize>), String> {
-    let raw = std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let raw =
+        std::fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
     let mut docs = Vec::new();
     let mut gold = Vec::new();
     for (li, line) in raw.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), li + 1))?;
-        let arts = v.get("cleansed_document").and_then(|a| a.as_array()).cloned().unwrap_or_default();
+        let v: serde_json::Value = serde_json::from_str(line)
+            .map_err(|e| format!("{}:{}: {e}", path.display(), li + 1))?;
+        let arts = v
+            .get("cleansed_document")
+            .and_then(|a| a.as_array())
+            .cloned()
+            .unwrap_or_default();
         for (ai, a) in arts.iter().enumerate() {
             let text = a.as_str().unwrap_or("").trim();
             if text.is_empty() {
@@ -93,7 +108,11 @@ pub fn load_multinews(path: &Path) -> Result<(Vec<Document>, Vec<usize>), String
             }
             // a hash id, so the sort by id inside `group` mixes clusters
             let id = blake3::hash(format!("{li}:{ai}").as_bytes()).to_hex()[..16].to_string();
-            docs.push(Document { id, text: text.to_string(), ..Default::default() });
+            docs.push(Document {
+                id,
+                text: text.to_string(),
+                ..Default::default()
+            });
             gold.push(li);
         }
     }
@@ -119,7 +138,11 @@ pub fn load_ecbplus(dir: &Path) -> Result<Labelled, String> {
     let topics = std::fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     for t in topics.flatten() {
         if let Ok(rd) = std::fs::read_dir(t.path()) {
-            files.extend(rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "xml")));
+            files.extend(
+                rd.flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "xml")),
+            );
         }
     }
     files.sort();
@@ -127,28 +150,56 @@ pub fn load_ecbplus(dir: &Path) -> Result<Labelled, String> {
     let (mut sub, mut top) = (Vec::new(), Vec::new());
     let mut sub_ids: HashMap<String, usize> = HashMap::new();
     for f in files {
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-        let Some((topic, rest)) = name.split_once('_') else { continue };
-        let Ok(topic) = topic.parse::<usize>() else { continue };
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let Some((topic, rest)) = name.split_once('_') else {
+            continue;
+        };
+        let Ok(topic) = topic.parse::<usize>() else {
+            continue;
+        };
         let plus = rest.contains("ecbplus");
-        let raw = std::fs::read_to_string(&f).map_err(|e| format!("reading {}: {e}", f.display()))?;
+        let raw =
+            std::fs::read_to_string(&f).map_err(|e| format!("reading {}: {e}", f.display()))?;
         let mut text = String::new();
         let mut last_sent = String::new();
         for piece in raw.split("<token ").skip(1) {
-            let Some((attrs, after)) = piece.split_once('>') else { continue };
-            let Some((tok, _)) = after.split_once("</token>") else { continue };
-            let sent = attrs.split("sentence=\"").nth(1).and_then(|s| s.split('"').next()).unwrap_or("").to_string();
+            let Some((attrs, after)) = piece.split_once('>') else {
+                continue;
+            };
+            let Some((tok, _)) = after.split_once("</token>") else {
+                continue;
+            };
+            let sent = attrs
+                .split("sentence=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or("")
+                .to_string();
             if !text.is_empty() {
                 text.push(if sent != last_sent { '\n' } else { ' ' });
             }
             last_sent = sent;
-            text.push_str(&tok.replace("&amp;", "&").replace("&quot;", "\"").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">"));
+            text.push_str(
+                &tok.replace("&amp;", "&")
+                    .replace("&quot;", "\"")
+                    .replace("&apos;", "'")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">"),
+            );
         }
         let key = format!("{topic}{}", if plus { "plus" } else { "" });
         let n = sub_ids.len();
         sub.push(*sub_ids.entry(key).or_insert(n));
         top.push(topic);
-        docs.push(Document { id: name, text, ..Default::default() });
+        docs.push(Document {
+            id: name,
+            text,
+            ..Default::default()
+        });
     }
     Ok((docs, sub, top))
 }
@@ -178,7 +229,11 @@ pub fn bcubed(gold: &[usize], pred: &[usize]) -> (f64, f64, f64) {
         rs += b / g[&gold[i]] as f64;
     }
     let (pp, rr) = (ps / n as f64, rs / n as f64);
-    let f = if pp + rr > 0.0 { 2.0 * pp * rr / (pp + rr) } else { 0.0 };
+    let f = if pp + rr > 0.0 {
+        2.0 * pp * rr / (pp + rr)
+    } else {
+        0.0
+    };
     (pp, rr, f)
 }
 

@@ -30,10 +30,17 @@ pub(crate) struct Corpus {
     pub terms: Vec<String>,
 }
 
-pub(crate) fn text_counts(t: &str, surfaces: &mut HashMap<String, HashMap<String, usize>>) -> HashMap<String, f64> {
+pub(crate) fn text_counts(
+    t: &str,
+    surfaces: &mut HashMap<String, HashMap<String, usize>>,
+) -> HashMap<String, f64> {
     let mut m: HashMap<String, f64> = HashMap::new();
     for (term, surf) in text::content_terms(t) {
-        *surfaces.entry(term.clone()).or_default().entry(surf).or_default() += 1;
+        *surfaces
+            .entry(term.clone())
+            .or_default()
+            .entry(surf)
+            .or_default() += 1;
         *m.entry(term).or_default() += 1.0;
     }
     m
@@ -69,7 +76,8 @@ pub(crate) fn doc_counts(
     if figure_weight > 0.0 {
         for f in &doc.figures {
             if let Some(k) = f.measure.as_deref().filter(|k| !k.trim().is_empty()) {
-                *m.entry(format!("@m:{}", k.trim().to_lowercase())).or_default() += figure_weight;
+                *m.entry(format!("@m:{}", k.trim().to_lowercase()))
+                    .or_default() += figure_weight;
             }
         }
     }
@@ -97,7 +105,8 @@ impl Corpus {
             c.terms.push(t.to_string());
             let d = df[t];
             c.df.push(d);
-            c.idf.push((((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32);
+            c.idf
+                .push((((1.0 + n) / (1.0 + d as f64)).ln() + 1.0) as f32);
             let surf = surfaces
                 .get(*t)
                 .and_then(|m| {
@@ -105,7 +114,11 @@ impl Corpus {
                     v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
                     v.first().map(|x| x.0.clone())
                 })
-                .unwrap_or_else(|| t.trim_start_matches("@e:").trim_start_matches("@m:").to_string());
+                .unwrap_or_else(|| {
+                    t.trim_start_matches("@e:")
+                        .trim_start_matches("@m:")
+                        .to_string()
+                });
             c.surface.push(surf);
         }
         c
@@ -130,7 +143,11 @@ impl Corpus {
 }
 
 pub(crate) fn normalize(v: &mut SparseVec) {
-    let n: f64 = v.iter().map(|x| (x.1 as f64) * (x.1 as f64)).sum::<f64>().sqrt();
+    let n: f64 = v
+        .iter()
+        .map(|x| (x.1 as f64) * (x.1 as f64))
+        .sum::<f64>()
+        .sqrt();
     if n > 0.0 {
         for x in v.iter_mut() {
             x.1 = (x.1 as f64 / n) as f32;
@@ -183,7 +200,10 @@ mod tests {
         ]
         .iter()
         .map(|t| {
-            let d = Document { text: t.to_string(), ..Default::default() };
+            let d = Document {
+                text: t.to_string(),
+                ..Default::default()
+            };
             doc_counts(&d, 1.0, 1.0, &mut s)
         })
         .collect();

@@ -139,8 +139,12 @@ struct DateRange {
 fn date_range(d: &Document) -> Option<DateRange> {
     if d.published_estimated {
         if let Some(e) = &d.date_estimate {
-            let lo = parse_date(Some(&e.earliest)).or_else(|| parse_date(d.published.as_deref()))?;
-            return Some(DateRange { lo, hi: parse_date(e.latest.as_deref()) });
+            let lo =
+                parse_date(Some(&e.earliest)).or_else(|| parse_date(d.published.as_deref()))?;
+            return Some(DateRange {
+                lo,
+                hi: parse_date(e.latest.as_deref()),
+            });
         }
         let lo = parse_date(d.published.as_deref())?;
         return Some(DateRange { lo, hi: None });
@@ -183,7 +187,11 @@ fn short_hash(prefix: &str, parts: &[&str]) -> String {
 
 /// Sort key "oldest first, undated last, then id".
 fn date_key(d: &Document) -> (bool, String, String) {
-    (d.published.is_none(), d.published.clone().unwrap_or_default(), d.id.clone())
+    (
+        d.published.is_none(),
+        d.published.clone().unwrap_or_default(),
+        d.id.clone(),
+    )
 }
 
 fn cut(s: &str, max: usize) -> String {
@@ -246,7 +254,10 @@ impl<'a> Batch<'a> {
         ds.sort_by(|a, b| a.id.cmp(&b.id).then(a.text.cmp(&b.text)));
         ds.dedup_by(|a, b| a.id == b.id);
         let mut surfaces = HashMap::new();
-        let counts: Vec<features::Counts> = ds.iter().map(|d| features::doc_counts(d, opts.entity_weight, opts.figure_weight, &mut surfaces)).collect();
+        let counts: Vec<features::Counts> = ds
+            .iter()
+            .map(|d| features::doc_counts(d, opts.entity_weight, opts.figure_weight, &mut surfaces))
+            .collect();
         let corpus = features::Corpus::build(&counts, &surfaces);
         let vecs = counts.iter().map(|c| corpus.vector(c)).collect();
         Batch {
@@ -269,7 +280,15 @@ pub fn similarity_matrix(docs: &[Document], opts: &Options) -> (Vec<String>, Vec
     let m = (0..n)
         .map(|i| {
             (0..n)
-                .map(|j| features::cosine(&b.vecs[i], &b.vecs[j]) * time_factor(b.dates[i], b.dates[j], opts.story_grace_days, opts.story_scale_days))
+                .map(|j| {
+                    features::cosine(&b.vecs[i], &b.vecs[j])
+                        * time_factor(
+                            b.dates[i],
+                            b.dates[j],
+                            opts.story_grace_days,
+                            opts.story_scale_days,
+                        )
+                })
                 .collect()
         })
         .collect();
@@ -309,7 +328,13 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
     // 2. stories
     let story_sim = cluster::SimMatrix::new(reps.len(), |x, y| {
         let (i, j) = (reps[x], reps[y]);
-        features::cosine(&b.vecs[i], &b.vecs[j]) * time_factor(b.dates[i], b.dates[j], opts.story_grace_days, opts.story_scale_days)
+        features::cosine(&b.vecs[i], &b.vecs[j])
+            * time_factor(
+                b.dates[i],
+                b.dates[j],
+                opts.story_grace_days,
+                opts.story_scale_days,
+            )
     });
     let clusters: Vec<Vec<usize>> = cluster::average_link(&story_sim, opts.story_threshold)
         .into_iter()
@@ -332,24 +357,50 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
         .into_iter()
         .map(|members| {
             let ids: Vec<&str> = members.iter().map(|&i| b.docs[i].id.as_str()).collect();
-            let all: Vec<usize> = members.iter().flat_map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied())).collect();
-            let mut dates: Vec<&str> = all.iter().filter_map(|&i| b.docs[i].published.as_deref()).collect();
+            let all: Vec<usize> = members
+                .iter()
+                .flat_map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied()))
+                .collect();
+            let mut dates: Vec<&str> = all
+                .iter()
+                .filter_map(|&i| b.docs[i].published.as_deref())
+                .collect();
             dates.sort_unstable();
             let ranges: Vec<DateRange> = all.iter().filter_map(|&i| b.dates[i]).collect();
             let range = ranges.iter().map(|r| r.lo).min().map(|lo| DateRange {
                 lo,
-                hi: if ranges.iter().any(|r| r.hi.is_none()) { None } else { ranges.iter().filter_map(|r| r.hi).max() },
+                hi: if ranges.iter().any(|r| r.hi.is_none()) {
+                    None
+                } else {
+                    ranges.iter().filter_map(|r| r.hi).max()
+                },
             });
-            Proto { id: short_hash("story", &ids), first: dates.first().map(|s| s.to_string()), last: dates.last().map(|s| s.to_string()), range, members }
+            Proto {
+                id: short_hash("story", &ids),
+                first: dates.first().map(|s| s.to_string()),
+                last: dates.last().map(|s| s.to_string()),
+                range,
+                members,
+            }
         })
         .collect();
-    protos.sort_by(|a, b| (a.first.is_none(), &a.first, &a.id).cmp(&(b.first.is_none(), &b.first, &b.id)));
+    protos.sort_by(|a, b| {
+        (a.first.is_none(), &a.first, &a.id).cmp(&(b.first.is_none(), &b.first, &b.id))
+    });
 
     // 3. storylines over story centroids
-    let story_vecs: Vec<features::SparseVec> = protos.iter().map(|p| features::centroid(p.members.iter().map(|&i| &b.vecs[i]))).collect();
+    let story_vecs: Vec<features::SparseVec> = protos
+        .iter()
+        .map(|p| features::centroid(p.members.iter().map(|&i| &b.vecs[i])))
+        .collect();
     let story_ents: Vec<Vec<String>> = protos
         .iter()
-        .map(|p| main_entities(p.members.iter().map(|&i| b.docs[i]), opts.main_entities).into_iter().map(|x| x.0).collect())
+        .map(|p| {
+            main_entities(p.members.iter().map(|&i| b.docs[i]), opts.main_entities)
+                .into_iter()
+                .map(|x| x.0)
+                .collect()
+        })
         .collect();
     let line_sim = cluster::SimMatrix::new(protos.len(), |x, y| {
         let cos = features::cosine(&story_vecs[x], &story_vecs[y]);
@@ -361,7 +412,12 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
             let overlap = shared / ea.len().min(eb.len()) as f64;
             (1.0 - opts.storyline_entity_share) * cos + opts.storyline_entity_share * overlap
         };
-        s * time_factor(protos[x].range, protos[y].range, opts.storyline_grace_days, opts.storyline_scale_days)
+        s * time_factor(
+            protos[x].range,
+            protos[y].range,
+            opts.storyline_grace_days,
+            opts.storyline_scale_days,
+        )
     });
     let lines = cluster::average_link(&line_sim, opts.storyline_threshold);
     let mut line_of = vec![0usize; protos.len()];
@@ -372,17 +428,41 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
         for &s in l {
             line_of[s] = storylines.len();
         }
-        storylines.push((Storyline { id, title: String::new(), stories: ids.iter().map(|s| s.to_string()).collect(), figures: Vec::new() }, l.clone()));
+        storylines.push((
+            Storyline {
+                id,
+                title: String::new(),
+                stories: ids.iter().map(|s| s.to_string()).collect(),
+                figures: Vec::new(),
+            },
+            l.clone(),
+        ));
     }
 
     // 4. build stories
     let mut stories = Vec::with_capacity(protos.len());
     for (si, p) in protos.iter().enumerate() {
-        let members: Vec<compare::Member> = p.members.iter().map(|&i| compare::Member { doc: b.docs[i], outlet: b.outlets[i].clone(), moment: p.id.clone() }).collect();
+        let members: Vec<compare::Member> = p
+            .members
+            .iter()
+            .map(|&i| compare::Member {
+                doc: b.docs[i],
+                outlet: b.outlets[i].clone(),
+                moment: p.id.clone(),
+            })
+            .collect();
         let sents: Vec<Vec<Span>> = p.members.iter().map(|&i| b.sents[i].clone()).collect();
-        let copy_outlets: Vec<Vec<String>> = p.members.iter().map(|&i| copies_of[i].iter().map(|&c| b.outlets[c].clone()).collect()).collect();
+        let copy_outlets: Vec<Vec<String>> = p
+            .members
+            .iter()
+            .map(|&i| copies_of[i].iter().map(|&c| b.outlets[c].clone()).collect())
+            .collect();
         let mut outlets: Vec<String> = Vec::new();
-        let mut all: Vec<usize> = p.members.iter().flat_map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied())).collect();
+        let mut all: Vec<usize> = p
+            .members
+            .iter()
+            .flat_map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied()))
+            .collect();
         all.sort_by_key(|&i| date_key(b.docs[i]));
         for &i in &all {
             if !outlets.contains(&b.outlets[i]) {
@@ -393,7 +473,12 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
             .members
             .iter()
             .filter(|&&i| !copies_of[i].is_empty())
-            .map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied()).map(|j| b.docs[j].id.clone()).collect())
+            .map(|&i| {
+                std::iter::once(i)
+                    .chain(copies_of[i].iter().copied())
+                    .map(|j| b.docs[j].id.clone())
+                    .collect()
+            })
             .collect();
         // most central document: highest mean similarity to the others
         let central = p
@@ -401,12 +486,21 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
             .iter()
             .copied()
             .max_by(|&x, &y| {
-                let score = |i: usize| p.members.iter().filter(|&&j| j != i).map(|&j| features::cosine(&b.vecs[i], &b.vecs[j])).sum::<f64>();
-                score(x).total_cmp(&score(y)).then(b.docs[y].id.cmp(&b.docs[x].id))
+                let score = |i: usize| {
+                    p.members
+                        .iter()
+                        .filter(|&&j| j != i)
+                        .map(|&j| features::cosine(&b.vecs[i], &b.vecs[j]))
+                        .sum::<f64>()
+                };
+                score(x)
+                    .total_cmp(&score(y))
+                    .then(b.docs[y].id.cmp(&b.docs[x].id))
             })
             .unwrap_or(p.members[0]);
         let doc_vecs: Vec<&features::SparseVec> = p.members.iter().map(|&i| &b.vecs[i]).collect();
-        let k = (p.members.len() + 2).clamp(opts.summary_min, opts.summary_max.max(opts.summary_min));
+        let k =
+            (p.members.len() + 2).clamp(opts.summary_min, opts.summary_max.max(opts.summary_min));
         stories.push(Story {
             id: p.id.clone(),
             title: doc_title(b.docs[central], &b.sents[central]),
@@ -420,7 +514,14 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
             quotes: compare::quotes(&members, &copy_outlets),
             figures: compare::figures(&members, opts.figure_tolerance),
             labels: compare::labels(&members, opts.max_actors),
-            summary: timeline::summary(&members, &sents, &doc_vecs, &b.corpus, k, opts.summary_lambda),
+            summary: timeline::summary(
+                &members,
+                &sents,
+                &doc_vecs,
+                &b.corpus,
+                k,
+                opts.summary_lambda,
+            ),
         });
     }
 
@@ -429,19 +530,41 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
         let mut members: Vec<compare::Member> = Vec::new();
         for &s in story_idx.iter() {
             for &i in &protos[s].members {
-                members.push(compare::Member { doc: b.docs[i], outlet: b.outlets[i].clone(), moment: protos[s].id.clone() });
+                members.push(compare::Member {
+                    doc: b.docs[i],
+                    outlet: b.outlets[i].clone(),
+                    moment: protos[s].id.clone(),
+                });
             }
         }
         line.figures = compare::figures(&members, opts.figure_tolerance);
-        line.title = storyline_title(&b, story_idx.iter().flat_map(|&s| protos[s].members.iter().copied()).collect());
+        line.title = storyline_title(
+            &b,
+            story_idx
+                .iter()
+                .flat_map(|&s| protos[s].members.iter().copied())
+                .collect(),
+        );
     }
     let mut storylines: Vec<Storyline> = storylines.into_iter().map(|x| x.0).collect();
     let first_of = |l: &Storyline| -> (bool, String, String) {
-        let f = l.stories.iter().filter_map(|s| protos.iter().find(|p| &p.id == s).and_then(|p| p.first.clone())).min();
+        let f = l
+            .stories
+            .iter()
+            .filter_map(|s| {
+                protos
+                    .iter()
+                    .find(|p| &p.id == s)
+                    .and_then(|p| p.first.clone())
+            })
+            .min();
         (f.is_none(), f.unwrap_or_default(), l.id.clone())
     };
     storylines.sort_by_key(first_of);
-    Grouping { stories, storylines }
+    Grouping {
+        stories,
+        storylines,
+    }
 }
 
 /// A storyline's title: its three entities found in the most documents
@@ -467,7 +590,12 @@ fn storyline_title(b: &Batch, docs: Vec<usize>) -> String {
     let mut ents: Vec<(String, (usize, usize))> = df.into_iter().collect();
     ents.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     if !ents.is_empty() {
-        return ents.into_iter().take(3).map(|e| e.0).collect::<Vec<_>>().join(", ");
+        return ents
+            .into_iter()
+            .take(3)
+            .map(|e| e.0)
+            .collect::<Vec<_>>()
+            .join(", ");
     }
     let mut w: BTreeMap<u32, f64> = BTreeMap::new();
     for &i in &docs {
@@ -475,9 +603,17 @@ fn storyline_title(b: &Batch, docs: Vec<usize>) -> String {
             *w.entry(t).or_default() += x as f64;
         }
     }
-    let mut terms: Vec<(u32, f64)> = w.into_iter().filter(|(t, _)| !b.corpus.terms[*t as usize].starts_with('@')).collect();
+    let mut terms: Vec<(u32, f64)> = w
+        .into_iter()
+        .filter(|(t, _)| !b.corpus.terms[*t as usize].starts_with('@'))
+        .collect();
     terms.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-    terms.into_iter().take(3).map(|(t, _)| b.corpus.surface[t as usize].clone()).collect::<Vec<_>>().join(", ")
+    terms
+        .into_iter()
+        .take(3)
+        .map(|(t, _)| b.corpus.surface[t as usize].clone())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

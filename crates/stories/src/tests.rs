@@ -9,11 +9,22 @@ const BANK_A: &str = "The European Central Bank left its main interest rate unch
 const BANK_B: &str = "Christine Lagarde said the European Central Bank would keep interest rates at a record high for now, after policymakers held the deposit rate at 4 percent. Markets had priced in a rate cut by June as euro zone inflation slows.";
 
 fn doc(id: &str, outlet: &str, date: Option<&str>, text: &str) -> Document {
-    Document { id: id.into(), publisher: Some(outlet.into()), published: date.map(String::from), text: text.into(), ..Default::default() }
+    Document {
+        id: id.into(),
+        publisher: Some(outlet.into()),
+        published: date.map(String::from),
+        text: text.into(),
+        ..Default::default()
+    }
 }
 
 fn story_of<'a>(g: &'a Grouping, id: &str) -> &'a Story {
-    g.stories.iter().find(|s| s.documents.iter().any(|d| d == id) || s.duplicates.iter().flatten().any(|d| d == id)).unwrap()
+    g.stories
+        .iter()
+        .find(|s| {
+            s.documents.iter().any(|d| d == id) || s.duplicates.iter().flatten().any(|d| d == id)
+        })
+        .unwrap()
 }
 
 fn sample() -> Vec<Document> {
@@ -21,7 +32,12 @@ fn sample() -> Vec<Document> {
         doc("q1", "Reuters", Some("2024-03-05"), QUAKE_A),
         doc("q2", "AP", Some("2024-03-05"), QUAKE_B),
         // the Reuters text carried by a second outlet, with a credit line
-        doc("q3", "Daily Star", Some("2024-03-06"), &format!("{QUAKE_A} (Reuters)")),
+        doc(
+            "q3",
+            "Daily Star",
+            Some("2024-03-06"),
+            &format!("{QUAKE_A} (Reuters)"),
+        ),
         doc("b1", "FT", Some("2024-03-07"), BANK_A),
         doc("b2", "Bloomberg", Some("2024-03-07"), BANK_B),
     ]
@@ -35,10 +51,18 @@ fn empty_input_gives_empty_grouping() {
 #[test]
 fn events_become_stories_and_copies_are_kept_once() {
     let g = group(&sample(), &Options::default());
-    assert_eq!(g.stories.len(), 2, "{:?}", g.stories.iter().map(|s| &s.documents).collect::<Vec<_>>());
+    assert_eq!(
+        g.stories.len(),
+        2,
+        "{:?}",
+        g.stories.iter().map(|s| &s.documents).collect::<Vec<_>>()
+    );
     let quake = story_of(&g, "q1");
     assert_eq!(quake.documents, vec!["q1", "q2"]);
-    assert_eq!(quake.duplicates, vec![vec!["q1".to_string(), "q3".to_string()]]);
+    assert_eq!(
+        quake.duplicates,
+        vec![vec!["q1".to_string(), "q3".to_string()]]
+    );
     assert_eq!(quake.outlets.len(), 3);
     assert!(quake.outlets.contains(&"Daily Star".to_string()));
     assert_eq!(quake.first_date.as_deref(), Some("2024-03-05"));
@@ -50,7 +74,10 @@ fn events_become_stories_and_copies_are_kept_once() {
     for s in &g.stories {
         assert!(!s.summary.is_empty() && !s.title.is_empty());
         for x in &s.summary {
-            let d = sample().into_iter().find(|d| d.id == x.source.document).unwrap();
+            let d = sample()
+                .into_iter()
+                .find(|d| d.id == x.source.document)
+                .unwrap();
             assert_eq!(&d.text[x.source.start..x.source.end], x.text);
         }
     }
@@ -69,11 +96,20 @@ fn output_does_not_depend_on_input_order() {
 #[test]
 fn far_apart_dates_split_similar_reports() {
     let o = Options::default();
-    let near = vec![doc("a", "X", Some("2024-03-05"), QUAKE_A), doc("b", "Y", Some("2024-03-06"), QUAKE_B)];
+    let near = vec![
+        doc("a", "X", Some("2024-03-05"), QUAKE_A),
+        doc("b", "Y", Some("2024-03-06"), QUAKE_B),
+    ];
     assert_eq!(group(&near, &o).stories.len(), 1);
-    let far = vec![doc("a", "X", Some("2024-03-05"), QUAKE_A), doc("b", "Y", Some("2024-09-06"), QUAKE_B)];
+    let far = vec![
+        doc("a", "X", Some("2024-03-05"), QUAKE_A),
+        doc("b", "Y", Some("2024-09-06"), QUAKE_B),
+    ];
     assert_eq!(group(&far, &o).stories.len(), 2);
-    let undated = vec![doc("a", "X", None, QUAKE_A), doc("b", "Y", Some("2024-09-06"), QUAKE_B)];
+    let undated = vec![
+        doc("a", "X", None, QUAKE_A),
+        doc("b", "Y", Some("2024-09-06"), QUAKE_B),
+    ];
     assert_eq!(group(&undated, &o).stories.len(), 1);
 }
 
@@ -82,7 +118,11 @@ fn open_ended_estimates_do_not_split() {
     // "no earlier than 2023-10-07" says nothing against a 2025 report.
     let mut a = doc("a", "X", Some("2023-10-07"), QUAKE_A);
     a.published_estimated = true;
-    a.date_estimate = Some(DateEstimate { earliest: "2023-10-07".into(), latest: None, basis: "latest date in text".into() });
+    a.date_estimate = Some(DateEstimate {
+        earliest: "2023-10-07".into(),
+        latest: None,
+        basis: "latest date in text".into(),
+    });
     let b = doc("b", "Y", Some("2025-07-08"), QUAKE_B);
     assert_eq!(group(&[a, b], &Options::default()).stories.len(), 1);
 }
@@ -90,18 +130,47 @@ fn open_ended_estimates_do_not_split() {
 #[test]
 fn date_gaps() {
     let d = |s: &str| parse_date(Some(s)).unwrap();
-    let day = |s: &str| DateRange { lo: d(s), hi: Some(d(s)) };
+    let day = |s: &str| DateRange {
+        lo: d(s),
+        hi: Some(d(s)),
+    };
     assert_eq!(gap_days(day("2024-01-01"), day("2024-01-11")), 10.0);
-    assert_eq!(gap_days(DateRange { lo: d("2024-01-01"), hi: None }, day("2025-01-11")), 0.0);
-    assert_eq!(gap_days(DateRange { lo: d("2025-01-01"), hi: None }, day("2024-12-30")), 2.0);
+    assert_eq!(
+        gap_days(
+            DateRange {
+                lo: d("2024-01-01"),
+                hi: None
+            },
+            day("2025-01-11")
+        ),
+        0.0
+    );
+    assert_eq!(
+        gap_days(
+            DateRange {
+                lo: d("2025-01-01"),
+                hi: None
+            },
+            day("2024-12-30")
+        ),
+        2.0
+    );
     assert_eq!(time_factor(Some(day("2024-01-01")), None, 3.0, 7.0), 1.0);
     assert!(time_factor(Some(day("2024-01-01")), Some(day("2024-02-01")), 3.0, 7.0) < 0.05);
 }
 
 #[test]
 fn hostile_input_does_not_panic() {
-    let mut d = doc("z", "X", Some("not a date"), "“Ünïcödé” — text\u{2011}with\u{00a0}odd spaces… ");
-    d.sentences = vec![dossier_model::Span::new(0, 1), dossier_model::Span::new(3, 400)];
+    let mut d = doc(
+        "z",
+        "X",
+        Some("not a date"),
+        "“Ünïcödé” — text\u{2011}with\u{00a0}odd spaces… ",
+    );
+    d.sentences = vec![
+        dossier_model::Span::new(0, 1),
+        dossier_model::Span::new(3, 400),
+    ];
     d.entities.push(dossier_model::EntityMention {
         start: 1,
         end: 900,

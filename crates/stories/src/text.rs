@@ -64,7 +64,11 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
             }
             j += 1;
         }
-        let end = if j < chars.len() { chars[j].0 } else { text.len() };
+        let end = if j < chars.len() {
+            chars[j].0
+        } else {
+            text.len()
+        };
         out.push(Word { start, end, norm });
         i = j;
     }
@@ -74,33 +78,237 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
 /// Function words and the reporting vocabulary every news report shares;
 /// they carry no evidence that two reports are about one event.
 const STOP: &[&str] = &[
-    "a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are",
-    "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by",
-    "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even", "ever", "few",
-    "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself",
-    "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself",
-    "just", "may", "me", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now",
-    "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "out", "over", "own",
-    "per", "same", "shall", "she", "should", "so", "some", "still", "such", "than", "that", "the",
-    "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to",
-    "too", "two", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what",
-    "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "within",
-    "without", "would", "yet", "you", "your", "yours", "s", "t", "re", "ve", "ll", "d", "m",
+    "a",
+    "about",
+    "above",
+    "after",
+    "again",
+    "against",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "because",
+    "been",
+    "before",
+    "being",
+    "below",
+    "between",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "down",
+    "during",
+    "each",
+    "even",
+    "ever",
+    "few",
+    "for",
+    "from",
+    "further",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "her",
+    "here",
+    "hers",
+    "herself",
+    "him",
+    "himself",
+    "his",
+    "how",
+    "however",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "itself",
+    "just",
+    "may",
+    "me",
+    "might",
+    "more",
+    "most",
+    "much",
+    "must",
+    "my",
+    "no",
+    "nor",
+    "not",
+    "now",
+    "of",
+    "off",
+    "on",
+    "once",
+    "one",
+    "only",
+    "or",
+    "other",
+    "our",
+    "ours",
+    "out",
+    "over",
+    "own",
+    "per",
+    "same",
+    "shall",
+    "she",
+    "should",
+    "so",
+    "some",
+    "still",
+    "such",
+    "than",
+    "that",
+    "the",
+    "their",
+    "theirs",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "through",
+    "to",
+    "too",
+    "two",
+    "under",
+    "until",
+    "up",
+    "upon",
+    "us",
+    "very",
+    "via",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "whom",
+    "whose",
+    "why",
+    "will",
+    "with",
+    "within",
+    "without",
+    "would",
+    "yet",
+    "you",
+    "your",
+    "yours",
+    "s",
+    "t",
+    "re",
+    "ve",
+    "ll",
+    "d",
+    "m",
     // reporting and web-page vocabulary
-    "said", "says", "say", "told", "tell", "according", "report", "reported", "reports", "reporting",
-    "added", "news", "mr", "mrs", "ms", "dr", "stated", "statement", "comment", "comments", "reply",
-    "continue", "reading", "published", "read", "share", "click", "email", "subscribe",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tell",
+    "according",
+    "report",
+    "reported",
+    "reports",
+    "reporting",
+    "added",
+    "news",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "stated",
+    "statement",
+    "comment",
+    "comments",
+    "reply",
+    "continue",
+    "reading",
+    "published",
+    "read",
+    "share",
+    "click",
+    "email",
+    "subscribe",
     // weekdays and months date a report, they do not tell what it is about
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
-    "february", "march", "april", "june", "july", "august", "september", "october", "november",
-    "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
-    "week", "weeks", "day", "days", "today", "yesterday", "tomorrow", "year", "years", "month",
-    "months", "time", "last", "next", "first", "new",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "year",
+    "years",
+    "month",
+    "months",
+    "time",
+    "last",
+    "next",
+    "first",
+    "new",
 ];
 
 pub(crate) fn is_stop(w: &str) -> bool {
     static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOP.iter().copied().collect()).contains(w)
+    SET.get_or_init(|| STOP.iter().copied().collect())
+        .contains(w)
 }
 
 /// The content terms of a text: words of two or more characters that are
@@ -131,8 +339,8 @@ pub(crate) fn normalize_quote(text: &str) -> String {
 /// Abbreviations after which a period does not end a sentence.
 const ABBREV: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "prof", "lt", "col", "sgt", "capt",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no", "vs",
-    "inc", "corp", "co", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e", "etc", "approx",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+    "vs", "inc", "corp", "co", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e", "etc", "approx",
 ];
 
 /// Sentence spans of a document: its own when the annotator set them (and
@@ -146,7 +354,12 @@ pub(crate) fn sentence_spans(doc: &Document) -> Vec<Span> {
         .sentences
         .iter()
         .copied()
-        .filter(|s| s.start < s.end && s.end <= t.len() && t.is_char_boundary(s.start) && t.is_char_boundary(s.end))
+        .filter(|s| {
+            s.start < s.end
+                && s.end <= t.len()
+                && t.is_char_boundary(s.start)
+                && t.is_char_boundary(s.end)
+        })
         .collect();
     if !valid.is_empty() {
         return valid;
@@ -176,17 +389,27 @@ pub(crate) fn split_sentences(t: &str) -> Vec<Span> {
                     n += 1;
                 }
                 let starts = n < chars.len()
-                    && (chars[n].1.is_uppercase() || chars[n].1.is_ascii_digit() || matches!(chars[n].1, '"' | '“' | '‘' | '\''));
+                    && (chars[n].1.is_uppercase()
+                        || chars[n].1.is_ascii_digit()
+                        || matches!(chars[n].1, '"' | '“' | '‘' | '\''));
                 let word_before: String = {
                     let head = &line[..pos];
-                    let w = head.rsplit(|ch: char| ch.is_whitespace() || ch == '(').next().unwrap_or("");
+                    let w = head
+                        .rsplit(|ch: char| ch.is_whitespace() || ch == '(')
+                        .next()
+                        .unwrap_or("");
                     w.to_lowercase()
                 };
                 let abbrev = c == '.'
                     && (ABBREV.contains(&word_before.as_str())
-                        || (word_before.chars().count() == 1 && word_before.chars().all(|ch| ch.is_alphabetic())));
+                        || (word_before.chars().count() == 1
+                            && word_before.chars().all(|ch| ch.is_alphabetic())));
                 if next_is_space && starts && !abbrev {
-                    let end_b = if e < chars.len() { chars[e].0 } else { line.len() };
+                    let end_b = if e < chars.len() {
+                        chars[e].0
+                    } else {
+                        line.len()
+                    };
                     push_trimmed(&mut out, line, base, seg_start, end_b);
                     seg_start = chars[n].0;
                     k = n;
@@ -221,8 +444,14 @@ mod tests {
 
     #[test]
     fn compounds_and_numbers_are_one_word() {
-        let ws: Vec<String> = words("A 60\u{2011}day cease-fire; 1,200 killed. Hamas’s").into_iter().map(|w| w.norm).collect();
-        assert_eq!(ws, vec!["a", "60day", "ceasefire", "1200", "killed", "hamas", "s"]);
+        let ws: Vec<String> = words("A 60\u{2011}day cease-fire; 1,200 killed. Hamas’s")
+            .into_iter()
+            .map(|w| w.norm)
+            .collect();
+        assert_eq!(
+            ws,
+            vec!["a", "60day", "ceasefire", "1200", "killed", "hamas", "s"]
+        );
     }
 
     #[test]
@@ -236,19 +465,34 @@ mod tests {
 
     #[test]
     fn content_terms_drop_stop_words_and_stem() {
-        let terms: Vec<String> = content_terms("The hostages were released on Monday, officials said.").into_iter().map(|t| t.0).collect();
+        let terms: Vec<String> =
+            content_terms("The hostages were released on Monday, officials said.")
+                .into_iter()
+                .map(|t| t.0)
+                .collect();
         assert_eq!(terms, vec!["hostag", "releas", "offici"]);
     }
 
     #[test]
     fn quotes_match_across_quote_styles() {
-        assert_eq!(normalize_quote("“We are in the  final stretch”"), normalize_quote("\"we are in the final stretch\""));
+        assert_eq!(
+            normalize_quote("“We are in the  final stretch”"),
+            normalize_quote("\"we are in the final stretch\"")
+        );
     }
 
     #[test]
     fn splitter_respects_abbreviations_and_lines() {
         let t = "Headline here\nMr. Witkoff met U.S. officials on Oct. 7. He said “It is done.” Then he left.";
         let s: Vec<&str> = split_sentences(t).iter().map(|s| s.slice(t)).collect();
-        assert_eq!(s, vec!["Headline here", "Mr. Witkoff met U.S. officials on Oct. 7.", "He said “It is done.”", "Then he left."]);
+        assert_eq!(
+            s,
+            vec![
+                "Headline here",
+                "Mr. Witkoff met U.S. officials on Oct. 7.",
+                "He said “It is done.”",
+                "Then he left."
+            ]
+        );
     }
 }

@@ -14,7 +14,9 @@ use crate::text;
 /// (`PAST_REF`) and not a value with no digit at all.
 pub(crate) fn is_dated_value(v: &str) -> bool {
     let head: Vec<char> = v.chars().take(4).collect();
-    head.len() == 4 && head.iter().all(|c| c.is_ascii_digit() || *c == 'X') && v.chars().any(|c| c.is_ascii_digit())
+    head.len() == 4
+        && head.iter().all(|c| c.is_ascii_digit() || *c == 'X')
+        && v.chars().any(|c| c.is_ascii_digit())
 }
 
 /// Sort key of a date value: `X` placeholders sort after every digit, so
@@ -33,13 +35,10 @@ fn sentence_of(sents: &[Span], pos: usize) -> Option<Span> {
 /// The lead: the first sentence of at least eight words that ends like a
 /// sentence (headlines and page furniture do not).
 pub(crate) fn lead_sentence(t: &str, sents: &[Span]) -> Option<Span> {
-    sents
-        .iter()
-        .copied()
-        .find(|s| {
-            let st = s.slice(t).trim_end_matches(['"', '”', '’', '\'', ')']);
-            text::word_count(st) >= 8 && st.ends_with(['.', '!', '?'])
-        })
+    sents.iter().copied().find(|s| {
+        let st = s.slice(t).trim_end_matches(['"', '”', '’', '\'', ')']);
+        text::word_count(st) >= 8 && st.ends_with(['.', '!', '?'])
+    })
 }
 
 /// Timeline entries of a story: each sentence that holds a DATE time
@@ -51,22 +50,31 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
     let mut seen: HashSet<(usize, usize, String)> = HashSet::new();
     for (mi, m) in members.iter().enumerate() {
         let t = &m.doc.text;
-        let mut push = |span: Span, date: &str, basis: &str, out: &mut Vec<(String, usize, usize, TimelineEntry)>| {
-            if !seen.insert((mi, span.start, date.to_string())) {
-                return;
-            }
-            out.push((
-                date_sort_key(date),
-                mi,
-                span.start,
-                TimelineEntry {
-                    date: date.to_string(),
-                    text: span.slice(t).to_string(),
-                    basis: basis.to_string(),
-                    source: dossier_model::SourceRef { document: m.doc.id.clone(), outlet: m.outlet.clone(), start: span.start, end: span.end },
-                },
-            ));
-        };
+        let mut push =
+            |span: Span,
+             date: &str,
+             basis: &str,
+             out: &mut Vec<(String, usize, usize, TimelineEntry)>| {
+                if !seen.insert((mi, span.start, date.to_string())) {
+                    return;
+                }
+                out.push((
+                    date_sort_key(date),
+                    mi,
+                    span.start,
+                    TimelineEntry {
+                        date: date.to_string(),
+                        text: span.slice(t).to_string(),
+                        basis: basis.to_string(),
+                        source: dossier_model::SourceRef {
+                            document: m.doc.id.clone(),
+                            outlet: m.outlet.clone(),
+                            start: span.start,
+                            end: span.end,
+                        },
+                    },
+                ));
+            };
         if let Some(p) = m.doc.published.as_deref().filter(|p| is_dated_value(p)) {
             if let Some(lead) = lead_sentence(t, &sents[mi]) {
                 push(lead, p, "published", &mut out);
@@ -121,7 +129,8 @@ pub(crate) fn summary(
             if !seen_text.insert(text::normalize_quote(st)) {
                 continue;
             }
-            let mut counts: std::collections::HashMap<String, f64> = std::collections::HashMap::new();
+            let mut counts: std::collections::HashMap<String, f64> =
+                std::collections::HashMap::new();
             for (term, _) in text::content_terms(st) {
                 *counts.entry(term).or_default() += 1.0;
             }
@@ -131,7 +140,12 @@ pub(crate) fn summary(
                 continue;
             }
             let sal = cosine(&vec, &cen);
-            cands.push(Cand { mi, span: *s, vec, sal });
+            cands.push(Cand {
+                mi,
+                span: *s,
+                vec,
+                sal,
+            });
         }
     }
     let mut picked: Vec<usize> = Vec::new();
@@ -141,7 +155,10 @@ pub(crate) fn summary(
             if picked.contains(&i) {
                 continue;
             }
-            let red = picked.iter().map(|&p| cosine(&c.vec, &cands[p].vec)).fold(0.0, f64::max);
+            let red = picked
+                .iter()
+                .map(|&p| cosine(&c.vec, &cands[p].vec))
+                .fold(0.0, f64::max);
             let score = lambda * c.sal - (1.0 - lambda) * red;
             if !matches!(best, Some((_, b)) if b >= score) {
                 best = Some((i, score));
@@ -167,7 +184,12 @@ pub(crate) fn summary(
             let m = &members[c.mi];
             SummarySentence {
                 text: c.span.slice(&m.doc.text).to_string(),
-                source: dossier_model::SourceRef { document: m.doc.id.clone(), outlet: m.outlet.clone(), start: c.span.start, end: c.span.end },
+                source: dossier_model::SourceRef {
+                    document: m.doc.id.clone(),
+                    outlet: m.outlet.clone(),
+                    start: c.span.start,
+                    end: c.span.end,
+                },
             }
         })
         .collect()
@@ -202,13 +224,38 @@ mod tests {
             text: text.into(),
             published: Some("2025-03-13".into()),
             times: vec![
-                TimeExpr { start: t1, end: t1 + 8, text: "Thursday".into(), kind: TimeType::Date, value: "2025-03-13".into(), relative: true },
-                TimeExpr { start: t2, end: t2 + 12, text: "Oct. 7, 2023".into(), kind: TimeType::Date, value: "2023-10-07".into(), relative: false },
-                TimeExpr { start: t3, end: t3 + 9, text: "six weeks".into(), kind: TimeType::Duration, value: "P6W".into(), relative: false },
+                TimeExpr {
+                    start: t1,
+                    end: t1 + 8,
+                    text: "Thursday".into(),
+                    kind: TimeType::Date,
+                    value: "2025-03-13".into(),
+                    relative: true,
+                },
+                TimeExpr {
+                    start: t2,
+                    end: t2 + 12,
+                    text: "Oct. 7, 2023".into(),
+                    kind: TimeType::Date,
+                    value: "2023-10-07".into(),
+                    relative: false,
+                },
+                TimeExpr {
+                    start: t3,
+                    end: t3 + 9,
+                    text: "six weeks".into(),
+                    kind: TimeType::Duration,
+                    value: "P6W".into(),
+                    relative: false,
+                },
             ],
             ..Default::default()
         };
-        let m = [Member { doc: &d, outlet: "x".into(), moment: "s".into() }];
+        let m = [Member {
+            doc: &d,
+            outlet: "x".into(),
+            moment: "s".into(),
+        }];
         let sents = vec![text::split_sentences(text)];
         let tl = timeline(&m, &sents);
         // the lead is dated by "Thursday" and by the publication date (same

@@ -95,21 +95,38 @@ fn pick(forms: &BTreeMap<String, usize>) -> Option<String> {
 
 /// Resolve names: `names` holds (name, label, count) for every canonical in
 /// play; returns the canonical each name should take.
-fn resolve(names: &BTreeMap<(String, EntityLabel), usize>) -> BTreeMap<(String, EntityLabel), String> {
+fn resolve(
+    names: &BTreeMap<(String, EntityLabel), usize>,
+) -> BTreeMap<(String, EntityLabel), String> {
     // 1. Spelling variants: one form per (key, label), then per key across
     //    labels (the tagger may label one name differently in two places).
     let mut by_key: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
     for ((n, _), c) in names {
-        *by_key.entry(key(n)).or_default().entry(n.clone()).or_default() += c;
+        *by_key
+            .entry(key(n))
+            .or_default()
+            .entry(n.clone())
+            .or_default() += c;
     }
-    let spelled: BTreeMap<String, String> = by_key.iter().filter_map(|(k, forms)| Some((k.clone(), pick(forms)?))).collect();
-    let form = |n: &str| spelled.get(&key(n)).cloned().unwrap_or_else(|| n.to_string());
+    let spelled: BTreeMap<String, String> = by_key
+        .iter()
+        .filter_map(|(k, forms)| Some((k.clone(), pick(forms)?)))
+        .collect();
+    let form = |n: &str| {
+        spelled
+            .get(&key(n))
+            .cloned()
+            .unwrap_or_else(|| n.to_string())
+    };
 
     // 2. Full PERSON names by surname; the fullest of nested full names.
     let mut full_by_surname: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for ((n, l), _) in names {
         if is_person(*l) && words(n).len() >= 2 {
-            full_by_surname.entry(surname_key(n)).or_default().insert(form(n));
+            full_by_surname
+                .entry(surname_key(n))
+                .or_default()
+                .insert(form(n));
         }
     }
     // "Witkoff" with one candidate "Steve Witkoff"; a full name that another
@@ -147,10 +164,17 @@ fn resolve(names: &BTreeMap<(String, EntityLabel), usize>) -> BTreeMap<(String, 
         let target = if is_person(*l) {
             person_target(&base).unwrap_or(base)
         } else if let Some(letters) = acronym_letters(&base) {
-            match expansions.get(&letters).map(|s| s.iter().collect::<Vec<_>>()) {
+            match expansions
+                .get(&letters)
+                .map(|s| s.iter().collect::<Vec<_>>())
+            {
                 Some(v) if v.len() == 1 => v[0].clone(),
                 // No single expansion: the plain letters stand for all spellings.
-                _ => spelled.get(&key(&base)).cloned().filter(|f| !f.contains('.')).unwrap_or(letters),
+                _ => spelled
+                    .get(&key(&base))
+                    .cloned()
+                    .filter(|f| !f.contains('.'))
+                    .unwrap_or(letters),
             }
         } else {
             base
@@ -167,7 +191,11 @@ pub(crate) fn canonicalize(mentions: &mut [EntityMention]) {
     // One label per spelling: the one the tagger gave most often.
     let mut votes: BTreeMap<String, BTreeMap<EntityLabel, usize>> = BTreeMap::new();
     for m in mentions.iter() {
-        *votes.entry(key(&m.text)).or_default().entry(m.label).or_default() += 1;
+        *votes
+            .entry(key(&m.text))
+            .or_default()
+            .entry(m.label)
+            .or_default() += 1;
     }
     for m in mentions.iter_mut() {
         if let Some(v) = votes.get(&key(&m.text)) {
@@ -185,7 +213,10 @@ pub(crate) fn canonicalize(mentions: &mut [EntityMention]) {
         .map(|m| surname_key(&m.text))
         .collect();
     for m in mentions.iter_mut() {
-        if matches!(m.label, EntityLabel::Org | EntityLabel::Misc) && words(&m.text).len() == 1 && surnames.contains(&key(&m.text)) {
+        if matches!(m.label, EntityLabel::Org | EntityLabel::Misc)
+            && words(&m.text).len() == 1
+            && surnames.contains(&key(&m.text))
+        {
             m.label = EntityLabel::Person;
         }
     }
@@ -216,10 +247,17 @@ fn apply(mut mentions: Vec<&mut EntityMention>) {
 pub fn unify_across(docs: &mut [Document]) {
     let mut votes: BTreeMap<String, BTreeMap<EntityLabel, usize>> = BTreeMap::new();
     for m in docs.iter().flat_map(|d| &d.entities) {
-        *votes.entry(key(&m.text)).or_default().entry(m.label).or_default() += 1;
+        *votes
+            .entry(key(&m.text))
+            .or_default()
+            .entry(m.label)
+            .or_default() += 1;
     }
     for m in docs.iter_mut().flat_map(|d| d.entities.iter_mut()) {
-        if let Some((l, _)) = votes.get(&key(&m.text)).and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))) {
+        if let Some((l, _)) = votes
+            .get(&key(&m.text))
+            .and_then(|v| v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))))
+        {
             if *l != m.label {
                 m.label = *l;
                 // The canonical was chosen under the old label: start again
@@ -228,7 +266,11 @@ pub fn unify_across(docs: &mut [Document]) {
             }
         }
     }
-    apply(docs.iter_mut().flat_map(|d| d.entities.iter_mut()).collect());
+    apply(
+        docs.iter_mut()
+            .flat_map(|d| d.entities.iter_mut())
+            .collect(),
+    );
 }
 
 #[cfg(test)]
@@ -236,13 +278,25 @@ mod tests {
     use super::*;
 
     fn m(text: &str, label: EntityLabel) -> EntityMention {
-        EntityMention { start: 0, end: text.len(), text: text.into(), label, canonical: text.into(), role: None }
+        EntityMention {
+            start: 0,
+            end: text.len(),
+            text: text.into(),
+            label,
+            canonical: text.into(),
+            role: None,
+        }
     }
     use EntityLabel::*;
 
     #[test]
     fn surnames_join_the_full_name() {
-        let mut ms = vec![m("Witkoff", Person), m("Steve Witkoff", Person), m("Witkoff", Person), m("Netanyahu", Person)];
+        let mut ms = vec![
+            m("Witkoff", Person),
+            m("Steve Witkoff", Person),
+            m("Witkoff", Person),
+            m("Netanyahu", Person),
+        ];
         canonicalize(&mut ms);
         assert_eq!(ms[0].canonical, "Steve Witkoff");
         assert_eq!(ms[2].canonical, "Steve Witkoff");
@@ -251,32 +305,55 @@ mod tests {
 
     #[test]
     fn ambiguous_surname_stays() {
-        let mut ms = vec![m("Bush", Person), m("George Bush", Person), m("Jeb Bush", Person)];
+        let mut ms = vec![
+            m("Bush", Person),
+            m("George Bush", Person),
+            m("Jeb Bush", Person),
+        ];
         canonicalize(&mut ms);
         assert_eq!(ms[0].canonical, "Bush");
     }
 
     #[test]
     fn acronyms_join_their_expansion() {
-        let mut ms = vec![m("U.S.", Loc), m("US", Loc), m("United States", Loc), m("UN", Org)];
+        let mut ms = vec![
+            m("U.S.", Loc),
+            m("US", Loc),
+            m("United States", Loc),
+            m("UN", Org),
+        ];
         canonicalize(&mut ms);
-        assert!(ms[..3].iter().all(|x| x.canonical == "United States"), "{ms:?}");
+        assert!(
+            ms[..3].iter().all(|x| x.canonical == "United States"),
+            "{ms:?}"
+        );
         assert_eq!(ms[3].canonical, "UN");
         let mut ms = vec![m("U.S.", Loc), m("US", Loc)];
         canonicalize(&mut ms);
-        assert_eq!((ms[0].canonical.as_str(), ms[1].canonical.as_str()), ("US", "US"));
+        assert_eq!(
+            (ms[0].canonical.as_str(), ms[1].canonical.as_str()),
+            ("US", "US")
+        );
     }
 
     #[test]
     fn spelling_variants_share_a_form() {
-        let mut ms = vec![m("Gideon Sa’ar", Person), m("Sa'ar", Person), m("Gideon Sa'ar", Person), m("Gideon Sa’ar", Person)];
+        let mut ms = vec![
+            m("Gideon Sa’ar", Person),
+            m("Sa'ar", Person),
+            m("Gideon Sa'ar", Person),
+            m("Gideon Sa’ar", Person),
+        ];
         canonicalize(&mut ms);
         assert!(ms.iter().all(|x| x.canonical == "Gideon Sa’ar"), "{ms:?}");
     }
 
     #[test]
     fn across_documents_in_any_order() {
-        let doc = |ms: Vec<EntityMention>| Document { entities: ms, ..Default::default() };
+        let doc = |ms: Vec<EntityMention>| Document {
+            entities: ms,
+            ..Default::default()
+        };
         let a = doc(vec![m("Witkoff", Person), m("US", Loc)]);
         let b = doc(vec![m("Steve Witkoff", Person), m("United States", Loc)]);
         let mut one = vec![a.clone(), b.clone()];
@@ -291,14 +368,21 @@ mod tests {
 
     #[test]
     fn labels_are_voted_across_documents() {
-        let doc = |ms: Vec<EntityMention>| Document { entities: ms, ..Default::default() };
+        let doc = |ms: Vec<EntityMention>| Document {
+            entities: ms,
+            ..Default::default()
+        };
         let mut docs = vec![
             doc(vec![m("Qatar", Loc), m("Qatar", Loc)]),
             doc(vec![m("Qatar", Org)]),
             doc(vec![m("Qatar", Loc), m("Hamas", Org)]),
         ];
         unify_across(&mut docs);
-        assert!(docs.iter().flat_map(|d| &d.entities).filter(|x| x.text == "Qatar").all(|x| x.label == Loc));
+        assert!(docs
+            .iter()
+            .flat_map(|d| &d.entities)
+            .filter(|x| x.text == "Qatar")
+            .all(|x| x.label == Loc));
         assert_eq!(docs[2].entities[1].label, Org);
     }
 }

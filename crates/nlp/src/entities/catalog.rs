@@ -42,12 +42,20 @@ fn fnv(s: &str) -> u64 {
 
 /// The id of an entity: `e` + 16 hex digits of a hash of label and name.
 pub fn entity_id(label: EntityLabel, canonical: &str) -> String {
-    format!("e{:016x}", fnv(&format!("{}\u{1f}{}", label.as_str(), canonical)))
+    format!(
+        "e{:016x}",
+        fnv(&format!("{}\u{1f}{}", label.as_str(), canonical))
+    )
 }
 
 /// The outlet a document comes from.
 pub fn outlet(doc: &Document) -> String {
-    if let Some(p) = doc.publisher.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+    if let Some(p) = doc
+        .publisher
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         return p.to_string();
     }
     if let Some(u) = doc.url.as_deref() {
@@ -104,7 +112,12 @@ pub fn catalog(docs: &[Document]) -> Vec<CanonicalEntity> {
             canonical,
         })
         .collect();
-    out.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.label.cmp(&b.label)).then(a.canonical.cmp(&b.canonical)));
+    out.sort_by(|a, b| {
+        b.mentions
+            .cmp(&a.mentions)
+            .then(a.label.cmp(&b.label))
+            .then(a.canonical.cmp(&b.canonical))
+    });
     out
 }
 
@@ -114,7 +127,14 @@ mod tests {
     use dossier_model::EntityMention;
 
     fn m(text: &str, canonical: &str, label: EntityLabel, role: Option<&str>) -> EntityMention {
-        EntityMention { start: 0, end: text.len(), text: text.into(), label, canonical: canonical.into(), role: role.map(Into::into) }
+        EntityMention {
+            start: 0,
+            end: text.len(),
+            text: text.into(),
+            label,
+            canonical: canonical.into(),
+            role: role.map(Into::into),
+        }
     }
 
     #[test]
@@ -123,7 +143,12 @@ mod tests {
             id: "a".into(),
             publisher: Some("Reuters".into()),
             entities: vec![
-                m("Steve Witkoff", "Steve Witkoff", EntityLabel::Person, Some("US envoy")),
+                m(
+                    "Steve Witkoff",
+                    "Steve Witkoff",
+                    EntityLabel::Person,
+                    Some("US envoy"),
+                ),
                 m("Witkoff", "Steve Witkoff", EntityLabel::Person, None),
             ],
             ..Default::default()
@@ -131,21 +156,30 @@ mod tests {
         let b = Document {
             id: "b".into(),
             url: Some("https://www.bbc.co.uk/news/x".into()),
-            entities: vec![m("Witkoff", "Steve Witkoff", EntityLabel::Person, None), m("Qatar", "Qatar", EntityLabel::Loc, None)],
+            entities: vec![
+                m("Witkoff", "Steve Witkoff", EntityLabel::Person, None),
+                m("Qatar", "Qatar", EntityLabel::Loc, None),
+            ],
             ..Default::default()
         };
         let c = catalog(&[a, b]);
         assert_eq!(c.len(), 2);
         let w = &c[0];
         assert_eq!((w.canonical.as_str(), w.mentions), ("Steve Witkoff", 3));
-        assert_eq!(w.aliases, vec![("Witkoff".to_string(), 2), ("Steve Witkoff".to_string(), 1)]);
+        assert_eq!(
+            w.aliases,
+            vec![("Witkoff".to_string(), 2), ("Steve Witkoff".to_string(), 1)]
+        );
         assert_eq!(w.roles, ["US envoy"]);
         assert_eq!(w.outlets.get("Reuters"), Some(&2));
         assert_eq!(w.outlets.get("bbc.co.uk"), Some(&1));
         assert_eq!(w.documents, ["a", "b"]);
         // Ids depend on label and name only.
         assert_eq!(w.id, entity_id(EntityLabel::Person, "Steve Witkoff"));
-        assert_ne!(entity_id(EntityLabel::Loc, "Washington"), entity_id(EntityLabel::Person, "Washington"));
+        assert_ne!(
+            entity_id(EntityLabel::Loc, "Washington"),
+            entity_id(EntityLabel::Person, "Washington")
+        );
         assert!(w.id.starts_with('e') && w.id.len() == 17);
     }
 }

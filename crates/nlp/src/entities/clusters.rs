@@ -73,7 +73,10 @@ impl Clusters {
             return Some(*p);
         }
         let lower = k.to_lowercase();
-        self.map.get(&title_case(&lower)).or_else(|| self.map.get(&lower)).copied()
+        self.map
+            .get(&title_case(&lower))
+            .or_else(|| self.map.get(&lower))
+            .copied()
     }
 
     /// Entries sorted by word (deterministic files).
@@ -86,7 +89,11 @@ impl Clusters {
     /// Append the binary form: `u32` count, then per word a `u8` length,
     /// its bytes and `LEVELS` `u16` values.
     pub(crate) fn write_bytes(&self, out: &mut Vec<u8>) {
-        let entries: Vec<_> = self.sorted().into_iter().filter(|(w, _)| w.len() <= 255).collect();
+        let entries: Vec<_> = self
+            .sorted()
+            .into_iter()
+            .filter(|(w, _)| w.len() <= 255)
+            .collect();
         out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
         for (w, p) in entries {
             out.push(w.len() as u8);
@@ -100,12 +107,14 @@ impl Clusters {
     /// Read what `write_bytes` wrote; returns the clusters and the bytes used.
     pub(crate) fn read_bytes(b: &[u8]) -> Result<(Clusters, usize), NerError> {
         let bad = || NerError::Model("truncated cluster table".into());
-        let n = u32::from_le_bytes(b.get(0..4).ok_or_else(bad)?.try_into().map_err(|_| bad())?) as usize;
+        let n = u32::from_le_bytes(b.get(0..4).ok_or_else(bad)?.try_into().map_err(|_| bad())?)
+            as usize;
         let mut i = 4;
         let mut map = HashMap::with_capacity(n);
         for _ in 0..n {
             let len = *b.get(i).ok_or_else(bad)? as usize;
-            let w = std::str::from_utf8(b.get(i + 1..i + 1 + len).ok_or_else(bad)?).map_err(|_| NerError::Model("cluster word is not UTF-8".into()))?;
+            let w = std::str::from_utf8(b.get(i + 1..i + 1 + len).ok_or_else(bad)?)
+                .map_err(|_| NerError::Model("cluster word is not UTF-8".into()))?;
             i += 1 + len;
             let mut p = [0u16; LEVELS];
             for v in p.iter_mut() {
@@ -125,22 +134,41 @@ impl Clusters {
         let mut rows: Vec<_> = self.sorted();
         rows.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
         for (w, p) in rows {
-            let local: Vec<String> = (0..LEVELS).map(|l| ((p[l] - 1) as usize % BRANCH).to_string()).collect();
-            out += &format!("{}\t{}\t{}\n", local.join("/"), w, counts.get(w.as_str()).copied().unwrap_or(0));
+            let local: Vec<String> = (0..LEVELS)
+                .map(|l| ((p[l] - 1) as usize % BRANCH).to_string())
+                .collect();
+            out += &format!(
+                "{}\t{}\t{}\n",
+                local.join("/"),
+                w,
+                counts.get(w.as_str()).copied().unwrap_or(0)
+            );
         }
-        std::fs::write(path, out).map_err(|e| NerError::Io { path: path.display().to_string(), source: e })
+        std::fs::write(path, out).map_err(|e| NerError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })
     }
 
     /// Read the text layout.
     pub fn load_tsv(path: &Path) -> Result<Clusters, NerError> {
-        let text = std::fs::read_to_string(path).map_err(|e| NerError::Io { path: path.display().to_string(), source: e })?;
+        let text = std::fs::read_to_string(path).map_err(|e| NerError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?;
         let mut map = HashMap::new();
         for (no, line) in text.lines().enumerate() {
             let mut cols = line.split('\t');
-            let (Some(p), Some(w)) = (cols.next(), cols.next()) else { continue };
+            let (Some(p), Some(w)) = (cols.next(), cols.next()) else {
+                continue;
+            };
             let parts: Vec<usize> = p.split('/').filter_map(|x| x.parse().ok()).collect();
             if parts.len() != LEVELS || parts.iter().any(|&x| x >= BRANCH) {
-                return Err(NerError::Data { path: path.display().to_string(), line: no + 1, msg: format!("bad cluster path {p:?}") });
+                return Err(NerError::Data {
+                    path: path.display().to_string(),
+                    line: no + 1,
+                    msg: format!("bad cluster path {p:?}"),
+                });
             }
             let mut node = 0usize;
             let mut v = [0u16; LEVELS];
@@ -171,14 +199,21 @@ pub fn tokenize(text: &str, out: &mut Vec<String>) {
         }
         while let Some(c) = w.chars().next_back() {
             // Keep the period of "U.S." and "Mr.": a word with an inner period or a short capitalized one.
-            if c.is_alphanumeric() || (c == '.' && (w[..w.len() - 1].contains('.') || (w.len() <= 4 && w.starts_with(char::is_uppercase)))) {
+            if c.is_alphanumeric()
+                || (c == '.'
+                    && (w[..w.len() - 1].contains('.')
+                        || (w.len() <= 4 && w.starts_with(char::is_uppercase))))
+            {
                 break;
             }
             tail.push(&w[w.len() - c.len_utf8()..]);
             w = &w[..w.len() - c.len_utf8()];
         }
         if !w.is_empty() {
-            let cut = ["'s", "’s"].iter().find(|s| w.len() > s.len() && w.ends_with(*s)).map(|s| w.len() - s.len());
+            let cut = ["'s", "’s"]
+                .iter()
+                .find(|s| w.len() > s.len() && w.ends_with(*s))
+                .map(|s| w.len() - s.len());
             match cut {
                 Some(c) => {
                     out.push(w[..c].to_string());
@@ -201,7 +236,10 @@ pub fn corpus_texts(paths: &[PathBuf]) -> Result<Vec<String>, NerError> {
     files.sort();
     let mut out = Vec::new();
     for f in files {
-        let io = |e| NerError::Io { path: f.display().to_string(), source: e };
+        let io = |e| NerError::Io {
+            path: f.display().to_string(),
+            source: e,
+        };
         if f.extension().is_some_and(|e| e == "jsonl") {
             let file = std::fs::File::open(&f).map_err(io)?;
             for line in BufReader::new(file).lines() {
@@ -221,7 +259,10 @@ pub fn corpus_texts(paths: &[PathBuf]) -> Result<Vec<String>, NerError> {
 
 fn collect_files(p: &Path, out: &mut Vec<PathBuf>) -> Result<(), NerError> {
     if p.is_dir() {
-        let rd = std::fs::read_dir(p).map_err(|e| NerError::Io { path: p.display().to_string(), source: e })?;
+        let rd = std::fs::read_dir(p).map_err(|e| NerError::Io {
+            path: p.display().to_string(),
+            source: e,
+        })?;
         for e in rd.flatten() {
             collect_files(&e.path(), out)?;
         }
@@ -248,7 +289,13 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { min_count: 3, max_words: 80_000, contexts: 1000, dim: 128, iterations: 12 }
+        BuildOptions {
+            min_count: 3,
+            max_words: 80_000,
+            contexts: 1000,
+            dim: 128,
+            iterations: 12,
+        }
     }
 }
 
@@ -262,7 +309,10 @@ impl Rng {
     }
     /// Roughly normal: sum of uniforms, centred.
     fn gauss(&mut self) -> f32 {
-        (0..4).map(|_| (self.next() >> 40) as f32 / (1u64 << 24) as f32).sum::<f32>() - 2.0
+        (0..4)
+            .map(|_| (self.next() >> 40) as f32 / (1u64 << 24) as f32)
+            .sum::<f32>()
+            - 2.0
     }
 }
 
@@ -293,7 +343,11 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
     }
     seq.push(EDGE);
     let mut words: Vec<(&String, u32)> = ids.iter().map(|(w, &i)| (w, i)).collect();
-    words.sort_by(|a, b| counts[b.1 as usize].cmp(&counts[a.1 as usize]).then(a.0.cmp(b.0)));
+    words.sort_by(|a, b| {
+        counts[b.1 as usize]
+            .cmp(&counts[a.1 as usize])
+            .then(a.0.cmp(b.0))
+    });
     // Context slots: the most frequent words, plus one for a text edge.
     let mut ctx_of = vec![u32::MAX; counts.len()];
     for (slot, (_, id)) in words.iter().take(opt.contexts).enumerate() {
@@ -301,14 +355,25 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
     }
     let edge_slot = opt.contexts.min(words.len()) as u32;
     let n_ctx = edge_slot as usize + 1;
-    let kept: Vec<(&String, u32)> = words.iter().copied().filter(|(_, id)| counts[*id as usize] >= opt.min_count).take(opt.max_words).collect();
+    let kept: Vec<(&String, u32)> = words
+        .iter()
+        .copied()
+        .filter(|(_, id)| counts[*id as usize] >= opt.min_count)
+        .take(opt.max_words)
+        .collect();
     let mut row_of = vec![u32::MAX; counts.len()];
     for (r, (_, id)) in kept.iter().enumerate() {
         row_of[*id as usize] = r as u32;
     }
     // Left and right context counts per kept word.
     let mut cooc: Vec<HashMap<u32, u32>> = vec![HashMap::new(); kept.len()];
-    let slot = |id: u32| if id == EDGE { Some(edge_slot) } else { Some(ctx_of[id as usize]).filter(|&s| s != u32::MAX) };
+    let slot = |id: u32| {
+        if id == EDGE {
+            Some(edge_slot)
+        } else {
+            Some(ctx_of[id as usize]).filter(|&s| s != u32::MAX)
+        }
+    };
     // Positions -2, -1, +1, +2, each its own block of context slots; a
     // text edge stops the window.
     for i in 1..seq.len().saturating_sub(1) {
@@ -317,7 +382,12 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
             continue;
         }
         let r = row_of[id as usize] as usize;
-        for (block, j) in [(0u32, i as isize - 2), (1, i as isize - 1), (2, i as isize + 1), (3, i as isize + 2)] {
+        for (block, j) in [
+            (0u32, i as isize - 2),
+            (1, i as isize - 1),
+            (2, i as isize + 1),
+            (3, i as isize + 2),
+        ] {
             if j < 0 || j as usize >= seq.len() {
                 continue;
             }
@@ -376,14 +446,28 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
         }
         groups = next;
     }
-    let map = kept.iter().enumerate().map(|(r, (w, _))| ((*w).clone(), paths[r])).collect();
-    let counts = kept.iter().map(|(w, id)| ((*w).clone(), counts[*id as usize])).collect();
+    let map = kept
+        .iter()
+        .enumerate()
+        .map(|(r, (w, _))| ((*w).clone(), paths[r]))
+        .collect();
+    let counts = kept
+        .iter()
+        .map(|(w, id)| ((*w).clone(), counts[*id as usize]))
+        .collect();
     (Clusters { map }, counts)
 }
 
 /// Spherical k-means of the rows `members` into `k` groups; returns each
 /// member's group. Seeds are spread-out members (farthest-first).
-fn kmeans(vecs: &[f32], d: usize, members: &[usize], k: usize, iters: usize, rng: &mut Rng) -> Vec<usize> {
+fn kmeans(
+    vecs: &[f32],
+    d: usize,
+    members: &[usize],
+    k: usize,
+    iters: usize,
+    rng: &mut Rng,
+) -> Vec<usize> {
     let n = members.len();
     if n <= k {
         return (0..n).collect();
@@ -392,7 +476,13 @@ fn kmeans(vecs: &[f32], d: usize, members: &[usize], k: usize, iters: usize, rng
     let dot = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
     // k-means++ seeding over a sample: each next seed drawn with
     // probability proportional to its squared distance from the seeds so far.
-    let sample: Vec<usize> = if n > 4000 { (0..4000).map(|_| members[(rng.next() % n as u64) as usize]).collect() } else { members.to_vec() };
+    let sample: Vec<usize> = if n > 4000 {
+        (0..4000)
+            .map(|_| members[(rng.next() % n as u64) as usize])
+            .collect()
+    } else {
+        members.to_vec()
+    };
     let mut cents: Vec<f32> = Vec::with_capacity(k * d);
     cents.extend_from_slice(row(sample[(rng.next() % sample.len() as u64) as usize]));
     let mut dist = vec![f32::INFINITY; sample.len()];
@@ -462,8 +552,17 @@ mod tests {
     #[test]
     fn tokenizer_splits_punctuation_and_possessives() {
         let mut v = Vec::new();
-        tokenize("“Hamas’s plan,” said Mr. Smith of the U.S. (Reuters).", &mut v);
-        assert_eq!(v, ["“", "Hamas", "’s", "plan", ",", "”", "said", "Mr.", "Smith", "of", "the", "U.S.", "(", "Reuters", ")", "."]);
+        tokenize(
+            "“Hamas’s plan,” said Mr. Smith of the U.S. (Reuters).",
+            &mut v,
+        );
+        assert_eq!(
+            v,
+            [
+                "“", "Hamas", "’s", "plan", ",", "”", "said", "Mr.", "Smith", "of", "the", "U.S.",
+                "(", "Reuters", ")", "."
+            ]
+        );
     }
 
     #[test]
@@ -475,9 +574,17 @@ mod tests {
         for i in 0..60 {
             let c = cities[i % 6];
             let p = people[(i * 5) % 6];
-            texts.push(format!("The talks in {c} ended today . {p} said the talks went well ."));
+            texts.push(format!(
+                "The talks in {c} ended today . {p} said the talks went well ."
+            ));
         }
-        let opt = BuildOptions { min_count: 2, contexts: 50, dim: 32, iterations: 10, ..Default::default() };
+        let opt = BuildOptions {
+            min_count: 2,
+            contexts: 50,
+            dim: 32,
+            iterations: 10,
+            ..Default::default()
+        };
         let (cl, counts) = build(&texts, &opt);
         let top = |w: &str| cl.get(w).unwrap()[0];
         assert!(cities.iter().all(|c| top(c) == top("Paris")), "{cl:?}");

@@ -18,8 +18,8 @@ pub use canon::unify_across;
 pub use catalog::{catalog, entity_id, outlet, CanonicalEntity};
 pub use clusters::Clusters;
 pub use tagger::{
-    evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap, Model, NerError, NerScores, Sentence, Tag, TrainOptions,
-    CLASSES, N_TAGS,
+    evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap, Model,
+    NerError, NerScores, Sentence, Tag, TrainOptions, CLASSES, N_TAGS,
 };
 
 use crate::segment::{tokenize_span, TokenKind};
@@ -28,7 +28,8 @@ use once_cell::sync::Lazy;
 
 /// The committed model, embedded so the binary works from any directory.
 static MODEL_BYTES: &[u8] = include_bytes!("../../../../models/ner/conll2003-en.bin");
-static MODEL: Lazy<Result<Model, String>> = Lazy::new(|| Model::from_bytes(MODEL_BYTES).map_err(|e| e.to_string()));
+static MODEL: Lazy<Result<Model, String>> =
+    Lazy::new(|| Model::from_bytes(MODEL_BYTES).map_err(|e| e.to_string()));
 
 /// The entity recognizer. The model is decoded once per process and shared.
 pub struct Recognizer {
@@ -47,50 +48,266 @@ struct Tok {
 
 /// Abbreviations written with a period that the segmenter leaves apart.
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "adm", "maj", "cpl", "rev", "st",
-    "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "mt", "ft", "pres", "amb", "supt", "insp",
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "adm",
+    "maj", "cpl", "rev", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "jan", "feb",
+    "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pres",
+    "amb", "supt", "insp",
 ];
 
 /// Honorifics: never part of a PERSON mention, never a role by themselves.
-const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx"];
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx",
+];
 
 /// Title words that may stand before a name and are not part of it.
 const TITLES: &[&str] = &[
-    "president", "vice", "prime", "minister", "secretary", "senator", "sen", "rep", "representative", "gov", "governor", "gen",
-    "general", "col", "colonel", "lt", "sgt", "capt", "captain", "adm", "admiral", "maj", "major", "ambassador", "envoy",
-    "king", "queen", "prince", "princess", "sheikh", "emir", "pope", "judge", "justice", "chancellor", "mayor", "chairman",
-    "chairwoman", "speaker", "rabbi", "rev", "imam", "ayatollah", "premier", "president-elect", "commissioner", "spokesman",
-    "spokeswoman", "spokesperson", "chief", "deputy", "former", "acting", "interim", "special",
+    "president",
+    "vice",
+    "prime",
+    "minister",
+    "secretary",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "gov",
+    "governor",
+    "gen",
+    "general",
+    "col",
+    "colonel",
+    "lt",
+    "sgt",
+    "capt",
+    "captain",
+    "adm",
+    "admiral",
+    "maj",
+    "major",
+    "ambassador",
+    "envoy",
+    "king",
+    "queen",
+    "prince",
+    "princess",
+    "sheikh",
+    "emir",
+    "pope",
+    "judge",
+    "justice",
+    "chancellor",
+    "mayor",
+    "chairman",
+    "chairwoman",
+    "speaker",
+    "rabbi",
+    "rev",
+    "imam",
+    "ayatollah",
+    "premier",
+    "president-elect",
+    "commissioner",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "chief",
+    "deputy",
+    "former",
+    "acting",
+    "interim",
+    "special",
 ];
 
 /// Nouns that name a role or office: a phrase holding one of them next to a
 /// PERSON is taken as that person's role.
 const ROLE_NOUNS: &[&str] = &[
-    "envoy", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "secretary", "official", "ambassador",
-    "adviser", "advisor", "aide", "chief", "leader", "director", "head", "senator", "sen", "representative", "rep", "governor",
-    "gov", "mayor", "commander", "negotiator", "mediator", "chairman", "chairwoman", "chair", "ceo", "correspondent",
-    "reporter", "analyst", "editor", "lawyer", "attorney", "judge", "king", "queen", "prince", "emir", "sheikh", "pope",
-    "general", "gen", "colonel", "officer", "premier", "chancellor", "diplomat", "founder", "owner", "coach", "manager",
-    "captain", "spokesperson", "researcher", "professor", "prof", "economist", "strategist", "commissioner", "speaker",
-    "candidate", "nominee", "president-elect", "member", "lawmaker", "congressman", "congresswoman", "ruler", "monarch",
-    "rabbi", "imam", "cleric", "executive", "founder", "journalist", "columnist", "author", "coordinator", "administrator",
+    "envoy",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "minister",
+    "president",
+    "secretary",
+    "official",
+    "ambassador",
+    "adviser",
+    "advisor",
+    "aide",
+    "chief",
+    "leader",
+    "director",
+    "head",
+    "senator",
+    "sen",
+    "representative",
+    "rep",
+    "governor",
+    "gov",
+    "mayor",
+    "commander",
+    "negotiator",
+    "mediator",
+    "chairman",
+    "chairwoman",
+    "chair",
+    "ceo",
+    "correspondent",
+    "reporter",
+    "analyst",
+    "editor",
+    "lawyer",
+    "attorney",
+    "judge",
+    "king",
+    "queen",
+    "prince",
+    "emir",
+    "sheikh",
+    "pope",
+    "general",
+    "gen",
+    "colonel",
+    "officer",
+    "premier",
+    "chancellor",
+    "diplomat",
+    "founder",
+    "owner",
+    "coach",
+    "manager",
+    "captain",
+    "spokesperson",
+    "researcher",
+    "professor",
+    "prof",
+    "economist",
+    "strategist",
+    "commissioner",
+    "speaker",
+    "candidate",
+    "nominee",
+    "president-elect",
+    "member",
+    "lawmaker",
+    "congressman",
+    "congresswoman",
+    "ruler",
+    "monarch",
+    "rabbi",
+    "imam",
+    "cleric",
+    "executive",
+    "founder",
+    "journalist",
+    "columnist",
+    "author",
+    "coordinator",
+    "administrator",
 ];
 
 /// Lower-case words that may modify a role noun in a title phrase.
 const ROLE_MODIFIERS: &[&str] = &[
-    "foreign", "deputy", "former", "senior", "special", "chief", "top", "national", "security", "defense", "defence",
-    "ministry", "state", "vice", "acting", "interim", "affairs", "prime", "presidential", "military", "political", "lead",
-    "regional", "middle", "east", "white", "house", "department", "press", "general", "finance", "interior", "health",
-    "justice", "trade", "economy", "energy", "strategic", "executive", "assistant", "associate", "longtime", "veteran",
-    "opposition", "party", "chief", "minority", "majority", "leading",
+    "foreign",
+    "deputy",
+    "former",
+    "senior",
+    "special",
+    "chief",
+    "top",
+    "national",
+    "security",
+    "defense",
+    "defence",
+    "ministry",
+    "state",
+    "vice",
+    "acting",
+    "interim",
+    "affairs",
+    "prime",
+    "presidential",
+    "military",
+    "political",
+    "lead",
+    "regional",
+    "middle",
+    "east",
+    "white",
+    "house",
+    "department",
+    "press",
+    "general",
+    "finance",
+    "interior",
+    "health",
+    "justice",
+    "trade",
+    "economy",
+    "energy",
+    "strategic",
+    "executive",
+    "assistant",
+    "associate",
+    "longtime",
+    "veteran",
+    "opposition",
+    "party",
+    "chief",
+    "minority",
+    "majority",
+    "leading",
 ];
 
 /// English function words: a "name" made only of them is a tagging error.
 const FUNCTION_WORDS: &[&str] = &[
-    "so", "well", "but", "and", "or", "now", "then", "yet", "still", "also", "however", "meanwhile", "no", "yes", "here",
-    "there", "this", "that", "these", "those", "it", "we", "they", "he", "she", "i", "you", "our", "their", "his", "her",
-    "its", "the", "a", "an", "oh", "if", "when", "while", "after", "before", "as", "in", "on", "at", "by", "for", "of",
+    "so",
+    "well",
+    "but",
+    "and",
+    "or",
+    "now",
+    "then",
+    "yet",
+    "still",
+    "also",
+    "however",
+    "meanwhile",
+    "no",
+    "yes",
+    "here",
+    "there",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "we",
+    "they",
+    "he",
+    "she",
+    "i",
+    "you",
+    "our",
+    "their",
+    "his",
+    "her",
+    "its",
+    "the",
+    "a",
+    "an",
+    "oh",
+    "if",
+    "when",
+    "while",
+    "after",
+    "before",
+    "as",
+    "in",
+    "on",
+    "at",
+    "by",
+    "for",
+    "of",
 ];
 
 /// Words that join the parts of a title ("Envoy to the Middle East").
@@ -98,14 +315,44 @@ const CONNECTORS: &[&str] = &["of", "to", "for", "the", "on"];
 
 /// Words that show an apposition is a clause, not a role.
 const CLAUSE_WORDS: &[&str] = &[
-    "said", "says", "say", "told", "tells", "who", "whom", "which", "that", "is", "was", "are", "were", "has", "had", "have",
-    "will", "would", "could", "should", "did", "does", "added", "noted", "wrote", "according", "but", "while", "when", "if",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "who",
+    "whom",
+    "which",
+    "that",
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "had",
+    "have",
+    "will",
+    "would",
+    "could",
+    "should",
+    "did",
+    "does",
+    "added",
+    "noted",
+    "wrote",
+    "according",
+    "but",
+    "while",
+    "when",
+    "if",
 ];
 
 /// Plain lower-case form for list look-ups: curly apostrophes plain, final
 /// period dropped.
 fn plain(word: &str) -> String {
-    word.trim_end_matches('.').replace(['’', '‘'], "'").to_lowercase()
+    word.trim_end_matches('.')
+        .replace(['’', '‘'], "'")
+        .to_lowercase()
 }
 
 fn in_list(list: &[&str], word: &str) -> bool {
@@ -133,7 +380,11 @@ fn sentence_tokens(text: &str, span: Span) -> Vec<Tok> {
             // "Mr" "." -> "Mr."
             if let Some(n) = raw.get(i + 1) {
                 if n.start == t.end && &text[n.start..n.end] == "." && in_list(ABBREVIATIONS, w) {
-                    out.push(Tok { start: t.start, end: n.end, punct: false });
+                    out.push(Tok {
+                        start: t.start,
+                        end: n.end,
+                        punct: false,
+                    });
                     i += 2;
                     continue;
                 }
@@ -142,16 +393,32 @@ fn sentence_tokens(text: &str, span: Span) -> Vec<Tok> {
             for suf in ["’s", "'s", "’S", "'S"] {
                 if w.len() > suf.len() + 1 && w.ends_with(suf) {
                     let cut = t.end - suf.len();
-                    if text[..cut].chars().next_back().is_some_and(|c| c.is_alphanumeric()) {
-                        out.push(Tok { start: t.start, end: cut, punct: false });
-                        out.push(Tok { start: cut, end: t.end, punct: false });
+                    if text[..cut]
+                        .chars()
+                        .next_back()
+                        .is_some_and(|c| c.is_alphanumeric())
+                    {
+                        out.push(Tok {
+                            start: t.start,
+                            end: cut,
+                            punct: false,
+                        });
+                        out.push(Tok {
+                            start: cut,
+                            end: t.end,
+                            punct: false,
+                        });
                         i += 1;
                         continue 'tokens;
                     }
                 }
             }
         }
-        out.push(Tok { start: t.start, end: t.end, punct: t.kind == TokenKind::Punct });
+        out.push(Tok {
+            start: t.start,
+            end: t.end,
+            punct: t.kind == TokenKind::Punct,
+        });
         i += 1;
     }
     out
@@ -196,7 +463,11 @@ impl Recognizer {
         let mut headlines = Vec::new();
         let mut body: Vec<Vec<Tok>> = Vec::new();
         for &sent in &doc.sentences {
-            if sent.start > sent.end || sent.end > text.len() || !text.is_char_boundary(sent.start) || !text.is_char_boundary(sent.end) {
+            if sent.start > sent.end
+                || sent.end > text.len()
+                || !text.is_char_boundary(sent.start)
+                || !text.is_char_boundary(sent.end)
+            {
                 continue;
             }
             let toks = sentence_tokens(text, sent);
@@ -211,7 +482,10 @@ impl Recognizer {
         }
         // The ordinary sentences are tagged together: each word sees the
         // contexts of its other occurrences in the document.
-        let words: Vec<Vec<&str>> = body.iter().map(|toks| toks.iter().map(|t| &text[t.start..t.end]).collect()).collect();
+        let words: Vec<Vec<&str>> = body
+            .iter()
+            .map(|toks| toks.iter().map(|t| &text[t.start..t.end]).collect())
+            .collect();
         let tags = self.model.tag_document(&words);
         for ((toks, words), tags) in body.iter().zip(&words).zip(&tags) {
             self.mentions(text, toks, words, tags, &mut out);
@@ -237,7 +511,14 @@ impl Recognizer {
     }
 
     /// Mentions from the tags of one sentence.
-    fn mentions(&self, text: &str, toks: &[Tok], words: &[&str], tags: &[Tag], out: &mut Vec<EntityMention>) {
+    fn mentions(
+        &self,
+        text: &str,
+        toks: &[Tok],
+        words: &[&str],
+        tags: &[Tag],
+        out: &mut Vec<EntityMention>,
+    ) {
         let mut found: Vec<(usize, usize, EntityLabel)> = Vec::new();
         for (s, e, c) in spans(tags) {
             if let Some(m) = clean_mention(words, toks, s, e, label_of(c)) {
@@ -247,9 +528,17 @@ impl Recognizer {
         // "Mr. Witkoff": capitalized words after an honorific name a person
         // even when the tagger missed them.
         for i in 0..words.len().saturating_sub(1) {
-            if in_list(HONORIFICS, words[i]) && starts_upper(words[i + 1]) && !found.iter().any(|&(a, b, _)| a <= i + 1 && i + 1 < b) {
+            if in_list(HONORIFICS, words[i])
+                && starts_upper(words[i + 1])
+                && !found.iter().any(|&(a, b, _)| a <= i + 1 && i + 1 < b)
+            {
                 let mut e = i + 1;
-                while e < words.len() && e < i + 4 && starts_upper(words[e]) && !toks[e].punct && !found.iter().any(|&(a, _, _)| a == e) {
+                while e < words.len()
+                    && e < i + 4
+                    && starts_upper(words[e])
+                    && !toks[e].punct
+                    && !found.iter().any(|&(a, _, _)| a == e)
+                {
                     e += 1;
                 }
                 found.push((i + 1, e, EntityLabel::Person));
@@ -257,7 +546,11 @@ impl Recognizer {
         }
         found.sort();
         for &(s, e, label) in &found {
-            let role = if label == EntityLabel::Person { role_of(text, &words, toks, s, e, &found) } else { None };
+            let role = if label == EntityLabel::Person {
+                role_of(text, &words, toks, s, e, &found)
+            } else {
+                None
+            };
             let (start, end) = (toks[s].start, toks[e - 1].end);
             out.push(EntityMention {
                 start,
@@ -273,11 +566,19 @@ impl Recognizer {
 
 /// A headline: four or more words, nearly all capitalized, or all in capitals.
 fn is_headline(text: &str, toks: &[Tok]) -> bool {
-    let words: Vec<&str> = toks.iter().filter(|t| !t.punct).map(|t| &text[t.start..t.end]).filter(|w| w.chars().any(|c| c.is_alphabetic())).collect();
+    let words: Vec<&str> = toks
+        .iter()
+        .filter(|t| !t.punct)
+        .map(|t| &text[t.start..t.end])
+        .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+        .collect();
     if words.len() < 2 {
         return false;
     }
-    let lower = words.iter().filter(|w| w.chars().any(|c| c.is_lowercase())).count();
+    let lower = words
+        .iter()
+        .filter(|w| w.chars().any(|c| c.is_lowercase()))
+        .count();
     let upper_initial = words.iter().filter(|w| starts_upper(w)).count();
     lower == 0 || (words.len() >= 4 && upper_initial * 4 >= words.len() * 3 && words.len() <= 20)
 }
@@ -291,14 +592,22 @@ struct Gazetteer {
 
 impl Gazetteer {
     fn from_mentions(ms: &[EntityMention]) -> Self {
-        let mut votes: std::collections::BTreeMap<Vec<String>, std::collections::BTreeMap<EntityLabel, usize>> = Default::default();
+        let mut votes: std::collections::BTreeMap<
+            Vec<String>,
+            std::collections::BTreeMap<EntityLabel, usize>,
+        > = Default::default();
         for m in ms {
             let k: Vec<String> = m.text.split_whitespace().map(canon::key).collect();
             *votes.entry(k).or_default().entry(m.label).or_default() += 1;
         }
         let names: std::collections::BTreeMap<_, _> = votes
             .into_iter()
-            .filter_map(|(k, v)| Some((k, *v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?.0)))
+            .filter_map(|(k, v)| {
+                Some((
+                    k,
+                    *v.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?.0,
+                ))
+            })
             .collect();
         let longest = names.keys().map(Vec::len).max().unwrap_or(0);
         Gazetteer { names, longest }
@@ -308,7 +617,10 @@ impl Gazetteer {
     }
     /// Longest matches, left to right.
     fn find(&self, text: &str, toks: &[Tok], out: &mut Vec<EntityMention>) {
-        let keys: Vec<String> = toks.iter().map(|t| canon::key(&text[t.start..t.end])).collect();
+        let keys: Vec<String> = toks
+            .iter()
+            .map(|t| canon::key(&text[t.start..t.end]))
+            .collect();
         let mut i = 0;
         while i < toks.len() {
             let mut hit = None;
@@ -322,7 +634,14 @@ impl Gazetteer {
                 Some((n, label)) => {
                     let (start, end) = (toks[i].start, toks[i + n - 1].end);
                     let t = text[start..end].to_string();
-                    out.push(EntityMention { start, end, text: t.clone(), label, canonical: t, role: None });
+                    out.push(EntityMention {
+                        start,
+                        end,
+                        text: t.clone(),
+                        label,
+                        canonical: t,
+                        role: None,
+                    });
                     i += n;
                 }
                 None => i += 1,
@@ -342,15 +661,36 @@ fn split_trailing_person(ms: &mut Vec<EntityMention>) {
         .collect();
     let mut out = Vec::with_capacity(ms.len());
     for m in ms.drain(..) {
-        let parts: Vec<(usize, &str)> = m.text.split_whitespace().map(|w| (w.as_ptr() as usize - m.text.as_ptr() as usize, w)).collect();
+        let parts: Vec<(usize, &str)> = m
+            .text
+            .split_whitespace()
+            .map(|w| (w.as_ptr() as usize - m.text.as_ptr() as usize, w))
+            .collect();
         let n = parts.len();
-        if m.label != EntityLabel::Person && n >= 3 && surnames.contains(&canon::key(parts[n - 1].1)) && parts[n - 2..].iter().all(|(_, w)| starts_upper(w)) {
+        if m.label != EntityLabel::Person
+            && n >= 3
+            && surnames.contains(&canon::key(parts[n - 1].1))
+            && parts[n - 2..].iter().all(|(_, w)| starts_upper(w))
+        {
             let cut = parts[n - 2].0;
             let head = m.text[..cut].trim_end();
             let (hs, he, ps) = (m.start, m.start + head.len(), m.start + cut);
-            out.push(EntityMention { start: hs, end: he, text: head.to_string(), canonical: head.to_string(), ..m.clone() });
+            out.push(EntityMention {
+                start: hs,
+                end: he,
+                text: head.to_string(),
+                canonical: head.to_string(),
+                ..m.clone()
+            });
             let p = m.text[cut..].to_string();
-            out.push(EntityMention { start: ps, end: m.end, text: p.clone(), label: EntityLabel::Person, canonical: p, role: m.role.clone() });
+            out.push(EntityMention {
+                start: ps,
+                end: m.end,
+                text: p.clone(),
+                label: EntityLabel::Person,
+                canonical: p,
+                role: m.role.clone(),
+            });
         } else {
             out.push(m);
         }
@@ -361,7 +701,13 @@ fn split_trailing_person(ms: &mut Vec<EntityMention>) {
 /// Trim a tagged span `[s, e)` to the name: honorifics and titles off the
 /// front of PERSON mentions, possessives and punctuation off the ends. A
 /// name after an honorific is a PERSON whatever the tagger said.
-fn clean_mention(words: &[&str], toks: &[Tok], mut s: usize, mut e: usize, mut label: EntityLabel) -> Option<(usize, usize, EntityLabel)> {
+fn clean_mention(
+    words: &[&str],
+    toks: &[Tok],
+    mut s: usize,
+    mut e: usize,
+    mut label: EntityLabel,
+) -> Option<(usize, usize, EntityLabel)> {
     while s < e && (toks[s].punct || is_possessive(words[s])) {
         s += 1;
     }
@@ -377,7 +723,11 @@ fn clean_mention(words: &[&str], toks: &[Tok], mut s: usize, mut e: usize, mut l
     }
     if label == EntityLabel::Person {
         // Strip titles only while a capitalized name word would remain.
-        while e - s > 1 && (in_list(HONORIFICS, words[s]) || in_list(TITLES, words[s]) || in_list(CONNECTORS, words[s])) {
+        while e - s > 1
+            && (in_list(HONORIFICS, words[s])
+                || in_list(TITLES, words[s])
+                || in_list(CONNECTORS, words[s]))
+        {
             s += 1;
         }
         if in_list(HONORIFICS, words[s]) || in_list(TITLES, words[s]) {
@@ -387,7 +737,10 @@ fn clean_mention(words: &[&str], toks: &[Tok], mut s: usize, mut e: usize, mut l
     if s > 0 && in_list(HONORIFICS, words[s - 1]) && starts_upper(words[s]) {
         label = EntityLabel::Person;
     }
-    if !words[s..e].iter().any(|w| w.chars().any(|c| c.is_alphabetic())) {
+    if !words[s..e]
+        .iter()
+        .any(|w| w.chars().any(|c| c.is_alphabetic()))
+    {
         return None;
     }
     // A sentence adverb or pronoun taken for a name ("So,", "Well,").
@@ -400,12 +753,30 @@ fn clean_mention(words: &[&str], toks: &[Tok], mut s: usize, mut e: usize, mut l
 /// The role a title phrase before the name or an apposition after it gives
 /// a PERSON mention `[s, e)`: "Israeli Prime Minister" (Benjamin
 /// Netanyahu), "Mr. Trump’s Middle East envoy" (Steve Witkoff, ...,).
-fn role_of(text: &str, words: &[&str], toks: &[Tok], s: usize, e: usize, found: &[(usize, usize, EntityLabel)]) -> Option<String> {
-    before_role(text, words, toks, s, found).or_else(|| apposition_role(text, words, toks, e, found))
+fn role_of(
+    text: &str,
+    words: &[&str],
+    toks: &[Tok],
+    s: usize,
+    e: usize,
+    found: &[(usize, usize, EntityLabel)],
+) -> Option<String> {
+    before_role(text, words, toks, s, found)
+        .or_else(|| apposition_role(text, words, toks, e, found))
 }
 
-fn before_role(text: &str, words: &[&str], toks: &[Tok], s: usize, found: &[(usize, usize, EntityLabel)]) -> Option<String> {
-    let in_person = |i: usize| found.iter().any(|&(a, b, l)| l == EntityLabel::Person && a <= i && i < b);
+fn before_role(
+    text: &str,
+    words: &[&str],
+    toks: &[Tok],
+    s: usize,
+    found: &[(usize, usize, EntityLabel)],
+) -> Option<String> {
+    let in_person = |i: usize| {
+        found
+            .iter()
+            .any(|&(a, b, l)| l == EntityLabel::Person && a <= i && i < b)
+    };
     let mut j = s;
     let mut first = s; // first accepted token (inclusive)
     while j > 0 {
@@ -419,13 +790,32 @@ fn before_role(text: &str, words: &[&str], toks: &[Tok], s: usize, found: &[(usi
             true
         } else if starts_upper(w) {
             // A capitalized function word opening the sentence ("The", "On").
-            !(in_list(CLAUSE_WORDS, w) || matches!(plain(w).as_str(), "a" | "an" | "in" | "at" | "as" | "after" | "before" | "by" | "with" | "from" | "meanwhile" | "then" | "now"))
+            !(in_list(CLAUSE_WORDS, w)
+                || matches!(
+                    plain(w).as_str(),
+                    "a" | "an"
+                        | "in"
+                        | "at"
+                        | "as"
+                        | "after"
+                        | "before"
+                        | "by"
+                        | "with"
+                        | "from"
+                        | "meanwhile"
+                        | "then"
+                        | "now"
+                ))
         } else {
             in_list(ROLE_NOUNS, w) || in_list(ROLE_MODIFIERS, w)
         };
         // Another person ends the title unless the title is theirs to give
         // ("Mr. Trump’s Middle East envoy").
-        let possessed = |i: usize| (i + 1..s).find(|&k| !in_person(k)).is_some_and(|k| is_possessive(words[k]));
+        let possessed = |i: usize| {
+            (i + 1..s)
+                .find(|&k| !in_person(k))
+                .is_some_and(|k| is_possessive(words[k]))
+        };
         if !ok || in_person(i) && !possessed(i) {
             break;
         }
@@ -449,13 +839,24 @@ fn before_role(text: &str, words: &[&str], toks: &[Tok], s: usize, found: &[(usi
     Some(text[toks[a].start..toks[b - 1].end].to_string())
 }
 
-fn apposition_role(text: &str, words: &[&str], toks: &[Tok], e: usize, found: &[(usize, usize, EntityLabel)]) -> Option<String> {
+fn apposition_role(
+    text: &str,
+    words: &[&str],
+    toks: &[Tok],
+    e: usize,
+    found: &[(usize, usize, EntityLabel)],
+) -> Option<String> {
     if words.get(e) != Some(&",") {
         return None;
     }
     let a = e + 1;
     let mut b = a;
-    while b < words.len() && !matches!(words[b], "," | ";" | ":" | "(" | ")" | "“" | "”" | "\"" | "—" | "–") {
+    while b < words.len()
+        && !matches!(
+            words[b],
+            "," | ";" | ":" | "(" | ")" | "“" | "”" | "\"" | "—" | "–"
+        )
+    {
         b += 1;
     }
     // The phrase ends the sentence or is closed by a comma.
@@ -469,11 +870,16 @@ fn apposition_role(text: &str, words: &[&str], toks: &[Tok], e: usize, found: &[
         return None;
     }
     let phrase = &words[a..end];
-    if phrase.iter().any(|w| in_list(CLAUSE_WORDS, w)) || !phrase.iter().any(|w| in_list(ROLE_NOUNS, w)) {
+    if phrase.iter().any(|w| in_list(CLAUSE_WORDS, w))
+        || !phrase.iter().any(|w| in_list(ROLE_NOUNS, w))
+    {
         return None;
     }
     // Not a list of names ("Witkoff, Trump and Netanyahu").
-    if found.iter().any(|&(x, _, l)| l == EntityLabel::Person && x == a) {
+    if found
+        .iter()
+        .any(|&(x, _, l)| l == EntityLabel::Person && x == a)
+    {
         return None;
     }
     Some(text[toks[a].start..toks[end - 1].end].to_string())
@@ -484,7 +890,10 @@ mod tests {
     use super::*;
 
     fn annotate(text: &str) -> Document {
-        let mut doc = Document { text: text.to_string(), ..Default::default() };
+        let mut doc = Document {
+            text: text.to_string(),
+            ..Default::default()
+        };
         doc.sentences = crate::segment::sentences(text);
         Recognizer::load().unwrap().annotate(&mut doc);
         doc
@@ -504,7 +913,9 @@ mod tests {
 
     #[test]
     fn offsets_are_exact_and_titles_stay_out() {
-        let doc = annotate("Israeli Prime Minister Benjamin Netanyahu met Mr. Witkoff in Washington on Monday.");
+        let doc = annotate(
+            "Israeli Prime Minister Benjamin Netanyahu met Mr. Witkoff in Washington on Monday.",
+        );
         for m in &doc.entities {
             assert_eq!(&doc.text[m.start..m.end], m.text);
         }
@@ -513,12 +924,16 @@ mod tests {
         assert_eq!(bn.role.as_deref(), Some("Israeli Prime Minister"));
         let w = find(&doc, "Witkoff").expect("surname after Mr. found");
         assert_eq!(w.label, EntityLabel::Person);
-        assert_eq!(find(&doc, "Washington").map(|m| m.label), Some(EntityLabel::Loc));
+        assert_eq!(
+            find(&doc, "Washington").map(|m| m.label),
+            Some(EntityLabel::Loc)
+        );
     }
 
     #[test]
     fn apposition_gives_a_role() {
-        let doc = annotate("Steve Witkoff, Mr. Trump’s Middle East envoy, arrived in Doha on Tuesday.");
+        let doc =
+            annotate("Steve Witkoff, Mr. Trump’s Middle East envoy, arrived in Doha on Tuesday.");
         let m = find(&doc, "Steve Witkoff").expect("name found");
         assert_eq!(m.role.as_deref(), Some("Mr. Trump’s Middle East envoy"));
         assert!(find(&doc, "Trump").is_some(), "{:?}", doc.entities);
@@ -529,35 +944,84 @@ mod tests {
     fn curly_apostrophes_and_hyphens() {
         let doc = annotate("Foreign Minister Gideon Sa’ar spoke on Monday. Qatari Foreign Ministry spokesman Majed al-Ansari told reporters in Doha.");
         let gs = find(&doc, "Gideon Sa’ar").expect("curly apostrophe name");
-        assert_eq!((gs.label, gs.role.as_deref()), (EntityLabel::Person, Some("Foreign Minister")));
+        assert_eq!(
+            (gs.label, gs.role.as_deref()),
+            (EntityLabel::Person, Some("Foreign Minister"))
+        );
         let ma = find(&doc, "Majed al-Ansari").expect("hyphenated name");
         assert_eq!(ma.label, EntityLabel::Person);
-        assert_eq!(ma.role.as_deref(), Some("Qatari Foreign Ministry spokesman"));
+        assert_eq!(
+            ma.role.as_deref(),
+            Some("Qatari Foreign Ministry spokesman")
+        );
     }
 
     #[test]
     fn headlines_reuse_the_names_of_the_body() {
         let doc = annotate("HAMAS REJECTS NEW GAZA PLAN\nHamas rejected the plan for Gaza on Sunday, officials in Cairo said.");
-        let body: Vec<_> = doc.entities.iter().filter(|m| m.start > 27).map(|m| (m.text.to_uppercase(), m.label)).collect();
-        let head: Vec<_> = doc.entities.iter().filter(|m| m.end <= 27).map(|m| (m.text.clone(), m.label)).collect();
-        assert!(body.iter().any(|(t, _)| t == "HAMAS") && body.iter().any(|(t, _)| t == "GAZA"), "{body:?}");
-        assert_eq!(head, body.iter().filter(|(t, _)| t != "CAIRO").cloned().collect::<Vec<_>>());
+        let body: Vec<_> = doc
+            .entities
+            .iter()
+            .filter(|m| m.start > 27)
+            .map(|m| (m.text.to_uppercase(), m.label))
+            .collect();
+        let head: Vec<_> = doc
+            .entities
+            .iter()
+            .filter(|m| m.end <= 27)
+            .map(|m| (m.text.clone(), m.label))
+            .collect();
+        assert!(
+            body.iter().any(|(t, _)| t == "HAMAS") && body.iter().any(|(t, _)| t == "GAZA"),
+            "{body:?}"
+        );
+        assert_eq!(
+            head,
+            body.iter()
+                .filter(|(t, _)| t != "CAIRO")
+                .cloned()
+                .collect::<Vec<_>>()
+        );
         // Title case too; the words that are not names give nothing.
         let doc = annotate("Trump Says Gaza Ceasefire Talks Going Well\nTrump said the talks on Gaza were going well.");
-        let head: Vec<_> = doc.entities.iter().filter(|m| m.end <= 42).map(|m| m.text.as_str()).collect();
+        let head: Vec<_> = doc
+            .entities
+            .iter()
+            .filter(|m| m.end <= 42)
+            .map(|m| m.text.as_str())
+            .collect();
         assert_eq!(head, ["Trump", "Gaza"], "{:?}", doc.entities);
     }
 
     #[test]
     fn seed_reports_give_the_expected_names() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seeds");
-        let Ok(entries) = std::fs::read_dir(&dir) else { return };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return;
+        };
         let mut paths: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
         paths.sort();
-        let mut docs: Vec<Document> = paths.iter().filter_map(|p| std::fs::read_to_string(p).ok()).map(|t| annotate(&t)).collect();
+        let mut docs: Vec<Document> = paths
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .map(|t| annotate(&t))
+            .collect();
         unify_across(&mut docs);
-        let has = |label: EntityLabel, name: &str| docs.iter().flat_map(|d| &d.entities).any(|m| m.label == label && m.canonical == name);
-        for p in ["Steve Witkoff", "Benjamin Netanyahu", "Donald Trump", "Majed al-Ansari", "Gideon Sa’ar", "Tammy Bruce", "Brett McGurk", "Joe Biden"] {
+        let has = |label: EntityLabel, name: &str| {
+            docs.iter()
+                .flat_map(|d| &d.entities)
+                .any(|m| m.label == label && m.canonical == name)
+        };
+        for p in [
+            "Steve Witkoff",
+            "Benjamin Netanyahu",
+            "Donald Trump",
+            "Majed al-Ansari",
+            "Gideon Sa’ar",
+            "Tammy Bruce",
+            "Brett McGurk",
+            "Joe Biden",
+        ] {
             assert!(has(EntityLabel::Person, p), "PERSON {p}");
         }
         for o in ["Hamas", "State Department", "NBC News"] {
@@ -569,8 +1033,14 @@ mod tests {
         // No person's canonical is a bare surname when a full name exists.
         for d in &docs {
             for m in d.entities.iter().filter(|m| m.label == EntityLabel::Person) {
-                assert!(!["Witkoff", "Netanyahu", "Trump"].contains(&m.canonical.as_str()), "{m:?}");
-                assert!(!m.text.ends_with("’s") && !m.text.starts_with("Mr"), "{m:?}");
+                assert!(
+                    !["Witkoff", "Netanyahu", "Trump"].contains(&m.canonical.as_str()),
+                    "{m:?}"
+                );
+                assert!(
+                    !m.text.ends_with("’s") && !m.text.starts_with("Mr"),
+                    "{m:?}"
+                );
             }
         }
     }
@@ -587,17 +1057,30 @@ mod tests {
             eprintln!("skipped: {} is absent", dev.display());
             return;
         }
-        let rec: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join("models/ner/conll2003-en.json")).unwrap()).unwrap();
+        let rec: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join("models/ner/conll2003-en.json")).unwrap(),
+        )
+        .unwrap();
         let recorded = rec["dev"]["f1"].as_f64().unwrap();
         let model = Recognizer::load().unwrap().model();
         let s = evaluate(model, &dev).unwrap();
         assert!(s.tokens > 50_000, "{s:?}");
-        assert!(s.f1 >= recorded - 0.001, "dev F1 {:.4} < recorded {recorded:.4}", s.f1);
+        assert!(
+            s.f1 >= recorded - 0.001,
+            "dev F1 {:.4} < recorded {recorded:.4}",
+            s.f1
+        );
     }
 
     #[test]
     fn no_panic_on_odd_input() {
-        for t in ["", "’’’", "Mr.", "ÉÉÉ — 1,200 ‑ – «Über» São Paulo’s", "a\n\n\nb"] {
+        for t in [
+            "",
+            "’’’",
+            "Mr.",
+            "ÉÉÉ — 1,200 ‑ – «Über» São Paulo’s",
+            "a\n\n\nb",
+        ] {
             let doc = annotate(t);
             for m in &doc.entities {
                 assert_eq!(&doc.text[m.start..m.end], m.text);

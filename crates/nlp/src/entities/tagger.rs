@@ -77,7 +77,12 @@ impl fmt::Display for Tag {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.class() {
             None => f.write_str("O"),
-            Some(c) => write!(f, "{}-{}", if self.is_begin() { "B" } else { "I" }, CLASSES[c]),
+            Some(c) => write!(
+                f,
+                "{}-{}",
+                if self.is_begin() { "B" } else { "I" },
+                CLASSES[c]
+            ),
         }
     }
 }
@@ -91,9 +96,16 @@ fn allowed(prev: Tag, tag: Tag) -> bool {
 #[derive(Debug, thiserror::Error)]
 pub enum NerError {
     #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{path}: line {line}: {msg}")]
-    Data { path: String, line: usize, msg: String },
+    Data {
+        path: String,
+        line: usize,
+        msg: String,
+    },
     #[error("bad model file: {0}")]
     Model(String),
 }
@@ -144,11 +156,17 @@ fn h1(t: u8, a: &str) -> u64 {
     hash_bytes(start(t), a.as_bytes())
 }
 fn h2(t: u8, a: &str, b: &str) -> u64 {
-    hash_bytes(hash_bytes(hash_bytes(start(t), a.as_bytes()), &[0xff]), b.as_bytes())
+    hash_bytes(
+        hash_bytes(hash_bytes(start(t), a.as_bytes()), &[0xff]),
+        b.as_bytes(),
+    )
 }
 fn h3(t: u8, a: &str, b: &str, c: &str) -> u64 {
     let h = hash_bytes(hash_bytes(start(t), a.as_bytes()), &[0xff]);
-    hash_bytes(hash_bytes(hash_bytes(h, b.as_bytes()), &[0xff]), c.as_bytes())
+    hash_bytes(
+        hash_bytes(hash_bytes(h, b.as_bytes()), &[0xff]),
+        c.as_bytes(),
+    )
 }
 
 /// The word as features see it: lower case, curly apostrophes and
@@ -240,7 +258,13 @@ const DOC_EXCLUDE_OWN: bool = false;
 const DOC_FEATURES_PER_WORD: usize = 24;
 
 /// The context features one occurrence contributes.
-fn occurrence_features(words: &[&str], lower: &[String], i: usize, caps_sentence: bool, out: &mut Vec<u64>) {
+fn occurrence_features(
+    words: &[&str],
+    lower: &[String],
+    i: usize,
+    caps_sentence: bool,
+    out: &mut Vec<u64>,
+) {
     out.clear();
     let w = words[i];
     if !w.chars().any(|c| c.is_alphabetic()) {
@@ -307,7 +331,10 @@ fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec
     let n = words.len();
     let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
     let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
-    let letters: usize = words.iter().filter(|w| w.chars().any(|c| c.is_alphabetic())).count();
+    let letters: usize = words
+        .iter()
+        .filter(|w| w.chars().any(|c| c.is_alphabetic()))
+        .count();
     // A headline or a dateline in capitals: case tells nothing there.
     let caps_sentence = letters >= 2 && words.iter().all(|w| !w.chars().any(|c| c.is_lowercase()));
     let get = |v: &[String], i: isize| -> String {
@@ -339,7 +366,12 @@ fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec
         }
         let title = is_title(w);
         let caps = is_all_caps(w);
-        f.push(h3(5, if title { "T" } else { "t" }, if caps { "C" } else { "c" }, if i == 0 { "F" } else { "f" }));
+        f.push(h3(
+            5,
+            if title { "T" } else { "t" },
+            if caps { "C" } else { "c" },
+            if i == 0 { "F" } else { "f" },
+        ));
         if i == 0 {
             f.push(h2(6, "first", lw));
         }
@@ -360,8 +392,18 @@ fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec
         if !w.is_ascii() {
             f.push(h1(12, "nonascii"));
         }
-        let (lm1, lm2, lp1, lp2) = (get(&lower, ii - 1), get(&lower, ii - 2), get(&lower, ii + 1), get(&lower, ii + 2));
-        let (sm1, sm2, sp1, sp2) = (get(&shapes, ii - 1), get(&shapes, ii - 2), get(&shapes, ii + 1), get(&shapes, ii + 2));
+        let (lm1, lm2, lp1, lp2) = (
+            get(&lower, ii - 1),
+            get(&lower, ii - 2),
+            get(&lower, ii + 1),
+            get(&lower, ii + 2),
+        );
+        let (sm1, sm2, sp1, sp2) = (
+            get(&shapes, ii - 1),
+            get(&shapes, ii - 2),
+            get(&shapes, ii + 1),
+            get(&shapes, ii + 2),
+        );
         f.push(h1(20, &lm1));
         f.push(h1(21, &lm2));
         f.push(h1(22, &lp1));
@@ -382,7 +424,11 @@ fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec
         if use_clusters {
             // Cluster path prefixes of the word and its neighbours.
             for (slot, j) in [(0u64, ii), (1, ii - 1), (2, ii + 1)] {
-                let p = if j < 0 || j as usize >= n { None } else { paths[j as usize] };
+                let p = if j < 0 || j as usize >= n {
+                    None
+                } else {
+                    paths[j as usize]
+                };
                 match p {
                     Some(p) => {
                         for (l, v) in p.iter().enumerate() {
@@ -450,14 +496,19 @@ impl Model {
 
     /// Tag one sentence of words on its own.
     pub fn tag(&self, words: &[&str]) -> Vec<Tag> {
-        self.tag_document(&[words.to_vec()]).pop().unwrap_or_default()
+        self.tag_document(&[words.to_vec()])
+            .pop()
+            .unwrap_or_default()
     }
 
     /// Tag the sentences of one document: each word also sees the contexts
     /// of its other occurrences in the document.
     pub fn tag_document(&self, sents: &[Vec<&str>]) -> Vec<Vec<Tag>> {
         let doc = DocContext::build(sents);
-        sents.iter().map(|words| self.tag_with(words, &doc)).collect()
+        sents
+            .iter()
+            .map(|words| self.tag_with(words, &doc))
+            .collect()
     }
 
     fn tag_with(&self, words: &[&str], doc: &DocContext) -> Vec<Tag> {
@@ -491,7 +542,11 @@ impl Model {
     /// Serialize to the compact binary layout described in the module docs.
     pub fn to_bytes(&self) -> Vec<u8> {
         let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 { max / i16::MAX as f32 } else { 1.0 };
+        let scale = if max > 0.0 {
+            max / i16::MAX as f32
+        } else {
+            1.0
+        };
         // Sorted keys make the file deterministic.
         let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
         rows.sort_unstable();
@@ -517,10 +572,14 @@ impl Model {
         if bytes.len() < 20 || &bytes[0..4] != MAGIC {
             return Err(bad("not a Dossier NER model (magic bytes differ)"));
         }
-        let u32_at = |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+        let u32_at =
+            |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         let version = u32_at(4);
         if version != 1 && version != FORMAT_VERSION {
-            return Err(bad(&format!("format version {} (expected {FORMAT_VERSION})", u32_at(4))));
+            return Err(bad(&format!(
+                "format version {} (expected {FORMAT_VERSION})",
+                u32_at(4)
+            )));
         }
         if u32_at(8) as usize != N_TAGS {
             return Err(bad(&format!("{} tags (expected {N_TAGS})", u32_at(8))));
@@ -530,7 +589,10 @@ impl Model {
         let row = 8 + 2 * N_TAGS;
         let end = 20 + n * row;
         if bytes.len() < end || (version == 1 && bytes.len() != end) {
-            return Err(bad(&format!("length {} does not fit {n} features", bytes.len())));
+            return Err(bad(&format!(
+                "length {} does not fit {n} features",
+                bytes.len()
+            )));
         }
         let clusters = if version >= 2 {
             let (c, used) = Clusters::read_bytes(&bytes[end..])?;
@@ -552,7 +614,11 @@ impl Model {
                 weights.push(q as f32 * scale);
             }
         }
-        Ok(Model { index, weights, clusters })
+        Ok(Model {
+            index,
+            weights,
+            clusters,
+        })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), NerError> {
@@ -566,7 +632,10 @@ impl Model {
 }
 
 fn io_err(path: &Path, source: std::io::Error) -> NerError {
-    NerError::Io { path: path.display().to_string(), source }
+    NerError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// The best tag allowed after `prev`.
@@ -648,7 +717,12 @@ pub fn read_conll(path: &Path) -> Result<Vec<Sentence>, NerError> {
 /// ending its sentence), with the tags mapped by `map`.
 pub fn read_conll_with(path: &Path, map: LabelMap) -> Result<Vec<Sentence>, NerError> {
     if path.is_dir() {
-        let mut files: Vec<_> = std::fs::read_dir(path).map_err(|e| io_err(path, e))?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(path)
+            .map_err(|e| io_err(path, e))?
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
         files.sort();
         let mut out = Vec::new();
         for f in files {
@@ -667,13 +741,24 @@ fn read_conll_file(path: &Path, map: LabelMap) -> Result<Vec<Sentence>, NerError
     let file = std::fs::File::open(path).map_err(|e| io_err(path, e))?;
     let mut out = Vec::new();
     let doc = 0usize;
-    let mut cur = Sentence { words: vec![], tags: vec![], doc };
+    let mut cur = Sentence {
+        words: vec![],
+        tags: vec![],
+        doc,
+    };
     let mut raw: Vec<Tag> = Vec::new();
     let flush = |cur: &mut Sentence, raw: &mut Vec<Tag>, out: &mut Vec<Sentence>| {
         if !cur.words.is_empty() {
             cur.tags = to_bio(raw);
             let doc = cur.doc;
-            out.push(std::mem::replace(cur, Sentence { words: vec![], tags: vec![], doc }));
+            out.push(std::mem::replace(
+                cur,
+                Sentence {
+                    words: vec![],
+                    tags: vec![],
+                    doc,
+                },
+            ));
         }
         raw.clear();
     };
@@ -707,7 +792,11 @@ fn to_bio(raw: &[Tag]) -> Vec<Tag> {
     let mut prev = Tag::O;
     raw.iter()
         .map(|&t| {
-            let t = if t.is_inside() && prev.class() != t.class() { Tag::begin(t.class().unwrap_or(0)) } else { t };
+            let t = if t.is_inside() && prev.class() != t.class() {
+                Tag::begin(t.class().unwrap_or(0))
+            } else {
+                t
+            };
             prev = t;
             t
         })
@@ -760,14 +849,22 @@ impl Trainer {
         for (k, r) in keys {
             let base = r as usize * N_TAGS;
             let avg: Vec<f32> = (0..N_TAGS)
-                .map(|t| (self.total[base + t] + (self.now - self.stamp[base + t]) as f32 * self.w[base + t]) / now)
+                .map(|t| {
+                    (self.total[base + t]
+                        + (self.now - self.stamp[base + t]) as f32 * self.w[base + t])
+                        / now
+                })
                 .collect();
             if avg.iter().any(|a| a.abs() > prune) {
                 index.insert(k, index.len() as u32);
                 weights.extend(avg);
             }
         }
-        Model { index, weights, clusters: clusters.clone() }
+        Model {
+            index,
+            weights,
+            clusters: clusters.clone(),
+        }
     }
 }
 
@@ -809,7 +906,10 @@ fn doc_ranges(data: &[Sentence]) -> Vec<std::ops::Range<usize>> {
 fn data_features(data: &[Sentence], clusters: &Clusters) -> Vec<Vec<Vec<u64>>> {
     let mut out = Vec::with_capacity(data.len());
     for r in doc_ranges(data) {
-        let sents: Vec<Vec<&str>> = data[r.clone()].iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+        let sents: Vec<Vec<&str>> = data[r.clone()]
+            .iter()
+            .map(|s| s.words.iter().map(String::as_str).collect())
+            .collect();
         let doc = DocContext::build(&sents);
         for words in &sents {
             out.push(static_features(words, clusters, &doc));
@@ -832,7 +932,11 @@ pub struct TrainOptions {
 /// Train on `train_path`. With `dev_path`, the averaged model is scored on
 /// it after each pass and the best pass is kept; without it, the last pass
 /// is kept. Progress goes to stderr.
-pub fn train(train_path: &Path, dev_path: Option<&Path>, opt: &TrainOptions) -> Result<Model, NerError> {
+pub fn train(
+    train_path: &Path,
+    dev_path: Option<&Path>,
+    opt: &TrainOptions,
+) -> Result<Model, NerError> {
     let mut data = read_conll(train_path)?;
     if let Some(m) = opt.max_sentences {
         data.truncate(m);
@@ -844,7 +948,13 @@ pub fn train(train_path: &Path, dev_path: Option<&Path>, opt: &TrainOptions) -> 
     let clusters = &opt.clusters;
     let epochs = opt.epochs;
     let feats = data_features(&data, clusters);
-    let mut tr = Trainer { index: KeyMap::default(), w: vec![], total: vec![], stamp: vec![], now: 0 };
+    let mut tr = Trainer {
+        index: KeyMap::default(),
+        w: vec![],
+        total: vec![],
+        stamp: vec![],
+        now: 0,
+    };
     let mut order: Vec<usize> = (0..data.len()).collect();
     let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
     let mut best_model: Option<(f64, usize, Model)> = None;
@@ -895,7 +1005,10 @@ pub fn train(train_path: &Path, dev_path: Option<&Path>, opt: &TrainOptions) -> 
         match &dev {
             Some(dev) => {
                 let s = score(&model, dev, None);
-                eprintln!(", dev P {:.4} R {:.4} F1 {:.4}", s.precision, s.recall, s.f1);
+                eprintln!(
+                    ", dev P {:.4} R {:.4} F1 {:.4}",
+                    s.precision, s.recall, s.f1
+                );
                 if best_model.as_ref().map_or(true, |(f, _, _)| s.f1 > *f) {
                     best_model = Some((s.f1, epoch, model));
                 }
@@ -951,9 +1064,21 @@ pub fn spans(tags: &[Tag]) -> Vec<(usize, usize, usize)> {
 }
 
 fn prf(correct: usize, guessed: usize, gold: usize) -> (f64, f64, f64) {
-    let p = if guessed > 0 { correct as f64 / guessed as f64 } else { 0.0 };
-    let r = if gold > 0 { correct as f64 / gold as f64 } else { 0.0 };
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
+    let p = if guessed > 0 {
+        correct as f64 / guessed as f64
+    } else {
+        0.0
+    };
+    let r = if gold > 0 {
+        correct as f64 / gold as f64
+    } else {
+        0.0
+    };
+    let f = if p + r > 0.0 {
+        2.0 * p * r / (p + r)
+    } else {
+        0.0
+    };
     (p, r, f)
 }
 
@@ -967,7 +1092,10 @@ pub fn score(model: &Model, data: &[Sentence], mut out: Option<&mut dyn Write>) 
     let mut secs = 0f64;
     let mut preds: Vec<Vec<Tag>> = Vec::with_capacity(data.len());
     for r in doc_ranges(data) {
-        let sents: Vec<Vec<&str>> = data[r].iter().map(|s| s.words.iter().map(String::as_str).collect()).collect();
+        let sents: Vec<Vec<&str>> = data[r]
+            .iter()
+            .map(|s| s.words.iter().map(String::as_str).collect())
+            .collect();
         let t0 = Instant::now();
         preds.extend(model.tag_document(&sents));
         secs += t0.elapsed().as_secs_f64();
@@ -993,7 +1121,11 @@ pub fn score(model: &Model, data: &[Sentence], mut out: Option<&mut dyn Write>) 
             let _ = writeln!(w);
         }
     }
-    let (precision, recall, f1) = prf(correct.iter().sum(), guessed.iter().sum(), gold_n.iter().sum());
+    let (precision, recall, f1) = prf(
+        correct.iter().sum(),
+        guessed.iter().sum(),
+        gold_n.iter().sum(),
+    );
     let per_class = (0..4)
         .map(|c| {
             let (p, r, f) = prf(correct[c], guessed[c], gold_n[c]);
@@ -1005,7 +1137,11 @@ pub fn score(model: &Model, data: &[Sentence], mut out: Option<&mut dyn Write>) 
         recall,
         f1,
         tokens,
-        tokens_per_second: if secs > 0.0 { tokens as f64 / secs } else { 0.0 },
+        tokens_per_second: if secs > 0.0 {
+            tokens as f64 / secs
+        } else {
+            0.0
+        },
         per_class,
     }
 }
@@ -1018,7 +1154,11 @@ pub fn evaluate(model: &Model, conll_path: &Path) -> Result<NerScores, NerError>
 /// Score `model` on a CoNLL file and write one `word gold predicted` line
 /// per token (BIO tags), with a blank line after each sentence: the layout
 /// conlleval reads.
-pub fn evaluate_to(model: &Model, conll_path: &Path, out: &mut dyn Write) -> Result<NerScores, NerError> {
+pub fn evaluate_to(
+    model: &Model,
+    conll_path: &Path,
+    out: &mut dyn Write,
+) -> Result<NerScores, NerError> {
     Ok(score(model, &read_conll(conll_path)?, Some(out)))
 }
 
@@ -1028,14 +1168,20 @@ mod tests {
 
     #[test]
     fn iob1_becomes_bio() {
-        let raw: Vec<Tag> = ["I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-ORG"].iter().map(|t| Tag::parse(t).unwrap()).collect();
+        let raw: Vec<Tag> = ["I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-ORG"]
+            .iter()
+            .map(|t| Tag::parse(t).unwrap())
+            .collect();
         let bio: Vec<String> = to_bio(&raw).iter().map(|t| t.to_string()).collect();
         assert_eq!(bio, ["B-PER", "I-PER", "B-PER", "O", "B-LOC", "B-ORG"]);
     }
 
     #[test]
     fn spans_follow_bio() {
-        let tags: Vec<Tag> = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"].iter().map(|t| Tag::parse(t).unwrap()).collect();
+        let tags: Vec<Tag> = ["B-PER", "I-PER", "O", "B-LOC", "B-LOC", "I-LOC"]
+            .iter()
+            .map(|t| Tag::parse(t).unwrap())
+            .collect();
         assert_eq!(spans(&tags), vec![(0, 2, 0), (3, 4, 2), (4, 6, 2)]);
     }
 
@@ -1056,21 +1202,41 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let train_path = dir.join("train.txt");
         let mut text = String::from("-DOCSTART- -X- O O\n\n");
-        for (a, b) in [("Smith", "Paris"), ("Jones", "Rome"), ("Brown", "Oslo"), ("Green", "Lima")] {
-            text += &format!("Mr NNP O O\n{a} NNP O I-PER\nvisited VBD O O\n{b} NNP O I-LOC\n. . O O\n\n");
+        for (a, b) in [
+            ("Smith", "Paris"),
+            ("Jones", "Rome"),
+            ("Brown", "Oslo"),
+            ("Green", "Lima"),
+        ] {
+            text += &format!(
+                "Mr NNP O O\n{a} NNP O I-PER\nvisited VBD O O\n{b} NNP O I-LOC\n. . O O\n\n"
+            );
         }
         std::fs::write(&train_path, &text).unwrap();
-        let model = train(&train_path, Some(&train_path), &TrainOptions { epochs: 5, ..Default::default() }).unwrap();
+        let model = train(
+            &train_path,
+            Some(&train_path),
+            &TrainOptions {
+                epochs: 5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let path = dir.join("m.bin");
         model.save(&path).unwrap();
         let loaded = Model::load(&path).unwrap();
         let tags = loaded.tag(&["Mr", "Jones", "visited", "Paris", "."]);
-        assert_eq!(tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(), ["O", "B-PER", "O", "B-LOC", "O"]);
+        assert_eq!(
+            tags.iter().map(|t| t.to_string()).collect::<Vec<_>>(),
+            ["O", "B-PER", "O", "B-LOC", "O"]
+        );
         let mut lines = Vec::new();
         let s = evaluate_to(&loaded, &train_path, &mut lines).unwrap();
         assert_eq!(s.tokens, 20);
         assert!(s.f1 > 0.99, "{s:?}");
-        assert!(String::from_utf8(lines).unwrap().starts_with("Mr O O\nSmith B-PER B-PER\n"));
+        assert!(String::from_utf8(lines)
+            .unwrap()
+            .starts_with("Mr O O\nSmith B-PER B-PER\n"));
         assert!(Model::from_bytes(b"nonsense").is_err());
         std::fs::remove_dir_all(&dir).ok();
     }
