@@ -51,7 +51,7 @@ pub enum EvalWhat {
 
 pub fn run(args: EvalArgs) -> Result<i32> {
     match args.what {
-        EvalWhat::Web(w) => crate::web::run(crate::web::EvalArgs { what: w }),
+        EvalWhat::Web(w) => crate::web::run(w),
         EvalWhat::Ner(n) => crate::ner::run_eval_ner(n),
         EvalWhat::Timex { dir, json } => {
             ensure_dir(&dir)?;

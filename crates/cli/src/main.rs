@@ -84,7 +84,7 @@ enum Command {
     },
     /// Serve the HTTP API and web UI (127.0.0.1:8080 by default).
     Serve(serve::Args),
-    /// Score a stage on a public benchmark (`eval extraction DIR`).
+    /// Score a stage on a public benchmark: extraction, ner, timex, attribution, clustering.
     Eval(eval::EvalArgs),
     /// Train a model (`train ner`, `train clusters`).
     Train(ner::TrainArgs),

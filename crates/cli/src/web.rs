@@ -7,12 +7,7 @@ use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::Instant;
 
-#[derive(clap::Args)]
-pub struct EvalArgs {
-    #[command(subcommand)]
-    pub what: EvalWhat,
-}
-
+/// The web-extraction evaluations, flattened into `dossier eval` (see `eval.rs`).
 #[derive(clap::Subcommand)]
 pub enum EvalWhat {
     /// Main-text extraction on trafilatura's set (a folder holding
@@ -28,8 +23,8 @@ pub enum EvalWhat {
     },
 }
 
-pub fn run(args: EvalArgs) -> Result<i32> {
-    match args.what {
+pub fn run(what: EvalWhat) -> Result<i32> {
+    match what {
         EvalWhat::Extraction { dir, json, errors } => extraction(&dir, json, errors),
     }
 }
