@@ -14,6 +14,12 @@ use rayon::prelude::*;
 use std::io::Write;
 use std::path::PathBuf;
 
+/// mimalloc instead of the system allocator: the annotators make many small,
+/// short-lived allocations (tokens, normalized words, feature vectors), and
+/// with glibc's malloc those took about a sixth of `analyze`'s time.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod eval;
 mod ner;
 mod serve;

@@ -43,6 +43,10 @@ pub struct TrainNer {
     /// Train on the first N sentences only (a quick check that training works).
     #[arg(long)]
     pub max_sentences: Option<usize>,
+    /// Add document context features (each word also sees the contexts of
+    /// its other occurrences in the document).
+    #[arg(long)]
+    pub doc_context: bool,
     /// Where to write the model; its scores go beside it as `.json`.
     #[arg(long, default_value = "models/ner/conll2003-en.bin")]
     pub out: PathBuf,
@@ -131,6 +135,7 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         epochs: a.epochs,
         clusters,
         max_sentences: a.max_sentences,
+        doc_context: a.doc_context,
     };
     let t0 = std::time::Instant::now();
     let model = entities::train(&train, Some(&dev), &opt)?;
@@ -148,6 +153,7 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         "max_sentences": a.max_sentences,
         "epochs": a.epochs,
         "clusters": a.clusters.as_ref().map(|p| p.display().to_string()),
+        "doc_context": a.doc_context,
         "features": model.features(),
         "cluster_words": model.cluster_words(),
         "training_seconds": (secs * 10.0).round() / 10.0,
@@ -327,6 +333,7 @@ mod tests {
             epochs: 2,
             clusters: None,
             max_sentences: Some(400),
+            doc_context: false,
             out: out.clone(),
         };
         let s = train_ner(&a).unwrap();

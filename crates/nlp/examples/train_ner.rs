@@ -75,6 +75,7 @@ fn main() {
             epochs,
             clusters,
             max_sentences: None,
+            doc_context: false,
         };
         let model =
             dossier_nlp::entities::train(Path::new(&args[0]), Some(Path::new(&args[1])), &opt)?;

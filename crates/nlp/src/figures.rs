@@ -170,11 +170,13 @@ static NUMBER_RE: Lazy<Regex> = Lazy::new(|| {
     let pat = format!(
         r"(?i)(?P<cur>US\$|\$|€|£|₪)\s?(?P<mnum>{num}){scale}?|\bbetween\s+(?P<lo>{num})\s+and\s+(?P<hi>{num})\b|\bfrom\s+(?P<lo2>{num})\s+to\s+(?P<hi2>{num})\b|\b(?P<lo3>\d[\d,]*)\s*[-–]\s*(?P<hi3>\d[\d,]*)\b|\b(?P<vague>tens\s+of\s+thousands|hundreds\s+of\s+thousands|tens\s+of\s+millions|dozens|hundreds|thousands|millions)\b|\b(?P<num>{num}){scale}?\b(?P<pct>\s*%|\s+percent\b|\s+per\s+cent\b)?(?P<cur2>\s+(?:dollars|shekels|euros|pounds|yen)\b)?"
     );
-    Regex::new(&pat).expect("number pattern compiles")
+    crate::regex(&pat)
 });
 
 static ORDINAL_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d+(?:st|nd|rd|th))\b").unwrap()
+    crate::regex(
+        r"(?i)\b(?P<o>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\d+(?:st|nd|rd|th))\b",
+    )
 });
 
 fn ordinal_value(s: &str) -> Option<f64> {
@@ -368,16 +370,20 @@ const PEOPLE: &[&str] = &[
 
 /// Participles and adjectives that say what happened to those counted.
 static EVENT_AFTER: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:(?:who|that|which)\s+)?(?:(?:were|was|are|is|have|has|had|been|being|reportedly|also|later|still|now|since|already|remain|remained|remains|believed\s+to\s+be|thought\s+to\s+be)\s+)*(?P<v>killed\s+(?:and|or)\s+(?:wounded|injured)|killed|wounded|injured|taken\s+(?:hostage|captive|prisoner)|abducted|kidnapped|seized|captured|released|freed|displaced|arrested|detained|missing|dead|died|evacuated|held)\b").unwrap()
+    crate::regex(
+        r"(?i)^(?:(?:who|that|which)\s+)?(?:(?:were|was|are|is|have|has|had|been|being|reportedly|also|later|still|now|since|already|remain|remained|remains|believed\s+to\s+be|thought\s+to\s+be)\s+)*(?P<v>killed\s+(?:and|or)\s+(?:wounded|injured)|killed|wounded|injured|taken\s+(?:hostage|captive|prisoner)|abducted|kidnapped|seized|captured|released|freed|displaced|arrested|detained|missing|dead|died|evacuated|held)\b",
+    )
 });
 static EVENT_BEFORE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?P<v>killed\s+(?:and|or)\s+(?:wounded|injured)|killed|wounded|injured|abducted|kidnapped|seized|captured|released|freed|displaced|arrested|detained|evacuated|took|taken|kill|release|free)\s*$").unwrap()
+    crate::regex(
+        r"(?i)\b(?P<v>killed\s+(?:and|or)\s+(?:wounded|injured)|killed|wounded|injured|abducted|kidnapped|seized|captured|released|freed|displaced|arrested|detained|evacuated|took|taken|kill|release|free)\s*$",
+    )
 });
 static TOLL_BEFORE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:death\s+toll|deaths|fatalities|dead|killed)\b[^.;]{0,40}$").unwrap()
+    crate::regex(r"(?i)\b(?:death\s+toll|deaths|fatalities|dead|killed)\b[^.;]{0,40}$")
 });
 static SOURCE_AFTER: Lazy<Regex> =
-    Lazy::new(|| Regex::new(r"(?i)\baccording\s+to\s+[^,.;:—–(]+").unwrap());
+    Lazy::new(|| crate::regex(r"(?i)\baccording\s+to\s+[^,.;:—–(]+"));
 static SAID_AFTER: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r",\s+(?P<s>(?:the\s+)?[A-Za-z][\w’'\- ]{2,60}?)\s+(?:said|says|reported|reports|estimated|estimates)\.?\s*$").unwrap()
 });
@@ -570,10 +576,9 @@ fn event_class(verb: Option<&str>, head: &str, sentence: &str) -> Option<&'stati
 static DATE_VALUE: Lazy<Regex> =
     Lazy::new(|| Regex::new(r"^(?:\d{4}|XXXX)(?:-\d{2}(?:-\d{2})?)?$").unwrap());
 static PLACE_RE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(
+    crate::regex(
         r"\b(?:in|on|across|throughout)\s+(?:the\s+)?(?P<p>[A-Z][\w’'\-]+(?:\s+[A-Z][\w’'\-]+)*)",
     )
-    .unwrap()
 });
 
 /// The anchor of a measure: the date of the event the sentence names (the

@@ -26,6 +26,64 @@ pub(crate) fn captures_fast<'h>(
         .filter_map(move |m| re.captures_at(text, m.start()))
 }
 
+/// Compile `pat` with every `\b` made an ASCII word boundary.
+///
+/// News text is rarely pure ASCII (curly quotes, dashes, non-breaking
+/// spaces), and the regex crate's fast lazy DFA gives up on a Unicode `\b`
+/// as soon as it meets a non-ASCII byte, leaving the much slower PikeVM to
+/// scan the whole text. The patterns here anchor on English words, digits
+/// and month names, for which the ASCII boundary is the same; the one
+/// difference (a letter such as "é" counts as a non-word byte) only matters
+/// for a pattern word glued to an accented letter.
+pub(crate) fn regex(pat: &str) -> regex::Regex {
+    regex::Regex::new(&ascii_word_boundaries(pat)).expect("annotator pattern compiles")
+}
+
+fn ascii_word_boundaries(pat: &str) -> String {
+    let mut out = String::with_capacity(pat.len() + 16);
+    let mut chars = pat.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('b') => out.push_str("(?-u:\\b)"),
+            Some(n) => {
+                out.push('\\');
+                out.push(n);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// A fixed list of lower-case words with constant-time membership (the set
+/// is built on first use; very short lists are scanned).
+pub(crate) struct WordList {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>>,
+}
+
+impl WordList {
+    pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
+        WordList {
+            words,
+            set: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn contains(&self, w: &str) -> bool {
+        if self.words.len() <= 8 {
+            return self.words.contains(&w);
+        }
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(w)
+    }
+}
+
 /// The annotators, loaded once per process and shared across threads.
 pub struct Pipeline {
     ner: entities::Recognizer,
@@ -59,5 +117,21 @@ impl Pipeline {
             self.annotate(d);
         }
         entities::unify_across(docs);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_boundaries_become_ascii_and_escapes_survive() {
+        assert_eq!(ascii_word_boundaries(r"\bmay\b"), r"(?-u:\b)may(?-u:\b)");
+        assert_eq!(ascii_word_boundaries(r"a\\b\d"), r"a\\b\d");
+        let re = regex(r"(?i)\b(?:may|june)\s+\d{1,2}\b");
+        let text = "“Talks resumed” on May 5 — and on June 12’s deadline";
+        let found: Vec<_> = re.find_iter(text).map(|m| m.as_str()).collect();
+        assert_eq!(found, ["May 5", "June 12"]);
+        assert!(!re.is_match("dismay 5"));
     }
 }

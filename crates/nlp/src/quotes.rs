@@ -33,10 +33,12 @@
 //!    when the text gives one.
 
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use dossier_model::{Document, EntityLabel, Quote, QuoteKind, Span, Speaker};
 
 use crate::segment::{self, TokenKind};
+use crate::WordList;
 
 #[path = "quotes_eval.rs"]
 pub mod eval;
@@ -79,7 +81,7 @@ pub(crate) fn find_quotes_with_cues(doc: &Document) -> Vec<(Quote, Option<Span>)
 // ---------------------------------------------------------------------------
 
 /// Reporting verbs, in lower case.
-const CUE_VERBS: &[&str] = &[
+static CUE_VERBS: WordList = WordList::new(&[
     "say",
     "says",
     "said",
@@ -229,11 +231,11 @@ const CUE_VERBS: &[&str] = &[
     "announcing",
     "quipped",
     "predicting",
-];
+]);
 
 /// Cues that can introduce a reported clause without "that"
 /// (`the official said Witkoff had played ...`).
-const BARE_CLAUSE_CUES: &[&str] = &[
+static BARE_CLAUSE_CUES: WordList = WordList::new(&[
     "say",
     "says",
     "said",
@@ -263,10 +265,10 @@ const BARE_CLAUSE_CUES: &[&str] = &[
     "contends",
     "conceded",
     "acknowledged",
-];
+]);
 
 /// Cues that can follow the speaker in an inversion (`“...,” said Trump`).
-const INVERTIBLE_CUES: &[&str] = &[
+static INVERTIBLE_CUES: WordList = WordList::new(&[
     "said",
     "says",
     "added",
@@ -280,10 +282,10 @@ const INVERTIBLE_CUES: &[&str] = &[
     "noted",
     "warned",
     "insisted",
-];
+]);
 
 /// Words skipped between a speaker and a cue: auxiliaries and adverbs.
-const SKIP_BEFORE_CUE: &[&str] = &[
+static SKIP_BEFORE_CUE: WordList = WordList::new(&[
     "also",
     "later",
     "again",
@@ -338,39 +340,40 @@ const SKIP_BEFORE_CUE: &[&str] = &[
     "must",
     "had",
     "n't",
-];
+]);
 
-const NEGATIONS: &[&str] = &["not", "never", "n't"];
+static NEGATIONS: WordList = WordList::new(&["not", "never", "n't"]);
 
-const BE_FORMS: &[&str] = &["is", "are", "was", "were", "be", "been", "being", "'s"];
+static BE_FORMS: WordList =
+    WordList::new(&["is", "are", "was", "were", "be", "been", "being", "'s"]);
 
 /// Words that end a speaker phrase when reading backwards from a cue.
-const BOUNDARY_WORDS: &[&str] = &[
+static BOUNDARY_WORDS: WordList = WordList::new(&[
     "that", "while", "as", "because", "although", "though", "which", "who", "whom", "whose",
     "when", "after", "before", "since", "if", "whereas", "where", "so", "than", "whether", "and",
     "but", "or", "nor", "yet", "said", "says", "told", "unless", "until", "once", "how", "what",
     "why",
-];
+]);
 
-const DETERMINERS: &[&str] = &[
+static DETERMINERS: WordList = WordList::new(&[
     "a", "an", "the", "this", "that", "these", "those", "one", "another", "two", "three", "four",
     "five", "several", "some", "many", "his", "her", "their", "its", "our", "other", "both",
     "each", "multiple",
-];
-const DEFINITE: &[&str] = &[
+]);
+static DEFINITE: WordList = WordList::new(&[
     "the", "this", "that", "these", "those", "his", "her", "their", "its", "our", "both",
-];
-const QUANTIFIERS: &[&str] = &[
+]);
+static QUANTIFIERS: WordList = WordList::new(&[
     "one", "two", "three", "four", "five", "some", "several", "many", "none", "each", "most",
     "all", "any", "both",
-];
-const PREPOSITIONS: &[&str] = &[
+]);
+static PREPOSITIONS: WordList = WordList::new(&[
     "in", "on", "at", "from", "with", "by", "for", "of", "to", "during", "about", "into", "over",
     "under", "among", "despite",
-];
+]);
 
 /// Heads of descriptions of unnamed sources.
-const ANON_HEADS: &[&str] = &[
+static ANON_HEADS: WordList = WordList::new(&[
     "official",
     "officials",
     "source",
@@ -418,10 +421,10 @@ const ANON_HEADS: &[&str] = &[
     "someone",
     "individual",
     "individuals",
-];
+]);
 
 /// Heads of role phrases that usually refer back to a named person.
-const ROLE_HEADS: &[&str] = &[
+static ROLE_HEADS: WordList = WordList::new(&[
     "leader",
     "president",
     "minister",
@@ -454,10 +457,10 @@ const ROLE_HEADS: &[&str] = &[
     "adviser",
     "advisor",
     "diplomat",
-];
+]);
 
 /// Role words that make a person a "leader".
-const LEADER_WORDS: &[&str] = &[
+static LEADER_WORDS: WordList = WordList::new(&[
     "president",
     "prime",
     "premier",
@@ -469,10 +472,10 @@ const LEADER_WORDS: &[&str] = &[
     "head",
     "emir",
     "monarch",
-];
+]);
 
 /// Heads of organization phrases.
-const ORG_HEADS: &[&str] = &[
+static ORG_HEADS: WordList = WordList::new(&[
     "government",
     "office",
     "ministry",
@@ -517,10 +520,10 @@ const ORG_HEADS: &[&str] = &[
     "study",
     "data",
     "figures",
-];
+]);
 
 /// Title words inside a capitalized name run; the name starts after the last.
-const TITLE_WORDS: &[&str] = &[
+static TITLE_WORDS: WordList = WordList::new(&[
     "president",
     "vice",
     "prime",
@@ -592,11 +595,11 @@ const TITLE_WORDS: &[&str] = &[
     "u.n.",
     "house",
     "white",
-];
+]);
 
 /// Lower-case role nouns that can stand right before a name
 /// (`spokeswoman Tammy Bruce`, `envoy Steve Witkoff`).
-const ROLE_NOUNS: &[&str] = &[
+static ROLE_NOUNS: WordList = WordList::new(&[
     "spokeswoman",
     "spokesman",
     "spokesperson",
@@ -630,14 +633,14 @@ const ROLE_NOUNS: &[&str] = &[
     "reporter",
     "premier",
     "counterpart",
-];
+]);
 
-const HONORIFICS: &[&str] = &[
+static HONORIFICS: WordList = WordList::new(&[
     "mr.", "mrs.", "ms.", "dr.", "prof.", "sir", "dame", "lord", "mr", "mrs", "ms", "dr",
-];
+]);
 
 /// Capitalized words that do not start or continue a name.
-const STOP_CAP: &[&str] = &[
+static STOP_CAP: WordList = WordList::new(&[
     "the",
     "a",
     "an",
@@ -758,11 +761,11 @@ const STOP_CAP: &[&str] = &[
     "told",
     "added",
     "noted",
-];
+]);
 
-const PRONOUNS: &[&str] = &["he", "she", "they", "we", "i", "it"];
+static PRONOUNS: WordList = WordList::new(&["he", "she", "they", "we", "i", "it"]);
 
-const FEMALE_MARKS: &[&str] = &[
+static FEMALE_MARKS: WordList = WordList::new(&[
     "mrs.",
     "ms.",
     "mrs",
@@ -774,8 +777,8 @@ const FEMALE_MARKS: &[&str] = &[
     "queen",
     "dame",
     "madam",
-];
-const MALE_MARKS: &[&str] = &[
+]);
+static MALE_MARKS: WordList = WordList::new(&[
     "mr.",
     "mr",
     "spokesman",
@@ -785,14 +788,32 @@ const MALE_MARKS: &[&str] = &[
     "king",
     "sir",
     "lord",
-];
+]);
 
-fn is_in(list: &[&str], w: &str) -> bool {
-    list.contains(&w)
+/// Word lists `is_in` accepts: the static lists, and short inline arrays.
+trait Words {
+    fn has(&self, w: &str) -> bool;
+}
+impl Words for WordList {
+    fn has(&self, w: &str) -> bool {
+        self.contains(w)
+    }
+}
+impl<const N: usize> Words for [&str; N] {
+    fn has(&self, w: &str) -> bool {
+        self.contains(&w)
+    }
+}
+
+fn is_in(list: &impl Words, w: &str) -> bool {
+    list.has(w)
 }
 
 /// Lower case with curly apostrophes made straight.
 fn norm(w: &str) -> String {
+    if w.is_ascii() {
+        return w.to_ascii_lowercase();
+    }
     w.to_lowercase().replace('’', "'")
 }
 
@@ -850,10 +871,10 @@ fn is_capitalized(w: &str) -> bool {
     }
 }
 
-const NAME_PARTICLES: &[&str] = &[
+static NAME_PARTICLES: WordList = WordList::new(&[
     "bin", "ibn", "de", "van", "von", "da", "di", "du", "le", "la", "der", "den", "al", "el",
     "abu", "ben", "bint",
-];
+]);
 
 // ---------------------------------------------------------------------------
 // Quotation marks
@@ -1089,7 +1110,8 @@ struct Annotator<'a> {
     doc: &'a Document,
     text: &'a str,
     marks: Vec<Mark>,
-    units: Vec<Unit>,
+    /// Shared so a pass can hold one unit while calling methods on `self`.
+    units: Vec<Rc<Unit>>,
     /// Longest name seen for each last word ("witkoff" -> "Steve Witkoff").
     full_names: HashMap<String, String>,
     /// Role words known for each canonical person.
@@ -1152,7 +1174,7 @@ impl<'a> Annotator<'a> {
                 // Split at the last title word: role before, name after.
                 let mut name_start = i;
                 for k in i..=j {
-                    if is_in(TITLE_WORDS, &toks[k].low) && k < j {
+                    if is_in(&TITLE_WORDS, &toks[k].low) && k < j {
                         name_start = k + 1;
                     }
                 }
@@ -1164,14 +1186,14 @@ impl<'a> Annotator<'a> {
                 } else {
                     // A lower-case role noun just before the run, with its
                     // own modifiers: "State Department spokeswoman".
-                    if i > 0 && is_in(ROLE_NOUNS, &toks[i - 1].low) {
+                    if i > 0 && is_in(&ROLE_NOUNS, &toks[i - 1].low) {
                         let mut b = i - 1;
                         while b > 0 {
                             let t = &toks[b - 1];
                             if t.punct
                                 || t.quote.is_some()
-                                || is_in(DETERMINERS, &t.low)
-                                || is_in(BOUNDARY_WORDS, &t.low)
+                                || is_in(&DETERMINERS, &t.low)
+                                || is_in(&BOUNDARY_WORDS, &t.low)
                             {
                                 break;
                             }
@@ -1187,9 +1209,9 @@ impl<'a> Annotator<'a> {
                 }
                 for k in i.saturating_sub(3)..=j {
                     let l = toks[k].low.as_str();
-                    if is_in(FEMALE_MARKS, l) {
+                    if is_in(&FEMALE_MARKS, l) {
                         gender = Some('f');
-                    } else if is_in(MALE_MARKS, l) {
+                    } else if is_in(&MALE_MARKS, l) {
                         gender = Some('m');
                     }
                 }
@@ -1206,12 +1228,12 @@ impl<'a> Annotator<'a> {
                     }
                     if k < toks.len() && toks[k].low == "," && k > start {
                         let has_role = (start..k).any(|x| {
-                            is_in(ROLE_NOUNS, &toks[x].low) || is_in(ROLE_HEADS, &toks[x].low)
+                            is_in(&ROLE_NOUNS, &toks[x].low) || is_in(&ROLE_HEADS, &toks[x].low)
                         });
                         if has_role
-                            && (is_in(DETERMINERS, &toks[start].low)
+                            && (is_in(&DETERMINERS, &toks[start].low)
                                 || is_possessive(self.tok_text(&toks[start]))
-                                || is_in(HONORIFICS, &toks[start].low))
+                                || is_in(&HONORIFICS, &toks[start].low))
                         {
                             role_parts.push(self.text[toks[start].s..toks[k - 1].e].to_string());
                         }
@@ -1304,17 +1326,17 @@ impl<'a> Annotator<'a> {
             return false;
         }
         let w = self.tok_text(t);
-        if is_in(HONORIFICS, &t.low) {
+        if is_in(&HONORIFICS, &t.low) {
             return true;
         }
-        if is_in(NAME_PARTICLES, &t.low) {
+        if is_in(&NAME_PARTICLES, &t.low) {
             // A particle continues a name only between capitalized words.
             return i > 0
                 && i + 1 < toks.len()
                 && is_capitalized(self.tok_text(&toks[i + 1]))
                 && is_capitalized(self.tok_text(&toks[i - 1]));
         }
-        is_capitalized(w) && !is_in(STOP_CAP, &norm(strip_possessive(w)))
+        is_capitalized(w) && !is_in(&STOP_CAP, &norm(strip_possessive(w)))
     }
 
     /// The entity that covers or overlaps `span`, preferring the longest.
@@ -1517,7 +1539,7 @@ impl<'a> Annotator<'a> {
                 // `..., the official said, “has been ...”`: a quoted predicate
                 // after a cue is still the speaker's own sentence.
                 let n = before.len();
-                let cue_before = n >= 2 && is_in(CUE_VERBS, &before[n - 2].low);
+                let cue_before = n >= 2 && is_in(&CUE_VERBS, &before[n - 2].low);
                 if cue_before || starts_upper && multi_sentence {
                     QuoteKind::Direct
                 } else {
@@ -1569,7 +1591,7 @@ impl<'a> Annotator<'a> {
                 && toks
                     .get(i + 1)
                     .is_some_and(|n| n.low == "to" && n.quote.is_none());
-            if !according && !is_in(CUE_VERBS, &t.low) {
+            if !according && !is_in(&CUE_VERBS, &t.low) {
                 continue;
             }
             if !according && w.chars().next().is_some_and(|c| c.is_uppercase()) {
@@ -1583,7 +1605,7 @@ impl<'a> Annotator<'a> {
                 let p = &toks[i - 1];
                 let pw = self.tok_text(p);
                 // A noun or adjective use: "the reported deal", "his claims".
-                if is_in(DETERMINERS, &p.low) && p.low != "that"
+                if is_in(&DETERMINERS, &p.low) && p.low != "that"
                     || is_possessive(pw) && !is_capitalized(pw) && p.low != "it's"
                 {
                     continue;
@@ -1594,7 +1616,9 @@ impl<'a> Annotator<'a> {
                     i,
                     &["also", "reportedly", "not", "never", "widely", "previously"],
                 ) {
-                    if is_in(BE_FORMS, &toks[q].low) || toks[q].low == "get" || toks[q].low == "got"
+                    if is_in(&BE_FORMS, &toks[q].low)
+                        || toks[q].low == "get"
+                        || toks[q].low == "got"
                     {
                         continue;
                     }
@@ -1634,7 +1658,7 @@ impl<'a> Annotator<'a> {
                     None
                 } else if np.is_none()
                     && (after_quote || i == 0 || toks[i - 1].low == ",")
-                    && is_in(INVERTIBLE_CUES, &t.low)
+                    && is_in(&INVERTIBLE_CUES, &t.low)
                 {
                     let np = self.np_after(toks, i + 1);
                     if let Some(n) = &np {
@@ -1669,7 +1693,7 @@ impl<'a> Annotator<'a> {
                 let m = self.marks[mi];
                 let first = toks.iter().position(|t| t.quote == Some(mi));
                 let Some(fi) = first else { continue };
-                if !is_in(CUE_VERBS, &toks[fi].low)
+                if !is_in(&CUE_VERBS, &toks[fi].low)
                     || !toks[fi].low.ends_with("ed")
                         && toks[fi].low != "said"
                         && toks[fi].low != "told"
@@ -1702,7 +1726,7 @@ impl<'a> Annotator<'a> {
         let mut j = i;
         while j > 0 {
             j -= 1;
-            if !is_in(skip, &toks[j].low) {
+            if !skip.contains(&toks[j].low.as_str()) {
                 return Some(j);
             }
         }
@@ -1722,10 +1746,10 @@ impl<'a> Annotator<'a> {
             j -= 1;
             let l = toks[j].low.as_str();
             if toks[j].quote.is_none()
-                && (is_in(SKIP_BEFORE_CUE, l) || l.ends_with("n't"))
+                && (is_in(&SKIP_BEFORE_CUE, l) || l.ends_with("n't"))
                 && l != "told"
             {
-                if is_in(NEGATIONS, l) || l.ends_with("n't") {
+                if is_in(&NEGATIONS, l) || l.ends_with("n't") {
                     negated = true;
                 }
                 continue;
@@ -1786,7 +1810,7 @@ impl<'a> Annotator<'a> {
         if t.punct || t.quote.is_some() || t.mark {
             return (None, false, false, false);
         }
-        if is_in(PRONOUNS, &t.low) {
+        if is_in(&PRONOUNS, &t.low) {
             // Only as the subject: "she said", not "told her".
             return (
                 Some(Np {
@@ -1809,8 +1833,8 @@ impl<'a> Annotator<'a> {
             if p.mark
                 || p.quote.is_some()
                 || (p.punct && p.low != "-")
-                || is_in(BOUNDARY_WORDS, &p.low)
-                || is_in(CUE_VERBS, &p.low)
+                || is_in(&BOUNDARY_WORDS, &p.low)
+                || is_in(&CUE_VERBS, &p.low)
             {
                 break;
             }
@@ -1831,7 +1855,7 @@ impl<'a> Annotator<'a> {
         if t.punct || t.quote.is_some() || t.mark {
             return None;
         }
-        if is_in(PRONOUNS, &t.low) {
+        if is_in(&PRONOUNS, &t.low) {
             return Some(Np {
                 kind: NpKind::Pronoun,
                 span: Span::new(t.s, t.e),
@@ -1848,8 +1872,8 @@ impl<'a> Annotator<'a> {
             if n.mark
                 || n.quote.is_some()
                 || n.punct
-                || is_in(BOUNDARY_WORDS, &n.low)
-                || is_in(CUE_VERBS, &n.low)
+                || is_in(&BOUNDARY_WORDS, &n.low)
+                || is_in(&CUE_VERBS, &n.low)
                 || e + 1 - k >= 14
             {
                 break;
@@ -1875,14 +1899,14 @@ impl<'a> Annotator<'a> {
                     .get(e + 2)
                     .map(|x| norm(self.tok_text(x)))
                     .unwrap_or_default();
-                let timeish = is_in(STOP_CAP, &after) && after.len() > 3
+                let timeish = is_in(&STOP_CAP, &after) && after.len() > 3
                     || n.low == "yesterday"
                     || n.low == "today"
                     || n.low == "earlier"
                     || n.low == "later"
                     || after == "a"
                     || after == "an";
-                if is_capitalized(self.tok_text(&toks[k])) && !is_in(DETERMINERS, &toks[k].low)
+                if is_capitalized(self.tok_text(&toks[k])) && !is_in(&DETERMINERS, &toks[k].low)
                     || timeish
                 {
                     break;
@@ -1891,13 +1915,13 @@ impl<'a> Annotator<'a> {
             e += 1;
         }
         // A name right after the cue: keep only the name run.
-        if is_capitalized(self.tok_text(t)) && !is_in(STOP_CAP, &norm(self.tok_text(t))) {
+        if is_capitalized(self.tok_text(t)) && !is_in(&STOP_CAP, &norm(self.tok_text(t))) {
             let mut r = k;
             while r + 1 <= e && self.is_name_tok(toks, r + 1) {
                 r += 1;
             }
             let heads_after = (r + 1..=e)
-                .any(|x| is_in(ANON_HEADS, &toks[x].low) || is_in(ORG_HEADS, &toks[x].low));
+                .any(|x| is_in(&ANON_HEADS, &toks[x].low) || is_in(&ORG_HEADS, &toks[x].low));
             if !heads_after {
                 return self.build_np(toks, k, r);
             }
@@ -1915,11 +1939,11 @@ impl<'a> Annotator<'a> {
             if is_possessive(&x.low) {
                 return None;
             }
-            if is_in(ANON_HEADS, &l) {
+            if is_in(&ANON_HEADS, &l) {
                 Some(HeadClass::Anon)
-            } else if is_in(ROLE_HEADS, &l) {
+            } else if is_in(&ROLE_HEADS, &l) {
                 Some(HeadClass::Role)
-            } else if is_in(ORG_HEADS, &l) {
+            } else if is_in(&ORG_HEADS, &l) {
                 Some(HeadClass::Org)
             } else {
                 None
@@ -1952,18 +1976,18 @@ impl<'a> Annotator<'a> {
             let mut definite = false;
             for x in b..h {
                 let l = toks[x].low.as_str();
-                if is_in(DETERMINERS, l) {
+                if is_in(&DETERMINERS, l) {
                     d = x;
-                    definite = is_in(DEFINITE, l);
-                } else if is_in(PREPOSITIONS, l)
-                    && !(l == "of" && x > b && is_in(QUANTIFIERS, &toks[x - 1].low))
+                    definite = is_in(&DEFINITE, l);
+                } else if is_in(&PREPOSITIONS, l)
+                    && !(l == "of" && x > b && is_in(&QUANTIFIERS, &toks[x - 1].low))
                 {
                     d = x + 1;
                     definite = false;
                 }
             }
             // "one of the U.S. officials": keep the quantifier.
-            if d >= b + 2 && toks[d - 1].low == "of" && is_in(QUANTIFIERS, &toks[d - 2].low) {
+            if d >= b + 2 && toks[d - 1].low == "of" && is_in(&QUANTIFIERS, &toks[d - 2].low) {
                 d -= 2;
                 definite = false;
             }
@@ -1995,7 +2019,7 @@ impl<'a> Annotator<'a> {
         }
         let mut name_start = r;
         for k in r..e {
-            if is_in(TITLE_WORDS, &toks[k].low) {
+            if is_in(&TITLE_WORDS, &toks[k].low) {
                 name_start = k + 1;
             }
         }
@@ -2131,7 +2155,7 @@ impl<'a> Annotator<'a> {
                                 plural: false,
                             };
                         }
-                        if is_in(ANON_HEADS, &head) {
+                        if is_in(&ANON_HEADS, &head) {
                             let id = self.anon_source(np, &name, reason);
                             return Res {
                                 name,
@@ -2274,7 +2298,9 @@ impl<'a> Annotator<'a> {
             .find(|u| u.span.start <= np.span.start && np.span.end <= u.span.end)?;
         let mods: Vec<String> = (b..=e)
             .map(|x| &unit.toks[x])
-            .filter(|t| !t.punct && is_capitalized(self.tok_text(t)) && !is_in(DETERMINERS, &t.low))
+            .filter(|t| {
+                !t.punct && is_capitalized(self.tok_text(t)) && !is_in(&DETERMINERS, &t.low)
+            })
             .map(|t| stem(self.tok_text(t)))
             .collect();
         let fits = |c: &String| -> bool {
@@ -2283,7 +2309,7 @@ impl<'a> Annotator<'a> {
             };
             let stems: Vec<String> = words.iter().map(|w| stem(w)).collect();
             let head_ok = stems.contains(&stem(&head))
-                || (head == "leader" && words.iter().any(|w| is_in(LEADER_WORDS, w)))
+                || (head == "leader" && words.iter().any(|w| is_in(&LEADER_WORDS, w)))
                 || (head == "premier" && words.iter().any(|w| w == "prime"));
             head_ok && mods.iter().all(|m| stems.contains(m))
         };
@@ -2314,8 +2340,8 @@ impl<'a> Annotator<'a> {
                 .map(|x| &u.toks[x])
                 .filter(|t| {
                     !t.punct
-                        && !is_in(DETERMINERS, &t.low)
-                        && !is_in(QUANTIFIERS, &t.low)
+                        && !is_in(&DETERMINERS, &t.low)
+                        && !is_in(&QUANTIFIERS, &t.low)
                         && t.low != head
                         && t.low != "of"
                 })
@@ -2402,7 +2428,7 @@ impl<'a> Annotator<'a> {
             None => true,
             Some(t) if t.low == ":" || t.low == "." || t.low == "," => true,
             Some(t) => {
-                is_in(PREPOSITIONS, &t.low)
+                is_in(&PREPOSITIONS, &t.low)
                     || is_in(
                         &[
                             "reporters",
@@ -2417,7 +2443,7 @@ impl<'a> Annotator<'a> {
                         &t.low,
                     )
                     || (is_in(&["told", "tells"], &a.cue.to_lowercase().as_str())
-                        && rest.iter().all(|t| !is_in(CUE_VERBS, &t.low)))
+                        && rest.iter().all(|t| !is_in(&CUE_VERBS, &t.low)))
             }
         }
     }
@@ -2460,7 +2486,7 @@ impl<'a> Annotator<'a> {
                 if (t.low == "and" || t.low == "but") && x > from {
                     let mut y = x + 1;
                     while y < n
-                        && (is_in(SKIP_BEFORE_CUE, &toks[y].low) || toks[y].low.ends_with("ly"))
+                        && (is_in(&SKIP_BEFORE_CUE, &toks[y].low) || toks[y].low.ends_with("ly"))
                     {
                         y += 1;
                     }
@@ -2535,15 +2561,15 @@ impl<'a> Annotator<'a> {
                 {
                     s = Some(a.after);
                 }
-                if s.is_none() && is_in(BARE_CLAUSE_CUES, &cue.as_str()) && a.after < n {
+                if s.is_none() && is_in(&BARE_CLAUSE_CUES, &cue.as_str()) && a.after < n {
                     let t = &toks[a.after];
                     let w = self.tok_text(t);
                     let starts_clause = !t.punct
                         && t.quote.is_none()
-                        && !is_in(PREPOSITIONS, &t.low)
-                        && (is_in(DETERMINERS, &t.low)
-                            || is_in(PRONOUNS, &t.low)
-                            || is_in(QUANTIFIERS, &t.low)
+                        && !is_in(&PREPOSITIONS, &t.low)
+                        && (is_in(&DETERMINERS, &t.low)
+                            || is_in(&PRONOUNS, &t.low)
+                            || is_in(&QUANTIFIERS, &t.low)
                             || is_capitalized(w)
                             || matches!(
                                 t.low.as_str(),
@@ -2597,7 +2623,7 @@ fn strip_honorific(name: &str) -> &str {
         let Some((first, rest)) = n.split_once(' ') else {
             return n;
         };
-        if is_in(HONORIFICS, &first.to_lowercase()) {
+        if is_in(&HONORIFICS, &first.to_lowercase()) {
             n = rest.trim_start();
         } else {
             return n;
@@ -2611,12 +2637,17 @@ fn role_words(role: &str) -> Vec<String> {
     let role = role.rsplit(" and ").next().unwrap_or(role);
     role.split(|c: char| c.is_whitespace() || c == ';' || c == ',')
         .map(|w| norm(strip_possessive(w)))
-        .filter(|w| !w.is_empty() && !is_in(DETERMINERS, w))
+        .filter(|w| !w.is_empty() && !is_in(&DETERMINERS, w))
         .collect()
 }
 
 /// Group sentences so that no quotation straddles two groups, and tokenize.
-fn build_units(text: &str, paragraphs: &[Span], sentences: &[Span], marks: &[Mark]) -> Vec<Unit> {
+fn build_units(
+    text: &str,
+    paragraphs: &[Span],
+    sentences: &[Span],
+    marks: &[Mark],
+) -> Vec<Rc<Unit>> {
     let para_of = |pos: usize| -> usize {
         let i = paragraphs.partition_point(|p| p.end <= pos);
         i.min(paragraphs.len().saturating_sub(1))
@@ -2670,12 +2701,12 @@ fn build_units(text: &str, paragraphs: &[Span], sentences: &[Span], marks: &[Mar
                 .filter(|(_, m)| span.start <= m.open && m.open < span.end)
                 .map(|(i, _)| i)
                 .collect();
-            Unit {
+            Rc::new(Unit {
                 span,
                 para,
                 toks,
                 marks: marks_in,
-            }
+            })
         })
         .collect()
 }

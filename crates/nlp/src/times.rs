@@ -227,6 +227,11 @@ type Handler = fn(&regex::Captures, &str) -> Option<Parsed>;
 struct Rule {
     re: Regex,
     handle: Handler,
+    /// The rule was written case-insensitive (`(?i)` for the whole
+    /// pattern): it runs without the flag on the text in ASCII lower case,
+    /// which keeps byte offsets and lets the regex engine skip ahead to its
+    /// literal words instead of stepping through every byte.
+    lower: bool,
 }
 
 fn date_ok(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -238,9 +243,14 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     let num = num_group();
     let mut rules: Vec<Rule> = Vec::new();
     let mut add = |pat: String, handle: Handler| {
+        let (pat, lower) = match pat.strip_prefix("(?i)") {
+            Some(rest) => (rest.to_string(), true),
+            None => (pat, false),
+        };
         rules.push(Rule {
-            re: Regex::new(&pat).expect("time rule compiles"),
+            re: crate::regex(&pat),
             handle,
+            lower,
         });
     };
     // 2025-03-13
@@ -659,20 +669,21 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
 /// be empty: then the whole text is one context).
 pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> {
     let mut cands: Vec<(usize, usize, Parsed)> = Vec::new();
+    let lowered = text.to_ascii_lowercase();
     for rule in RULES.iter() {
-        for c in crate::captures_fast(&rule.re, text) {
+        let hay = if rule.lower { lowered.as_str() } else { text };
+        for c in crate::captures_fast(&rule.re, hay) {
             let Some(m) = c.get(0) else { continue };
-            if let Some(p) = (rule.handle)(&c, text) {
+            if let Some(p) = (rule.handle)(&c, hay) {
                 let (mut s, mut e) = (m.start(), m.end());
                 // Trim leading prepositions kept only as context and any
                 // trailing white space or punctuation.
-                let inner = &text[s..e];
+                let low = lowered[s..e].to_string();
                 for pre in [
                     "in ", "since ", "by ", "until ", "through ", "during ", "from ", "before ",
                     "after ", "of ", "fiscal ", "to ", "and ", "between ", "for ", "over ", "on ",
                     "at ",
                 ] {
-                    let low = inner.to_ascii_lowercase();
                     if low.starts_with(pre)
                         && !matches!(p, Parsed::Duration(..) | Parsed::Weekend(_))
                     {
@@ -1368,6 +1379,21 @@ mod tests {
         );
         assert_eq!(find(&d, "2023").value, "2023");
         assert!(d.times.iter().all(|t| t.text != "2024"));
+    }
+
+    #[test]
+    fn lowered_rules_have_no_capitals() {
+        // A rule run on lower-cased text must spell its words in lower case.
+        let escapes = regex::Regex::new(r"\\[A-Za-z]|\\p\{[^}]*\}|\(\?P<").unwrap();
+        for r in RULES.iter().filter(|r| r.lower) {
+            let bare = escapes.replace_all(r.re.as_str(), "");
+            assert!(
+                !bare.chars().any(|c| c.is_ascii_uppercase()),
+                "capital letter in a lower-case rule: {}",
+                r.re.as_str()
+            );
+        }
+        assert!(RULES.iter().filter(|r| r.lower).count() >= 10);
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub use tagger::{
 };
 
 use crate::segment::{tokenize_span, TokenKind};
+use crate::WordList;
 use dossier_model::{Document, EntityLabel, EntityMention, Span};
 use once_cell::sync::Lazy;
 
@@ -47,20 +48,20 @@ struct Tok {
 }
 
 /// Abbreviations written with a period that the segmenter leaves apart.
-const ABBREVIATIONS: &[&str] = &[
+static ABBREVIATIONS: WordList = WordList::new(&[
     "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "col", "lt", "sgt", "capt", "adm",
     "maj", "cpl", "rev", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "jan", "feb",
     "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pres",
     "amb", "supt", "insp",
-];
+]);
 
 /// Honorifics: never part of a PERSON mention, never a role by themselves.
-const HONORIFICS: &[&str] = &[
+static HONORIFICS: WordList = WordList::new(&[
     "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "madam", "mx",
-];
+]);
 
 /// Title words that may stand before a name and are not part of it.
-const TITLES: &[&str] = &[
+static TITLES: WordList = WordList::new(&[
     "president",
     "vice",
     "prime",
@@ -116,11 +117,11 @@ const TITLES: &[&str] = &[
     "acting",
     "interim",
     "special",
-];
+]);
 
 /// Nouns that name a role or office: a phrase holding one of them next to a
 /// PERSON is taken as that person's role.
-const ROLE_NOUNS: &[&str] = &[
+static ROLE_NOUNS: WordList = WordList::new(&[
     "envoy",
     "spokesman",
     "spokeswoman",
@@ -203,10 +204,10 @@ const ROLE_NOUNS: &[&str] = &[
     "author",
     "coordinator",
     "administrator",
-];
+]);
 
 /// Lower-case words that may modify a role noun in a title phrase.
-const ROLE_MODIFIERS: &[&str] = &[
+static ROLE_MODIFIERS: WordList = WordList::new(&[
     "foreign",
     "deputy",
     "former",
@@ -256,10 +257,10 @@ const ROLE_MODIFIERS: &[&str] = &[
     "minority",
     "majority",
     "leading",
-];
+]);
 
 /// English function words: a "name" made only of them is a tagging error.
-const FUNCTION_WORDS: &[&str] = &[
+static FUNCTION_WORDS: WordList = WordList::new(&[
     "so",
     "well",
     "but",
@@ -308,13 +309,13 @@ const FUNCTION_WORDS: &[&str] = &[
     "by",
     "for",
     "of",
-];
+]);
 
 /// Words that join the parts of a title ("Envoy to the Middle East").
-const CONNECTORS: &[&str] = &["of", "to", "for", "the", "on"];
+static CONNECTORS: WordList = WordList::new(&["of", "to", "for", "the", "on"]);
 
 /// Words that show an apposition is a clause, not a role.
-const CLAUSE_WORDS: &[&str] = &[
+static CLAUSE_WORDS: WordList = WordList::new(&[
     "said",
     "says",
     "say",
@@ -345,7 +346,7 @@ const CLAUSE_WORDS: &[&str] = &[
     "while",
     "when",
     "if",
-];
+]);
 
 /// Plain lower-case form for list look-ups: curly apostrophes plain, final
 /// period dropped.
@@ -355,9 +356,18 @@ fn plain(word: &str) -> String {
         .to_lowercase()
 }
 
-fn in_list(list: &[&str], word: &str) -> bool {
-    let p = plain(word);
-    list.contains(&p.as_str())
+fn in_list(list: &WordList, word: &str) -> bool {
+    // Most words are short and ASCII: fold them on the stack.
+    let w = word.trim_end_matches('.');
+    if w.len() <= 32 && w.is_ascii() {
+        let mut buf = [0u8; 32];
+        let b = &mut buf[..w.len()];
+        b.copy_from_slice(w.as_bytes());
+        b.make_ascii_lowercase();
+        // ASCII in, ASCII out.
+        return list.contains(std::str::from_utf8(b).unwrap_or_default());
+    }
+    list.contains(&plain(word))
 }
 
 fn is_possessive(word: &str) -> bool {
@@ -379,7 +389,7 @@ fn sentence_tokens(text: &str, span: Span) -> Vec<Tok> {
         if t.kind == TokenKind::Word {
             // "Mr" "." -> "Mr."
             if let Some(n) = raw.get(i + 1) {
-                if n.start == t.end && &text[n.start..n.end] == "." && in_list(ABBREVIATIONS, w) {
+                if n.start == t.end && &text[n.start..n.end] == "." && in_list(&ABBREVIATIONS, w) {
                     out.push(Tok {
                         start: t.start,
                         end: n.end,
@@ -528,7 +538,7 @@ impl Recognizer {
         // "Mr. Witkoff": capitalized words after an honorific name a person
         // even when the tagger missed them.
         for i in 0..words.len().saturating_sub(1) {
-            if in_list(HONORIFICS, words[i])
+            if in_list(&HONORIFICS, words[i])
                 && starts_upper(words[i + 1])
                 && !found.iter().any(|&(a, b, _)| a <= i + 1 && i + 1 < b)
             {
@@ -724,17 +734,17 @@ fn clean_mention(
     if label == EntityLabel::Person {
         // Strip titles only while a capitalized name word would remain.
         while e - s > 1
-            && (in_list(HONORIFICS, words[s])
-                || in_list(TITLES, words[s])
-                || in_list(CONNECTORS, words[s]))
+            && (in_list(&HONORIFICS, words[s])
+                || in_list(&TITLES, words[s])
+                || in_list(&CONNECTORS, words[s]))
         {
             s += 1;
         }
-        if in_list(HONORIFICS, words[s]) || in_list(TITLES, words[s]) {
+        if in_list(&HONORIFICS, words[s]) || in_list(&TITLES, words[s]) {
             return None;
         }
     }
-    if s > 0 && in_list(HONORIFICS, words[s - 1]) && starts_upper(words[s]) {
+    if s > 0 && in_list(&HONORIFICS, words[s - 1]) && starts_upper(words[s]) {
         label = EntityLabel::Person;
     }
     if !words[s..e]
@@ -744,7 +754,7 @@ fn clean_mention(
         return None;
     }
     // A sentence adverb or pronoun taken for a name ("So,", "Well,").
-    if words[s..e].iter().all(|w| in_list(FUNCTION_WORDS, w)) {
+    if words[s..e].iter().all(|w| in_list(&FUNCTION_WORDS, w)) {
         return None;
     }
     Some((s, e, label))
@@ -786,11 +796,11 @@ fn before_role(
             false
         } else if is_possessive(w) {
             i > 0 && !toks[i - 1].punct
-        } else if in_list(CONNECTORS, w) {
+        } else if in_list(&CONNECTORS, w) {
             true
         } else if starts_upper(w) {
             // A capitalized function word opening the sentence ("The", "On").
-            !(in_list(CLAUSE_WORDS, w)
+            !(in_list(&CLAUSE_WORDS, w)
                 || matches!(
                     plain(w).as_str(),
                     "a" | "an"
@@ -807,7 +817,7 @@ fn before_role(
                         | "now"
                 ))
         } else {
-            in_list(ROLE_NOUNS, w) || in_list(ROLE_MODIFIERS, w)
+            in_list(&ROLE_NOUNS, w) || in_list(&ROLE_MODIFIERS, w)
         };
         // Another person ends the title unless the title is theirs to give
         // ("Mr. Trump’s Middle East envoy").
@@ -820,20 +830,20 @@ fn before_role(
             break;
         }
         j = i;
-        if !in_list(CONNECTORS, w) {
+        if !in_list(&CONNECTORS, w) {
             first = i;
         }
     }
     // Trim connectors and determiners at the left edge, honorifics at the right.
     let mut a = first;
-    while a < s && (in_list(CONNECTORS, words[a]) || is_possessive(words[a])) {
+    while a < s && (in_list(&CONNECTORS, words[a]) || is_possessive(words[a])) {
         a += 1;
     }
     let mut b = s;
-    while b > a && (in_list(HONORIFICS, words[b - 1]) || in_list(CONNECTORS, words[b - 1])) {
+    while b > a && (in_list(&HONORIFICS, words[b - 1]) || in_list(&CONNECTORS, words[b - 1])) {
         b -= 1;
     }
-    if a >= b || !words[a..b].iter().any(|w| in_list(ROLE_NOUNS, w)) {
+    if a >= b || !words[a..b].iter().any(|w| in_list(&ROLE_NOUNS, w)) {
         return None;
     }
     Some(text[toks[a].start..toks[b - 1].end].to_string())
@@ -870,8 +880,8 @@ fn apposition_role(
         return None;
     }
     let phrase = &words[a..end];
-    if phrase.iter().any(|w| in_list(CLAUSE_WORDS, w))
-        || !phrase.iter().any(|w| in_list(ROLE_NOUNS, w))
+    if phrase.iter().any(|w| in_list(&CLAUSE_WORDS, w))
+        || !phrase.iter().any(|w| in_list(&ROLE_NOUNS, w))
     {
         return None;
     }

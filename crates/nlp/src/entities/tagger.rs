@@ -9,9 +9,10 @@
 //! Model file layout (little endian): magic `DNER`, format version `u32`,
 //! tag count `u32`, feature count `u32`, a scale `f32`, then for each
 //! feature its `u64` key followed by one `i16` weight per tag (weights are
-//! stored quantized: value = i16 * scale). Version 2 appends the word
-//! cluster table the features were built with (see [`super::clusters`]),
-//! so one file holds everything the tagger needs.
+//! stored quantized: value = i16 * scale), then the word cluster table the
+//! features were built with (see [`super::clusters`]), so one file holds
+//! everything the tagger needs. Version 3 (the only one read) builds keys
+//! by combining per-word hashes.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -28,7 +29,9 @@ pub const CLASSES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 pub const N_TAGS: usize = 1 + 2 * CLASSES.len();
 
 const MAGIC: &[u8; 4] = b"DNER";
-const FORMAT_VERSION: u32 = 2;
+/// Version 3: feature keys combine per-word hashes (versions 1 and 2 hashed
+/// each template's strings whole; their keys mean nothing to this code).
+const FORMAT_VERSION: u32 = 3;
 
 /// A BIO tag: 0 is `O`; `1 + 2k` is `B-CLASSES[k]`, `2 + 2k` is `I-CLASSES[k]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -127,10 +130,14 @@ impl Hasher for KeyHasher {
     }
 }
 type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+/// Feature key -> its quantized weight per tag (value = i16 x scale), in
+/// one entry: a look-up touches one place in memory, and the table is small
+/// enough to stay mostly in cache.
+type WeightMap = HashMap<u64, [i16; N_TAGS], BuildHasherDefault<KeyHasher>>;
 
 // ---------------------------------------------------------------- features
 
-/// FNV-1a over bytes, seeded by a template id.
+/// FNV-1a over bytes, continuing from `h`.
 #[inline]
 fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
     for &b in bytes {
@@ -140,38 +147,61 @@ fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
     h
 }
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// The hash of a string, computed once per word: feature keys combine these
+/// with [`mix`] instead of re-hashing the strings for every template.
 #[inline]
-fn start(template: u8) -> u64 {
-    hash_bytes(0xcbf2_9ce4_8422_2325, &[template])
+fn fnv(s: &str) -> u64 {
+    hash_bytes(FNV_OFFSET, s.as_bytes())
 }
 
-/// Mix a finished hash with a small value (a tag) without re-hashing strings.
+/// Mix a finished hash with another value (a template id, a tag, another
+/// word's hash). For a fixed `v` it is a bijection of `h`, so distinct
+/// inputs never collide through it.
 #[inline]
 fn mix(h: u64, v: u64) -> u64 {
     let x = (h ^ v.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     x ^ (x >> 33)
 }
 
+/// The key of template `t` alone (the bias, flags).
+#[inline]
+fn start(t: u8) -> u64 {
+    mix(FNV_OFFSET, t as u64 + 1)
+}
+/// Keys of template `t` over one, two or three hashed values.
+#[inline]
+fn k1(t: u8, a: u64) -> u64 {
+    mix(start(t), a)
+}
+#[inline]
+fn k2(t: u8, a: u64, b: u64) -> u64 {
+    mix(mix(start(t), a), b)
+}
+#[inline]
+fn k3(t: u8, a: u64, b: u64, c: u64) -> u64 {
+    mix(mix(mix(start(t), a), b), c)
+}
 fn h1(t: u8, a: &str) -> u64 {
-    hash_bytes(start(t), a.as_bytes())
-}
-fn h2(t: u8, a: &str, b: &str) -> u64 {
-    hash_bytes(
-        hash_bytes(hash_bytes(start(t), a.as_bytes()), &[0xff]),
-        b.as_bytes(),
-    )
-}
-fn h3(t: u8, a: &str, b: &str, c: &str) -> u64 {
-    let h = hash_bytes(hash_bytes(start(t), a.as_bytes()), &[0xff]);
-    hash_bytes(
-        hash_bytes(hash_bytes(h, b.as_bytes()), &[0xff]),
-        c.as_bytes(),
-    )
+    k1(t, fnv(a))
 }
 
 /// The word as features see it: lower case, curly apostrophes and
 /// non-ASCII hyphens made plain, digits folded to `0`.
 fn norm(word: &str) -> String {
+    if word.is_ascii() {
+        let bytes: Vec<u8> = word
+            .bytes()
+            .map(|b| match b {
+                b'`' => b'\'',
+                b'0'..=b'9' => b'0',
+                b => b.to_ascii_lowercase(),
+            })
+            .collect();
+        // ASCII in, ASCII out.
+        return String::from_utf8(bytes).unwrap_or_default();
+    }
     let mut s = String::with_capacity(word.len());
     for c in word.chars() {
         match c {
@@ -186,8 +216,16 @@ fn norm(word: &str) -> String {
 
 /// Word shape with runs collapsed: "McGurk" -> "XxXx", "U.S." -> "X.X.",
 /// "1996-08-22" -> "d-d-d", "al-Ansari" -> "x-Xx".
+#[cfg(test)]
 fn shape(word: &str) -> String {
     let mut s = String::with_capacity(8);
+    shape_chars(word, |c| s.push(c));
+    s
+}
+
+/// The characters of [`shape`], handed to `out` one by one.
+#[inline]
+fn shape_chars(word: &str, mut out: impl FnMut(char)) {
     let mut last = '\0';
     for c in word.chars() {
         let k = if c.is_uppercase() {
@@ -206,11 +244,20 @@ fn shape(word: &str) -> String {
             c
         };
         if k != last {
-            s.push(k);
+            out(k);
             last = k;
         }
     }
-    s
+}
+
+/// `fnv(&shape(word))` without building the string.
+fn shape_hash(word: &str) -> u64 {
+    let mut h = FNV_OFFSET;
+    shape_chars(word, |c| {
+        let mut buf = [0u8; 4];
+        h = hash_bytes(h, c.encode_utf8(&mut buf).as_bytes());
+    });
+    h
 }
 
 fn is_title(w: &str) -> bool {
@@ -222,12 +269,18 @@ fn is_all_caps(w: &str) -> bool {
     w.chars().any(|c| c.is_alphabetic()) && !w.chars().any(|c| c.is_lowercase())
 }
 
-fn prefix(s: &str, n: usize) -> &str {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => &s[..i],
-        None => s,
+/// Hashes of the word's last 1, 2, 3 and 4 characters (the whole word when
+/// it is shorter), from one backward pass.
+fn suffix_hashes(w: &str) -> [u64; 4] {
+    let mut starts = [0usize; 4];
+    let mut back = w.char_indices().rev().map(|(i, _)| i);
+    for st in starts.iter_mut() {
+        *st = back.next().unwrap_or(0);
     }
+    starts.map(|st| fnv(&w[st..]))
 }
+
+#[cfg(test)]
 fn suffix(s: &str, n: usize) -> &str {
     let count = s.chars().count();
     if count <= n {
@@ -297,18 +350,21 @@ fn is_caps_sentence(words: &[&str]) -> bool {
 }
 
 impl DocContext {
-    fn build(sents: &[Vec<&str>]) -> DocContext {
+    fn build(sents: &[Vec<&str>], forms: &[Forms]) -> DocContext {
         let mut counts: HashMap<String, Vec<(u64, u32)>> = HashMap::new();
         let mut buf = Vec::new();
-        for words in sents {
-            let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
+        for (words, form) in sents.iter().zip(forms) {
+            let lower = &form.lower;
             let caps = is_caps_sentence(words);
             for i in 0..words.len() {
-                occurrence_features(words, &lower, i, caps, &mut buf);
+                occurrence_features(words, lower, i, caps, &mut buf);
                 if buf.is_empty() {
                     continue;
                 }
-                let v = counts.entry(lower[i].clone()).or_default();
+                let v = match counts.get_mut(lower[i].as_str()) {
+                    Some(v) => v,
+                    None => counts.entry(lower[i].clone()).or_default(),
+                };
                 for &f in &buf {
                     match v.iter().position(|(k, _)| *k == f) {
                         Some(j) => v[j].1 += 1,
@@ -322,105 +378,161 @@ impl DocContext {
     }
 }
 
+/// The normalized form and the shape of every word of a sentence, computed
+/// once and shared by the document context and the token features.
+struct Forms {
+    lower: Vec<String>,
+    /// Hashes of `lower` and of the shapes.
+    lower_h: Vec<u64>,
+    shape_h: Vec<u64>,
+}
+
+impl Forms {
+    fn of(words: &[&str]) -> Forms {
+        let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
+        Forms {
+            lower_h: lower.iter().map(|w| fnv(w)).collect(),
+            shape_h: words.iter().map(|w| shape_hash(w)).collect(),
+            lower,
+        }
+    }
+}
+
+/// The static features of a sentence's tokens in one buffer: token `i` owns
+/// `flat[ends[i - 1]..ends[i]]`. Reused across sentences to spare
+/// allocations.
+#[derive(Default)]
+struct Features {
+    flat: Vec<u64>,
+    ends: Vec<usize>,
+}
+
+impl Features {
+    fn token(&self, i: usize) -> &[u64] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.flat[start..self.ends[i]]
+    }
+    fn len(&self) -> usize {
+        self.ends.len()
+    }
+}
+
 fn starts_upper(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
 /// The tag-independent features of every token of a sentence.
-fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec<Vec<u64>> {
+fn static_features(
+    words: &[&str],
+    forms: &Forms,
+    clusters: &Clusters,
+    doc: &DocContext,
+    out: &mut Features,
+) {
+    out.flat.clear();
+    out.ends.clear();
     let n = words.len();
-    let lower: Vec<String> = words.iter().map(|w| norm(w)).collect();
-    let shapes: Vec<String> = words.iter().map(|w| shape(w)).collect();
+    let lower = &forms.lower;
+    let (lh, shh) = (&forms.lower_h, &forms.shape_h);
     let letters: usize = words
         .iter()
         .filter(|w| w.chars().any(|c| c.is_alphabetic()))
         .count();
     // A headline or a dateline in capitals: case tells nothing there.
     let caps_sentence = letters >= 2 && words.iter().all(|w| !w.chars().any(|c| c.is_lowercase()));
-    let get = |v: &[String], i: isize| -> String {
+    let (before, after) = (fnv("<s>"), fnv("</s>"));
+    let get = |v: &[u64], i: isize| -> u64 {
         if i < 0 {
-            "<s>".to_string()
-        } else if i as usize >= n {
-            "</s>".to_string()
+            before
+        } else if i as usize >= v.len() {
+            after
         } else {
-            v[i as usize].clone()
+            v[i as usize]
         }
     };
+    // Hashes of each word's suffixes of 1-4 characters (template 35 uses
+    // the previous word's 3-character suffix).
+    let suffixes: Vec<[u64; 4]> = lower.iter().map(|w| suffix_hashes(w)).collect();
     let paths: Vec<Option<[u16; LEVELS]>> = words.iter().map(|w| clusters.get(w)).collect();
     let mut own: Vec<u64> = Vec::new();
     let caps_for_doc = is_caps_sentence(words);
     let use_clusters = !clusters.is_empty();
-    let mut out = Vec::with_capacity(n);
     for i in 0..n {
         let w = words[i];
         let lw = &lower[i];
-        let sh = &shapes[i];
+        let (lwh, shw) = (lh[i], shh[i]);
         let ii = i as isize;
-        let mut f = Vec::with_capacity(48);
+        let f = &mut out.flat;
         f.push(start(0));
-        f.push(h1(1, lw));
-        f.push(h1(2, sh));
-        for k in 1..=4 {
-            f.push(h2(3, &k.to_string(), prefix(lw, k)));
-            f.push(h2(4, &k.to_string(), suffix(lw, k)));
+        f.push(k1(1, lwh));
+        f.push(k1(2, shw));
+        // Prefix hashes come from one pass: FNV's state after k characters.
+        let mut state = FNV_OFFSET;
+        let mut chars = lw.chars();
+        for k in 0..4u64 {
+            if let Some(c) = chars.next() {
+                let mut buf = [0u8; 4];
+                state = hash_bytes(state, c.encode_utf8(&mut buf).as_bytes());
+            }
+            f.push(k2(3, k, state));
+            f.push(k2(4, k, suffixes[i][k as usize]));
         }
         let title = is_title(w);
         let caps = is_all_caps(w);
-        f.push(h3(
+        f.push(k1(
             5,
-            if title { "T" } else { "t" },
-            if caps { "C" } else { "c" },
-            if i == 0 { "F" } else { "f" },
+            (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2,
         ));
         if i == 0 {
-            f.push(h2(6, "first", lw));
+            f.push(k1(6, lwh));
         }
         if caps_sentence {
-            f.push(h1(7, "capsent"));
-            f.push(h1(8, lw));
+            f.push(start(7));
+            f.push(k1(8, lwh));
         }
         if w.chars().any(|c| c.is_ascii_digit()) {
-            f.push(h1(9, "digit"));
+            f.push(start(9));
         }
         if w.contains(['-', '\u{2011}', '\u{2010}']) {
-            f.push(h1(10, "hyphen"));
+            f.push(start(10));
             // Each part of a hyphenated word: "al-Ansari" -> "al", "ansari".
             for part in lw.split('-').filter(|p| !p.is_empty()) {
                 f.push(h1(11, part));
             }
         }
         if !w.is_ascii() {
-            f.push(h1(12, "nonascii"));
+            f.push(start(12));
         }
         let (lm1, lm2, lp1, lp2) = (
-            get(&lower, ii - 1),
-            get(&lower, ii - 2),
-            get(&lower, ii + 1),
-            get(&lower, ii + 2),
+            get(lh, ii - 1),
+            get(lh, ii - 2),
+            get(lh, ii + 1),
+            get(lh, ii + 2),
         );
         let (sm1, sm2, sp1, sp2) = (
-            get(&shapes, ii - 1),
-            get(&shapes, ii - 2),
-            get(&shapes, ii + 1),
-            get(&shapes, ii + 2),
+            get(shh, ii - 1),
+            get(shh, ii - 2),
+            get(shh, ii + 1),
+            get(shh, ii + 2),
         );
-        f.push(h1(20, &lm1));
-        f.push(h1(21, &lm2));
-        f.push(h1(22, &lp1));
-        f.push(h1(23, &lp2));
-        f.push(h1(24, &sm1));
-        f.push(h1(25, &sm2));
-        f.push(h1(26, &sp1));
-        f.push(h1(27, &sp2));
-        f.push(h2(28, &lm1, lw));
-        f.push(h2(29, lw, &lp1));
-        f.push(h3(30, &sm1, sh, &sp1));
-        f.push(h2(31, &sm1, sh));
-        f.push(h2(32, sh, &sp1));
-        f.push(h2(33, &lm1, sh));
-        f.push(h2(34, sh, &lp1));
-        f.push(h2(35, &suffix(&lm1, 3).to_string(), lw));
-        f.push(h2(36, lw, sh));
+        f.push(k1(20, lm1));
+        f.push(k1(21, lm2));
+        f.push(k1(22, lp1));
+        f.push(k1(23, lp2));
+        f.push(k1(24, sm1));
+        f.push(k1(25, sm2));
+        f.push(k1(26, sp1));
+        f.push(k1(27, sp2));
+        f.push(k2(28, lm1, lwh));
+        f.push(k2(29, lwh, lp1));
+        f.push(k3(30, sm1, shw, sp1));
+        f.push(k2(31, sm1, shw));
+        f.push(k2(32, shw, sp1));
+        f.push(k2(33, lm1, shw));
+        f.push(k2(34, shw, lp1));
+        let prev_suffix = if i == 0 { before } else { suffixes[i - 1][2] };
+        f.push(k2(35, prev_suffix, lwh));
+        f.push(k2(36, lwh, shw));
         if use_clusters {
             // Cluster path prefixes of the word and its neighbours.
             for (slot, j) in [(0u64, ii), (1, ii - 1), (2, ii + 1)] {
@@ -440,13 +552,13 @@ fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec
                 }
             }
             if let Some(p) = paths[i] {
-                f.push(mix(h1(53, sh), p[LEVELS - 1] as u64));
+                f.push(mix(k1(53, shw), p[LEVELS - 1] as u64));
             }
         }
         // Contexts seen at the word's occurrences in the document.
         if starts_upper(w) {
             if let Some(extra) = doc.by_word.get(lw.as_str()) {
-                occurrence_features(words, &lower, i, caps_for_doc, &mut own);
+                occurrence_features(words, lower, i, caps_for_doc, &mut own);
                 for &(k, n) in extra {
                     if n > (DOC_EXCLUDE_OWN && own.contains(&k)) as u32 {
                         f.push(k);
@@ -454,9 +566,8 @@ fn static_features(words: &[&str], clusters: &Clusters, doc: &DocContext) -> Vec
                 }
             }
         }
-        out.push(f);
+        out.ends.push(out.flat.len());
     }
-    out
 }
 
 /// Features that depend on the previous predicted tags.
@@ -475,20 +586,20 @@ fn history_features(stat: &[u64], p1: Tag, p2: Tag, out: &mut [u64; 4]) {
 
 /// A trained tagger: feature keys and their per-tag weights.
 pub struct Model {
-    index: KeyMap,
-    /// `N_TAGS` weights per feature, in the order of `index` values.
-    weights: Vec<f32>,
+    weights: WeightMap,
+    /// Weight of one quantization step.
+    scale: f32,
     /// Word clusters the cluster features look up (empty: none used).
     clusters: Clusters,
 }
 
 impl Model {
-    fn score_into(&self, feats: &[u64], scores: &mut [f32; N_TAGS]) {
+    /// Add the weights of `feats` to `scores`, in quantization steps.
+    fn score_into(&self, feats: &[u64], scores: &mut [i32; N_TAGS]) {
         for f in feats {
-            if let Some(&row) = self.index.get(f) {
-                let w = &self.weights[row as usize * N_TAGS..row as usize * N_TAGS + N_TAGS];
+            if let Some(w) = self.weights.get(f) {
                 for t in 0..N_TAGS {
-                    scores[t] += w[t];
+                    scores[t] += w[t] as i32;
                 }
             }
         }
@@ -504,24 +615,36 @@ impl Model {
     /// Tag the sentences of one document: each word also sees the contexts
     /// of its other occurrences in the document.
     pub fn tag_document(&self, sents: &[Vec<&str>]) -> Vec<Vec<Tag>> {
-        let doc = DocContext::build(sents);
+        let forms: Vec<Forms> = sents.iter().map(|w| Forms::of(w)).collect();
+        let doc = if self.uses_doc_context() {
+            DocContext::build(sents, &forms)
+        } else {
+            DocContext::default()
+        };
+        let mut feats = Features::default();
         sents
             .iter()
-            .map(|words| self.tag_with(words, &doc))
+            .zip(&forms)
+            .map(|(words, form)| {
+                static_features(words, form, &self.clusters, &doc, &mut feats);
+                self.tag_with(&feats)
+            })
             .collect()
     }
 
-    fn tag_with(&self, words: &[&str], doc: &DocContext) -> Vec<Tag> {
-        let stat = static_features(words, &self.clusters, doc);
-        let mut tags = Vec::with_capacity(words.len());
+    fn tag_with(&self, stat: &Features) -> Vec<Tag> {
+        let mut tags = Vec::with_capacity(stat.len());
         let (mut p1, mut p2) = (Tag::O, Tag::O);
         let mut hist = [0u64; 4];
-        for sf in &stat {
-            let mut scores = [0f32; N_TAGS];
-            self.score_into(sf, &mut scores);
+        for i in 0..stat.len() {
+            let sf = stat.token(i);
+            let mut steps = [0i32; N_TAGS];
+            self.score_into(sf, &mut steps);
             history_features(sf, p1, p2, &mut hist);
-            self.score_into(&hist, &mut scores);
-            let t = best(&scores, p1);
+            self.score_into(&hist, &mut steps);
+            // Exact: the sums stay far below 2^24. The scale is positive, so
+            // the best tag is the same in steps as in weights.
+            let t = best(&steps.map(|x| x as f32), p1);
             tags.push(t);
             p2 = p1;
             p1 = t;
@@ -529,9 +652,25 @@ impl Model {
         tags
     }
 
+    /// Whether the model was trained with document context features: a
+    /// model without them would give their keys no weight, so building the
+    /// context would be wasted work.
+    fn uses_doc_context(&self) -> bool {
+        self.weights.contains_key(&h1(71, "capmid")) || self.weights.contains_key(&h1(70, "lower"))
+    }
+
+    /// The largest weight magnitude.
+    fn max_weight(&self) -> f32 {
+        self.weights
+            .values()
+            .flatten()
+            .fold(0f32, |m, w| m.max(w.unsigned_abs() as f32))
+            * self.scale
+    }
+
     /// Number of features kept in the model.
     pub fn features(&self) -> usize {
-        self.index.len()
+        self.weights.len()
     }
 
     /// Number of words in the model's cluster table.
@@ -541,26 +680,21 @@ impl Model {
 
     /// Serialize to the compact binary layout described in the module docs.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let max = self.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
-        let scale = if max > 0.0 {
-            max / i16::MAX as f32
-        } else {
-            1.0
-        };
+        let scale = self.scale;
         // Sorted keys make the file deterministic.
-        let mut rows: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
-        rows.sort_unstable();
+        let mut rows: Vec<(u64, &[i16; N_TAGS])> =
+            self.weights.iter().map(|(k, w)| (*k, w)).collect();
+        rows.sort_unstable_by_key(|r| r.0);
         let mut out = Vec::with_capacity(20 + rows.len() * (8 + 2 * N_TAGS));
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&(N_TAGS as u32).to_le_bytes());
         out.extend_from_slice(&(rows.len() as u32).to_le_bytes());
         out.extend_from_slice(&scale.to_le_bytes());
-        for (k, r) in rows {
+        for (k, w) in rows {
             out.extend_from_slice(&k.to_le_bytes());
             for t in 0..N_TAGS {
-                let q = (self.weights[r as usize * N_TAGS + t] / scale).round() as i16;
-                out.extend_from_slice(&q.to_le_bytes());
+                out.extend_from_slice(&w[t].to_le_bytes());
             }
         }
         self.clusters.write_bytes(&mut out);
@@ -575,9 +709,9 @@ impl Model {
         let u32_at =
             |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         let version = u32_at(4);
-        if version != 1 && version != FORMAT_VERSION {
+        if version != FORMAT_VERSION {
             return Err(bad(&format!(
-                "format version {} (expected {FORMAT_VERSION})",
+                "format version {} (expected {FORMAT_VERSION}; retrain with `dossier train ner`)",
                 u32_at(4)
             )));
         }
@@ -588,35 +722,27 @@ impl Model {
         let scale = f32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]]);
         let row = 8 + 2 * N_TAGS;
         let end = 20 + n * row;
-        if bytes.len() < end || (version == 1 && bytes.len() != end) {
+        if bytes.len() < end {
             return Err(bad(&format!(
                 "length {} does not fit {n} features",
                 bytes.len()
             )));
         }
-        let clusters = if version >= 2 {
-            let (c, used) = Clusters::read_bytes(&bytes[end..])?;
-            if end + used != bytes.len() {
-                return Err(bad("trailing bytes after the cluster table"));
-            }
-            c
-        } else {
-            Clusters::default()
-        };
-        let mut index = KeyMap::with_capacity_and_hasher(n, Default::default());
-        let mut weights = Vec::with_capacity(n * N_TAGS);
-        for (r, chunk) in bytes[20..end].chunks_exact(row).enumerate() {
+        let (clusters, used) = Clusters::read_bytes(&bytes[end..])?;
+        if end + used != bytes.len() {
+            return Err(bad("trailing bytes after the cluster table"));
+        }
+        let mut weights = WeightMap::with_capacity_and_hasher(n, Default::default());
+        for chunk in bytes[20..end].chunks_exact(row) {
             let mut k = [0u8; 8];
             k.copy_from_slice(&chunk[..8]);
-            index.insert(u64::from_le_bytes(k), r as u32);
-            for t in 0..N_TAGS {
-                let q = i16::from_le_bytes([chunk[8 + 2 * t], chunk[9 + 2 * t]]);
-                weights.push(q as f32 * scale);
-            }
+            let w: [i16; N_TAGS] =
+                std::array::from_fn(|t| i16::from_le_bytes([chunk[8 + 2 * t], chunk[9 + 2 * t]]));
+            weights.insert(u64::from_le_bytes(k), w);
         }
         Ok(Model {
-            index,
             weights,
+            scale,
             clusters,
         })
     }
@@ -844,25 +970,35 @@ impl Trainer {
         let now = self.now.max(1) as f32;
         let mut keys: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
         keys.sort_unstable();
-        let mut index = KeyMap::default();
-        let mut weights = Vec::new();
+        let mut kept: Vec<(u64, [f32; N_TAGS])> = Vec::new();
         for (k, r) in keys {
             let base = r as usize * N_TAGS;
-            let avg: Vec<f32> = (0..N_TAGS)
-                .map(|t| {
-                    (self.total[base + t]
-                        + (self.now - self.stamp[base + t]) as f32 * self.w[base + t])
-                        / now
-                })
-                .collect();
+            let avg: [f32; N_TAGS] = std::array::from_fn(|t| {
+                (self.total[base + t] + (self.now - self.stamp[base + t]) as f32 * self.w[base + t])
+                    / now
+            });
             if avg.iter().any(|a| a.abs() > prune) {
-                index.insert(k, index.len() as u32);
-                weights.extend(avg);
+                kept.push((k, avg));
             }
         }
+        // Quantize as the model file stores it, so the model scored during
+        // training is the one that gets saved.
+        let max = kept
+            .iter()
+            .flat_map(|(_, w)| w.iter())
+            .fold(0f32, |m, w| m.max(w.abs()));
+        let scale = if max > 0.0 {
+            max / i16::MAX as f32
+        } else {
+            1.0
+        };
+        let weights = kept
+            .into_iter()
+            .map(|(k, w)| (k, w.map(|x| (x / scale).round() as i16)))
+            .collect();
         Model {
-            index,
             weights,
+            scale,
             clusters: clusters.clone(),
         }
     }
@@ -903,16 +1039,23 @@ fn doc_ranges(data: &[Sentence]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Static features of every sentence, documents taken together.
-fn data_features(data: &[Sentence], clusters: &Clusters) -> Vec<Vec<Vec<u64>>> {
+fn data_features(data: &[Sentence], clusters: &Clusters, doc_context: bool) -> Vec<Vec<Vec<u64>>> {
     let mut out = Vec::with_capacity(data.len());
     for r in doc_ranges(data) {
         let sents: Vec<Vec<&str>> = data[r.clone()]
             .iter()
             .map(|s| s.words.iter().map(String::as_str).collect())
             .collect();
-        let doc = DocContext::build(&sents);
-        for words in &sents {
-            out.push(static_features(words, clusters, &doc));
+        let forms: Vec<Forms> = sents.iter().map(|w| Forms::of(w)).collect();
+        let doc = if doc_context {
+            DocContext::build(&sents, &forms)
+        } else {
+            DocContext::default()
+        };
+        let mut feats = Features::default();
+        for (words, form) in sents.iter().zip(&forms) {
+            static_features(words, form, clusters, &doc, &mut feats);
+            out.push((0..feats.len()).map(|i| feats.token(i).to_vec()).collect());
         }
     }
     out
@@ -927,6 +1070,10 @@ pub struct TrainOptions {
     pub clusters: Clusters,
     /// Train on the first this many sentences only (a quick check).
     pub max_sentences: Option<usize>,
+    /// Add document context features (the contexts of a word's other
+    /// occurrences in its document). The tagger uses them only when the
+    /// model has them.
+    pub doc_context: bool,
 }
 
 /// Train on `train_path`. With `dev_path`, the averaged model is scored on
@@ -947,7 +1094,7 @@ pub fn train(
     };
     let clusters = &opt.clusters;
     let epochs = opt.epochs;
-    let feats = data_features(&data, clusters);
+    let feats = data_features(&data, clusters, opt.doc_context);
     let mut tr = Trainer {
         index: KeyMap::default(),
         w: vec![],
@@ -991,7 +1138,7 @@ pub fn train(
         }
         let model = tr.averaged(0.0, clusters);
         let model = if PRUNE_FRACTION > 0.0 {
-            let max = model.weights.iter().fold(0f32, |m, w| m.max(w.abs()));
+            let max = model.max_weight();
             tr.averaged(max * PRUNE_FRACTION, clusters)
         } else {
             model
@@ -1190,10 +1337,18 @@ mod tests {
         assert_eq!(shape("McGurk"), "XxXx");
         assert_eq!(shape("U.S."), "X.X.");
         assert_eq!(shape("al-Ansari"), "x-Xx");
+        for w in ["McGurk", "Sa’ar", "1996-08-22", "Løkke", ""] {
+            assert_eq!(shape_hash(w), fnv(&shape(w)));
+        }
         assert_eq!(norm("Sa’ar"), "sa'ar");
         assert_eq!(norm("1996"), "0000");
+        assert_eq!(norm("It`s A1"), "it's a0");
         assert_eq!(suffix("Ansari", 3), "ari");
-        assert_eq!(prefix(&norm("Ég"), 1), "é");
+        assert_eq!(norm("Ég"), "ég");
+        for w in ["ansari", "ég", "a", "", "løkke"] {
+            let want: [u64; 4] = std::array::from_fn(|k| fnv(suffix(w, k + 1)));
+            assert_eq!(suffix_hashes(w), want, "{w}");
+        }
     }
 
     #[test]
