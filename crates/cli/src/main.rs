@@ -199,6 +199,30 @@ fn process(
     Ok(())
 }
 
+/// Bring the search index of an embedded store (`STORE/index`) in step with
+/// the store, so `dossier serve` and its search see what was just stored.
+/// The store stays the source of truth: a failure here is a warning, and
+/// `serve` syncs again on start. A PostgreSQL store's index lives wherever
+/// `serve --index` says, so it is left to `serve`.
+fn sync_index(store: &dyn Store, spec: &std::path::Path) {
+    let spec_text = spec.to_string_lossy();
+    if spec_text.contains("://") {
+        return;
+    }
+    let result = dossier_search::Index::open_for_store(spec).and_then(|ix| ix.sync_with(store));
+    match result {
+        Ok(r) if r.added > 0 || r.removed > 0 => eprintln!(
+            "search index: {} added, {} removed",
+            r.added, r.removed
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!(
+            "warning: the search index in {} was not updated ({e:#}); `dossier serve` will update it",
+            spec.join("index").display()
+        ),
+    }
+}
+
 fn report_failures(items: &[Item], tally: &mut Tally) {
     for it in items {
         if let Err(e) = &it.result {
@@ -307,6 +331,7 @@ fn run(cmd: Command) -> Result<i32> {
             if tally.stored > 0 || st.grouping_documents()? != Some(st.count_documents()?) {
                 regroup(&mut *st)?;
             }
+            sync_index(&*st, &store);
             closing_line(&tally);
             Ok(if tally.failed > 0 { 1 } else { 0 })
         }
@@ -330,6 +355,7 @@ fn run(cmd: Command) -> Result<i32> {
             let mut tally = Tally::default();
             let ids = ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
             let docs = regroup(&mut *st)?;
+            sync_index(&*st, &store);
             let stories = st.stories()?;
             let lines = st.storylines()?;
             let wanted = if all { None } else { Some(ids.as_slice()) };

@@ -322,6 +322,9 @@ fn ingest_twice_stores_nothing_twice() {
         "{}",
         String::from_utf8_lossy(&second.stderr)
     );
+    // The store's search index follows each ingest, once per document.
+    let ix = dossier_search::Index::open_for_store(store.path()).unwrap();
+    assert_eq!(ix.num_docs(), 5);
 }
 
 #[test]

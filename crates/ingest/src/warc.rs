@@ -1,13 +1,18 @@
-//! Web archives: WARC and WARC.gz files, streamed record by record (the
-//! `warc` crate's streaming reader; gzip members through `flate2`), never
-//! loaded whole. Each `response` (and `resource`) record holding a page
+//! Web archives: WARC and WARC.gz files, streamed record by record (gzip
+//! members through `flate2`), never loaded whole. Each `response` (and `resource`) record holding a page
 //! becomes one input, with the archived URL and the HTTP content type as
 //! hints; `request`, `metadata`, `warcinfo` and `revisit` records are
 //! skipped, and so are responses that are not documents (images, scripts,
 //! style sheets, fonts, media) and non-200 responses. A record over the size
-//! limit is skipped unread and reported. A damaged archive (bad header,
-//! truncated gzip or body) yields one failed input naming the place, after
-//! every record read before it.
+//! limit is skipped unread and reported. A record whose header block is
+//! damaged yields one failed input naming the place, and reading goes on at
+//! the next `WARC/` line; header values that are not UTF-8 (Latin-1 URLs
+//! are common in crawls) are read leniently. A truncated archive (gzip or
+//! body cut short) yields one failed input after every record before it.
+//!
+//! The record reader is this module's own: the `warc` crate (0.4) panics on
+//! a header value that is not UTF-8 and stops at the first damaged record,
+//! which lost the rest of the archive.
 //!
 //! Reading runs on its own thread, which hands records over through a small
 //! bounded channel: memory stays flat whatever the archive's size.
@@ -17,7 +22,152 @@ use dossier_model::SourceHints;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::sync::mpsc;
-use warc::{RecordType, WarcHeader, WarcReader};
+
+/// Longest header line read; longer ones make the record damaged.
+const MAX_HEADER_LINE: u64 = 64 * 1024;
+/// Most header lines in one record.
+const MAX_HEADER_LINES: usize = 512;
+
+/// One record's header block.
+#[derive(Debug, Default)]
+struct Head {
+    fields: Vec<(String, String)>,
+}
+
+impl Head {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// What the reader met next.
+enum Next {
+    /// A record's header; its block of `length` bytes follows.
+    Record(Head, u64),
+    /// A damaged header block (the reason); the reader has moved on to the
+    /// next `WARC/` line.
+    Damaged(String),
+    /// End of the stream.
+    End,
+}
+
+/// One line (with its ending) into `buf`, at most `MAX_HEADER_LINE` bytes.
+fn read_line(r: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    buf.clear();
+    r.take(MAX_HEADER_LINE).read_until(b'\n', buf)
+}
+
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b'\r' | b'\n'))
+}
+
+/// A lenient WARC record reader over a decompressed stream.
+struct Records<R> {
+    r: R,
+    line: Vec<u8>,
+    /// A version line was consumed while resynchronizing: the next record's
+    /// fields come next.
+    at_version: bool,
+}
+
+impl<R: BufRead> Records<R> {
+    fn new(r: R) -> Self {
+        Records {
+            r,
+            line: Vec::new(),
+            at_version: false,
+        }
+    }
+
+    /// Skip to the line after the next `WARC/` line (the next record's
+    /// fields), or to the end.
+    fn resync(&mut self) -> std::io::Result<()> {
+        loop {
+            if read_line(&mut self.r, &mut self.line)? == 0 {
+                self.at_version = false;
+                return Ok(());
+            }
+            if self.line.starts_with(b"WARC/") {
+                self.at_version = true;
+                return Ok(());
+            }
+        }
+    }
+
+    /// Pass over a record block of `len` bytes unread.
+    fn skip(&mut self, len: u64) -> Result<(), IngestError> {
+        let skipped = std::io::copy(&mut (&mut self.r).take(len), &mut std::io::sink())
+            .map_err(|e| IngestError::Io(format!("truncated WARC record: {e}")))?;
+        if skipped < len {
+            return Err(IngestError::Io("truncated WARC record".into()));
+        }
+        Ok(())
+    }
+
+    fn damaged(&mut self, why: String) -> std::io::Result<Next> {
+        self.resync()?;
+        Ok(Next::Damaged(why))
+    }
+
+    /// The next record header, leaving the reader at its block.
+    fn next_head(&mut self) -> std::io::Result<Next> {
+        if !self.at_version {
+            // Blank lines end the previous record.
+            loop {
+                if read_line(&mut self.r, &mut self.line)? == 0 {
+                    return Ok(Next::End);
+                }
+                if !is_blank(&self.line) {
+                    break;
+                }
+            }
+            if !self.line.starts_with(b"WARC/") {
+                let found = String::from_utf8_lossy(&self.line)
+                    .trim()
+                    .chars()
+                    .take(40)
+                    .collect::<String>();
+                return self.damaged(format!("expected a WARC/1.x line, found {found:?}"));
+            }
+        }
+        self.at_version = false;
+        let mut head = Head::default();
+        for _ in 0..MAX_HEADER_LINES {
+            if read_line(&mut self.r, &mut self.line)? == 0 {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::UnexpectedEof,
+                    "the archive ends inside a record header",
+                ));
+            }
+            if is_blank(&self.line) {
+                return match head
+                    .get("Content-Length")
+                    .and_then(|v| v.parse::<u64>().ok())
+                {
+                    Some(n) => Ok(Next::Record(head, n)),
+                    None => self.damaged("missing or unreadable Content-Length".into()),
+                };
+            }
+            let text = String::from_utf8_lossy(&self.line);
+            match text.split_once(':') {
+                Some((k, v)) if !k.trim().is_empty() && !k.trim().contains(' ') => head
+                    .fields
+                    .push((k.trim().to_string(), v.trim().to_string())),
+                _ => {
+                    let why = format!(
+                        "header line without a field name: {:?}",
+                        text.trim().chars().take(40).collect::<String>()
+                    );
+                    return self.damaged(why);
+                }
+            }
+        }
+        self.damaged("too many header lines".into())
+    }
+}
 
 /// Does this path name a web archive?
 pub fn is_warc_path(path: &Path) -> bool {
@@ -74,7 +224,19 @@ pub fn records(
     limits: Limits,
 ) -> Box<dyn Iterator<Item = Pending>> {
     let (tx, rx) = mpsc::sync_channel::<Pending>(8);
-    std::thread::spawn(move || pump(reader, &origin, limits, tx));
+    std::thread::spawn(move || {
+        // A panic in the reader must not pass for the end of the archive.
+        let done = tx.clone();
+        let run = std::panic::AssertUnwindSafe(|| pump(reader, &origin, limits, tx));
+        if std::panic::catch_unwind(run).is_err() {
+            let _ = done.send(Pending {
+                origin,
+                input: Err(IngestError::Internal(
+                    "the WARC reader failed; the rest of the archive was not read".into(),
+                )),
+            });
+        }
+    });
     Box::new(rx.into_iter())
 }
 
@@ -85,40 +247,66 @@ fn pump(
     limits: Limits,
     tx: mpsc::SyncSender<Pending>,
 ) {
-    let mut wr = WarcReader::new(reader);
-    let mut it = wr.stream_records();
+    let mut records = Records::new(reader);
     let mut n = 0usize;
-    while let Some(next) = it.next_item() {
+    loop {
+        let next = records.next_head();
         n += 1;
         let at = format!("{origin}#{n}");
-        let mut rec = match next {
-            Ok(r) => r,
+        let (head, len) = match next {
+            Ok(Next::Record(head, len)) => (head, len),
+            Ok(Next::End) => return,
+            Ok(Next::Damaged(why)) => {
+                let p = Pending {
+                    origin: at,
+                    input: Err(IngestError::Io(format!("damaged WARC record: {why}"))),
+                };
+                if tx.send(p).is_err() {
+                    return;
+                }
+                continue;
+            }
             Err(e) => {
                 let _ = tx.send(Pending {
                     origin: at,
-                    input: Err(IngestError::Io(format!("damaged WARC record: {e}"))),
+                    input: Err(IngestError::Io(format!("truncated WARC archive: {e}"))),
                 });
                 return;
             }
         };
-        if !matches!(rec.warc_type(), RecordType::Response | RecordType::Resource) {
+        let kind = head.get("WARC-Type").unwrap_or("").to_ascii_lowercase();
+        let is_response = kind == "response";
+        if !is_response && kind != "resource" {
+            if let Err(e) = records.skip(len) {
+                let _ = tx.send(Pending {
+                    origin: at,
+                    input: Err(e),
+                });
+                return;
+            }
             continue;
         }
-        let url = rec
-            .header(WarcHeader::TargetURI)
-            .map(|u| u.trim().trim_matches(['<', '>']).to_string());
+        let url = head
+            .get("WARC-Target-URI")
+            .map(|u| u.trim().trim_matches(['<', '>']).to_string())
+            .filter(|u| !u.is_empty());
         let at = url
             .as_ref()
             .map(|u| format!("{origin}#{n} {u}"))
             .unwrap_or(at);
-        let is_response = matches!(rec.warc_type(), RecordType::Response);
-        let record_type = rec
-            .header(WarcHeader::ContentType)
+        let record_type = head
+            .get("Content-Type")
             .map(|c| c.to_ascii_lowercase())
             .unwrap_or_default();
-        let len = rec.content_length();
         // Headers of a response are small; a body over the limit is skipped unread.
         if len > limits.max_bytes + 64 * 1024 {
+            if let Err(e) = records.skip(len) {
+                let _ = tx.send(Pending {
+                    origin: at,
+                    input: Err(e),
+                });
+                return;
+            }
             let p = Pending {
                 origin: at,
                 input: Err(IngestError::TooLarge {
@@ -132,7 +320,7 @@ fn pump(
             continue;
         }
         let mut body = Vec::with_capacity(len as usize);
-        if let Err(e) = rec.read_to_end(&mut body) {
+        if let Err(e) = (&mut records.r).take(len).read_to_end(&mut body) {
             let _ = tx.send(Pending {
                 origin: at,
                 input: Err(IngestError::Io(format!("truncated WARC record: {e}"))),
@@ -436,5 +624,34 @@ pub(crate) mod tests {
             .collect();
         assert!(matches!(items[0].result, Err(IngestError::TooLarge { .. })));
         assert_eq!(items.iter().filter(|i| i.result.is_ok()).count(), 3);
+    }
+
+    #[test]
+    fn a_damaged_record_costs_only_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        // A header that is not UTF-8 (a Latin-1 URL), then a record whose
+        // header block is garbage, then a good archive.
+        let mut w = record(
+            "response",
+            "https://news.example/caf\u{e9}",
+            "application/http; msgtype=response",
+            &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes()),
+        );
+        let at = w.windows(2).position(|x| x == "\u{e9}".as_bytes()).unwrap();
+        w.splice(at..at + 2, [0xe9u8]);
+        w.extend(b"WARC/1.0\r\nthis is not a header\r\nContent-Length: x\r\n\r\nbody\r\n\r\n");
+        w.extend(archive());
+        let p = dir.path().join("damaged.warc");
+        std::fs::write(&p, &w).unwrap();
+        let items: Vec<crate::Item> = read(&p, Limits::default()).map(crate::extract).collect();
+        // The Latin-1 URL is read leniently; the garbage record is one
+        // error; the archive after it is read in full.
+        assert!(items[0].result.is_ok(), "{:?}", items[0]);
+        assert!(items[1].result.is_err(), "{:?}", items[1]);
+        assert_eq!(
+            items[2..].iter().filter(|i| i.result.is_ok()).count(),
+            3,
+            "{items:?}"
+        );
     }
 }
