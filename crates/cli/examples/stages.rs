@@ -2,7 +2,7 @@
 //! goes: `cargo run --release --example stages -- DIR`.
 
 use dossier_model::SourceHints;
-use dossier_nlp::{entities, figures, quotes, segment, times};
+use dossier_nlp::{Pipeline, Stage};
 use std::time::{Duration, Instant};
 
 #[global_allocator]
@@ -15,11 +15,9 @@ fn main() {
         .map(|e| e.expect("directory entry").path())
         .collect();
     paths.sort();
-    let ner = entities::Recognizer::load().expect("NER model loads");
-    let mut spent = [Duration::ZERO; 6];
-    let names = [
-        "extract", "segment", "entities", "times", "figures", "quotes",
-    ];
+    let pipeline = Pipeline::new().expect("models load");
+    let mut extract = Duration::ZERO;
+    let mut spent = [Duration::ZERO; Stage::ALL.len()];
     let all = Instant::now();
     for p in &paths {
         let bytes = std::fs::read(p).expect("readable file");
@@ -31,27 +29,17 @@ fn main() {
         let Ok(mut doc) = dossier_extract::extract(&bytes, &hints) else {
             continue;
         };
-        spent[0] += t.elapsed();
-        let t = Instant::now();
-        doc.paragraphs = segment::paragraphs(&doc.text);
-        doc.sentences = segment::sentences(&doc.text);
-        spent[1] += t.elapsed();
-        let t = Instant::now();
-        ner.annotate(&mut doc);
-        spent[2] += t.elapsed();
-        let t = Instant::now();
-        times::annotate(&mut doc);
-        spent[3] += t.elapsed();
-        let t = Instant::now();
-        figures::annotate(&mut doc);
-        spent[4] += t.elapsed();
-        let t = Instant::now();
-        quotes::annotate(&mut doc);
-        spent[5] += t.elapsed();
+        extract += t.elapsed();
+        for (i, stage) in Stage::ALL.into_iter().enumerate() {
+            let t = Instant::now();
+            pipeline.run(stage, &mut doc);
+            spent[i] += t.elapsed();
+        }
     }
     let total = all.elapsed();
     let n = paths.len() as f64;
-    for (name, d) in names.iter().zip(spent) {
+    let names = std::iter::once("extract").chain(Stage::ALL.iter().map(|s| s.name()));
+    for (name, d) in names.zip(std::iter::once(extract).chain(spent)) {
         println!(
             "{name:9} {:7.3} ms/doc {:5.1}%",
             d.as_secs_f64() * 1000.0 / n,

@@ -35,12 +35,12 @@ pub struct Args {
 pub fn run(args: Args) -> Result<i32> {
     let store = dossier_store::open(&args.store)
         .with_context(|| format!("opening store {}", args.store))?;
-    let index_dir = match args.index {
-        Some(d) => d,
-        None if args.store.contains("://") => {
+    let index_dir = match (args.index, dossier_store::embedded_dir(&args.store)) {
+        (Some(d), _) => d,
+        (None, Some(dir)) => dir.join("index"),
+        (None, None) => {
             anyhow::bail!("with a PostgreSQL store, give the index directory with --index")
         }
-        None => PathBuf::from(&args.store).join("index"),
     };
     let index = dossier_search::Index::open(&index_dir)
         .with_context(|| format!("opening index {}", index_dir.display()))?;

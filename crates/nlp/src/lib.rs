@@ -7,6 +7,7 @@
 //! earlier ones wrote (quotes resolve speakers against entities; figures use
 //! time expressions to tell which event a toll belongs to).
 
+pub mod calendar;
 pub mod entities;
 pub mod figures;
 pub mod quotes;
@@ -61,26 +62,62 @@ fn ascii_word_boundaries(pat: &str) -> String {
 
 /// A fixed list of lower-case words with constant-time membership (the set
 /// is built on first use; very short lists are scanned).
-pub(crate) struct WordList {
+pub struct WordList {
     words: &'static [&'static str],
     set: std::sync::OnceLock<rustc_hash::FxHashSet<&'static str>>,
 }
 
 impl WordList {
-    pub(crate) const fn new(words: &'static [&'static str]) -> WordList {
+    pub const fn new(words: &'static [&'static str]) -> WordList {
         WordList {
             words,
             set: std::sync::OnceLock::new(),
         }
     }
 
-    pub(crate) fn contains(&self, w: &str) -> bool {
+    pub fn contains(&self, w: &str) -> bool {
         if self.words.len() <= 8 {
             return self.words.contains(&w);
         }
         self.set
             .get_or_init(|| self.words.iter().copied().collect())
             .contains(w)
+    }
+}
+
+/// The stages of [`Pipeline::annotate`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Paragraphs and sentences.
+    Segment,
+    Entities,
+    /// Time expressions; also estimates the publication date when metadata
+    /// lacks one.
+    Times,
+    /// Figures (they use time expressions to anchor measures).
+    Figures,
+    /// Quotes (they resolve speakers against entities).
+    Quotes,
+}
+
+impl Stage {
+    /// Every stage, in the order the pipeline runs them.
+    pub const ALL: [Stage; 5] = [
+        Stage::Segment,
+        Stage::Entities,
+        Stage::Times,
+        Stage::Figures,
+        Stage::Quotes,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Segment => "segment",
+            Stage::Entities => "entities",
+            Stage::Times => "times",
+            Stage::Figures => "figures",
+            Stage::Quotes => "quotes",
+        }
     }
 }
 
@@ -100,14 +137,24 @@ impl Pipeline {
     /// Annotate one document in place. Clears earlier annotations first, so
     /// running it twice gives the same result.
     pub fn annotate(&self, doc: &mut Document) {
-        doc.paragraphs = segment::paragraphs(&doc.text);
-        doc.sentences = segment::sentences(&doc.text);
-        self.ner.annotate(doc);
-        // Time first: it estimates the publication date when metadata lacks
-        // one, and figures use time expressions to anchor measures.
-        times::annotate(doc);
-        figures::annotate(doc);
-        quotes::annotate(doc);
+        for stage in Stage::ALL {
+            self.run(stage, doc);
+        }
+    }
+
+    /// Run one stage on `doc` (stages read what earlier ones wrote, so run
+    /// them in the order of [`Stage::ALL`]).
+    pub fn run(&self, stage: Stage, doc: &mut Document) {
+        match stage {
+            Stage::Segment => {
+                doc.paragraphs = segment::paragraphs(&doc.text);
+                doc.sentences = segment::sentences(&doc.text);
+            }
+            Stage::Entities => self.ner.annotate(doc),
+            Stage::Times => times::annotate(doc),
+            Stage::Figures => figures::annotate(doc),
+            Stage::Quotes => quotes::annotate(doc),
+        }
     }
 
     /// Annotate a batch in parallel-friendly order (callers parallelize with

@@ -38,7 +38,7 @@ use std::rc::Rc;
 use dossier_model::{Document, EntityLabel, Quote, QuoteKind, Span, Speaker};
 
 use crate::segment::{self, TokenKind};
-use crate::WordList;
+use crate::{calendar, WordList};
 
 #[path = "quotes_eval.rs"]
 pub mod eval;
@@ -695,24 +695,8 @@ static STOP_CAP: WordList = WordList::new(&[
     "most",
     "one",
     "two",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+    // Weekday and month names are left out by `stop_cap` through
+    // `calendar`; their abbreviations as written capitalized:
     "jan.",
     "feb.",
     "aug.",
@@ -803,6 +787,12 @@ impl<const N: usize> Words for [&str; N] {
     fn has(&self, w: &str) -> bool {
         self.contains(&w)
     }
+}
+
+/// Capitalized words that are not names: the `STOP_CAP` list, weekdays and
+/// months (but "May", mostly the verb).
+fn stop_cap(w: &str) -> bool {
+    is_in(&STOP_CAP, w) || calendar::is_weekday(w) || calendar::names_a_month(w)
 }
 
 fn is_in(list: &impl Words, w: &str) -> bool {
@@ -1336,7 +1326,7 @@ impl<'a> Annotator<'a> {
                 && is_capitalized(self.tok_text(&toks[i + 1]))
                 && is_capitalized(self.tok_text(&toks[i - 1]));
         }
-        is_capitalized(w) && !is_in(&STOP_CAP, &norm(strip_possessive(w)))
+        is_capitalized(w) && !stop_cap(&norm(strip_possessive(w)))
     }
 
     /// The entity that covers or overlaps `span`, preferring the longest.
@@ -1899,7 +1889,7 @@ impl<'a> Annotator<'a> {
                     .get(e + 2)
                     .map(|x| norm(self.tok_text(x)))
                     .unwrap_or_default();
-                let timeish = is_in(&STOP_CAP, &after) && after.len() > 3
+                let timeish = stop_cap(&after) && after.len() > 3
                     || n.low == "yesterday"
                     || n.low == "today"
                     || n.low == "earlier"
@@ -1915,7 +1905,7 @@ impl<'a> Annotator<'a> {
             e += 1;
         }
         // A name right after the cue: keep only the name run.
-        if is_capitalized(self.tok_text(t)) && !is_in(&STOP_CAP, &norm(self.tok_text(t))) {
+        if is_capitalized(self.tok_text(t)) && !stop_cap(&norm(self.tok_text(t))) {
             let mut r = k;
             while r + 1 <= e && self.is_name_tok(toks, r + 1) {
                 r += 1;
@@ -2575,20 +2565,7 @@ impl<'a> Annotator<'a> {
                                 t.low.as_str(),
                                 "there" | "any" | "no" | "negotiations" | "talks"
                             ));
-                    if starts_clause
-                        && !is_in(
-                            &[
-                                "monday",
-                                "tuesday",
-                                "wednesday",
-                                "thursday",
-                                "friday",
-                                "saturday",
-                                "sunday",
-                            ],
-                            &t.low,
-                        )
-                    {
+                    if starts_clause && !calendar::is_weekday(&t.low) {
                         s = Some(a.after);
                     }
                 }

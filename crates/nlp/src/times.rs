@@ -25,6 +25,7 @@ use dossier_model::{DateEstimate, Document, TimeExpr, TimeType};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
+use crate::calendar::{self, capitalized_alternation};
 use crate::figures::{parse_number, NUMBER_WORDS};
 
 #[path = "times_eval.rs"]
@@ -148,15 +149,13 @@ pub struct Mention {
     pub cued: bool,
 }
 
-const MONTH_FULL: &str =
-    r"January|February|March|April|May|June|July|August|September|October|November|December";
-const MONTH_ABBR: &str = r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
-const WEEKDAYS: &str = r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday";
 /// Hyphens as news text writes them: ASCII, U+2010, non-breaking U+2011.
 const HY: &str = "[-\u{2010}\u{2011}]";
 
 fn month_re() -> String {
-    format!(r"(?:\b(?:{MONTH_FULL})\b|\b(?:{MONTH_ABBR})\.)")
+    let full = capitalized_alternation(&calendar::MONTHS);
+    let abbr = capitalized_alternation(&calendar::MONTH_ABBREVIATIONS);
+    format!(r"(?:\b(?:{full})\b|\b(?:{abbr})\.)")
 }
 
 fn month_num(s: &str) -> Option<u32> {
@@ -240,6 +239,7 @@ fn date_ok(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
 
 static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     let mon = month_re();
+    let weekdays = capitalized_alternation(&calendar::WEEKDAYS);
     let num = num_group();
     let mut rules: Vec<Rule> = Vec::new();
     let mut add = |pat: String, handle: Handler| {
@@ -382,7 +382,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     // (last) Monday (night)
     add(
         format!(
-            r"(?i:\b(?P<s>last|next|this|early|late)\s+)?\b(?P<w>{WEEKDAYS})\b(?i:\s+(?P<pd>morning|afternoon|evening|night))?"
+            r"(?i:\b(?P<s>last|next|this|early|late)\s+)?\b(?P<w>{weekdays})\b(?i:\s+(?P<pd>morning|afternoon|evening|night))?"
         ),
         |c, _| {
             let day = weekday_of(&c["w"])?;
@@ -576,7 +576,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     );
     // every day, each week, every Monday, daily, twice a week
     add(
-        format!(r"(?i:\b(?:every|each)\s+)(?P<w>{WEEKDAYS})\b"),
+        format!(r"(?i:\b(?:every|each)\s+)(?P<w>{weekdays})\b"),
         |c, _| Some(Parsed::SetWeekday(weekday_of(&c["w"])?)),
     );
     add(r"(?i)\b(?:(?:every|each)\s+(?P<u>day|week|month|year|morning|night|hour)|(?:once|twice|\w+\s+times)\s+(?:a|per|each)\s+(?P<u2>day|week|month|year|hour)|(?P<adv>daily|weekly|monthly|annually|yearly|hourly|nightly))\b".into(), |c, _| {
@@ -678,7 +678,7 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
                 let (mut s, mut e) = (m.start(), m.end());
                 // Trim leading prepositions kept only as context and any
                 // trailing white space or punctuation.
-                let low = lowered[s..e].to_string();
+                let low = &lowered[s..e];
                 for pre in [
                     "in ", "since ", "by ", "until ", "through ", "during ", "from ", "before ",
                     "after ", "of ", "fiscal ", "to ", "and ", "between ", "for ", "over ", "on ",
@@ -693,12 +693,12 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
                 }
                 if let Parsed::Weekend(0) = p {
                     // keep "the weekend" as the span
-                    if let Some(i) = text[s..e].to_ascii_lowercase().find("the weekend") {
+                    if let Some(i) = lowered[s..e].find("the weekend") {
                         s += i;
                     }
                 }
                 if let Parsed::Duration(None, _) = p {
-                    let low = text[s..e].to_ascii_lowercase();
+                    let low = &lowered[s..e];
                     for pre in ["for ", "over "] {
                         if low.starts_with(pre) {
                             s += pre.len();

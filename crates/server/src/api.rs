@@ -127,6 +127,37 @@ pub(crate) struct List<T> {
     pub items: Vec<T>,
 }
 
+impl<T> List<T> {
+    /// The page `offset..offset + limit` of `all`, each item made by `f`;
+    /// `total` counts every item there is.
+    fn page<S>(
+        all: impl IntoIterator<Item = S>,
+        total: usize,
+        (offset, limit): (usize, usize),
+        f: impl FnMut(S) -> T,
+    ) -> List<T> {
+        let items = all.into_iter().skip(offset).take(limit).map(f).collect();
+        List {
+            total,
+            offset,
+            limit,
+            items,
+        }
+    }
+}
+
+/// The item with `id` in `all`, found through `ix`, or a 404 naming `what`.
+fn by_id<T: Clone>(
+    ix: &std::collections::HashMap<String, usize>,
+    all: &[T],
+    id: &str,
+    what: &str,
+) -> Result<Json<T>, ApiError> {
+    ix.get(id)
+        .map(|&i| Json(all[i].clone()))
+        .ok_or_else(|| ApiError::not_found(format!("no {what} {id}")))
+}
+
 /// Search parameters (shared by `/api/search`, `/api/attention` and the
 /// search page).
 #[derive(Deserialize, Default, Debug, Clone)]
@@ -251,20 +282,12 @@ async fn stories(
 ) -> Result<Json<List<StoryItem>>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        let (offset, limit) = p.resolve(&app, 20);
-        let items = g
-            .latest
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|&i| StoryItem::of(&g.stories[i]))
-            .collect();
-        Ok(Json(List {
-            total: g.stories.len(),
-            offset,
-            limit,
-            items,
-        }))
+        Ok(Json(List::page(
+            &g.latest,
+            g.stories.len(),
+            p.resolve(&app, 20),
+            |&i| StoryItem::of(&g.stories[i]),
+        )))
     })
     .await
 }
@@ -275,10 +298,7 @@ async fn story(
 ) -> Result<Json<Story>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        g.story_ix
-            .get(&id)
-            .map(|&i| Json(g.stories[i].clone()))
-            .ok_or_else(|| ApiError::not_found(format!("no story {id}")))
+        by_id(&g.story_ix, &g.stories, &id, "story")
     })
     .await
 }
@@ -296,24 +316,16 @@ async fn storylines(
 ) -> Result<Json<List<StorylineItem>>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        let (offset, limit) = p.resolve(&app, 20);
-        let items = g
-            .storylines
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|l| StorylineItem {
+        Ok(Json(List::page(
+            &g.storylines,
+            g.storylines.len(),
+            p.resolve(&app, 20),
+            |l| StorylineItem {
                 id: l.id.clone(),
                 title: l.title.clone(),
                 stories: l.stories.len(),
-            })
-            .collect();
-        Ok(Json(List {
-            total: g.storylines.len(),
-            offset,
-            limit,
-            items,
-        }))
+            },
+        )))
     })
     .await
 }
@@ -324,10 +336,7 @@ async fn storyline(
 ) -> Result<Json<Storyline>, ApiError> {
     blocking(move || {
         let g = app.grouping();
-        g.storyline_ix
-            .get(&id)
-            .map(|&i| Json(g.storylines[i].clone()))
-            .ok_or_else(|| ApiError::not_found(format!("no storyline {id}")))
+        by_id(&g.storyline_ix, &g.storylines, &id, "storyline")
     })
     .await
 }
@@ -397,52 +406,37 @@ async fn entities(
     State(app): State<Arc<App>>,
     Q(p): Q<Page>,
 ) -> Result<Json<List<NamedCount>>, ApiError> {
-    blocking(move || {
-        let (offset, limit) = p.resolve(&app, 50);
-        let all = app.index.entities(offset + limit)?;
-        let items = all
-            .into_iter()
-            .skip(offset)
-            .map(|f| NamedCount {
-                name: f.value,
-                label: f.label,
-                documents: f.count,
-            })
-            .collect::<Vec<_>>();
-        Ok(Json(List {
-            total: offset + items.len(),
-            offset,
-            limit,
-            items,
-        }))
-    })
-    .await
+    blocking(move || named_counts(&app, p, dossier_search::Index::entities)).await
 }
 
 async fn outlets(
     State(app): State<Arc<App>>,
     Q(p): Q<Page>,
 ) -> Result<Json<List<NamedCount>>, ApiError> {
-    blocking(move || {
-        let (offset, limit) = p.resolve(&app, 50);
-        let all = app.index.outlets(offset + limit)?;
-        let items = all
-            .into_iter()
-            .skip(offset)
-            .map(|f| NamedCount {
-                name: f.value,
-                label: None,
-                documents: f.count,
-            })
-            .collect::<Vec<_>>();
-        Ok(Json(List {
-            total: offset + items.len(),
-            offset,
-            limit,
-            items,
-        }))
-    })
-    .await
+    blocking(move || named_counts(&app, p, dossier_search::Index::outlets)).await
+}
+
+/// A page of the index's most frequent entities or outlets (`top` gives the
+/// first N). The total is what is known without counting them all: the
+/// items up to the end of this page.
+fn named_counts(
+    app: &App,
+    p: Page,
+    top: fn(
+        &dossier_search::Index,
+        usize,
+    ) -> dossier_search::Result<Vec<dossier_search::FacetCount>>,
+) -> Result<Json<List<NamedCount>>, ApiError> {
+    let (offset, limit) = p.resolve(app, 50);
+    let all = top(&app.index, offset + limit)?;
+    let total = all.len().max(offset);
+    Ok(Json(List::page(all, total, (offset, limit), |f| {
+        NamedCount {
+            name: f.value,
+            label: f.label,
+            documents: f.count,
+        }
+    })))
 }
 
 /// What the store and index know about one entity or outlet.

@@ -88,6 +88,13 @@ pub fn describe(spec: &str) -> String {
     }
 }
 
+/// The directory of the embedded store named by `spec`; `None` when `spec`
+/// names a PostgreSQL server. Files that live beside an embedded store (the
+/// search index) go here.
+pub fn embedded_dir(spec: &str) -> Option<&Path> {
+    (!postgres::is_url(spec)).then(|| Path::new(spec))
+}
+
 /// Open the store named by `spec`: a `postgres://` or `postgresql://` URL
 /// selects PostgreSQL, anything else is a directory for SQLite (created when
 /// absent). Migrations run on open.

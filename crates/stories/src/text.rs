@@ -8,6 +8,7 @@
 //! built by hand group the same way.
 
 use dossier_model::{Document, Span};
+use dossier_nlp::{calendar, WordList};
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
@@ -77,7 +78,7 @@ pub(crate) fn words(text: &str) -> Vec<Word> {
 
 /// Function words and the reporting vocabulary every news report shares;
 /// they carry no evidence that two reports are about one event.
-const STOP: &[&str] = &[
+static STOP: WordList = WordList::new(&[
     "a",
     "about",
     "above",
@@ -256,37 +257,7 @@ const STOP: &[&str] = &[
     "click",
     "email",
     "subscribe",
-    // weekdays and months date a report, they do not tell what it is about
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
+    // (weekdays and months: see `is_stop`)
     "week",
     "weeks",
     "day",
@@ -303,12 +274,14 @@ const STOP: &[&str] = &[
     "next",
     "first",
     "new",
-];
+]);
 
 pub(crate) fn is_stop(w: &str) -> bool {
-    static SET: OnceLock<std::collections::HashSet<&'static str>> = OnceLock::new();
-    SET.get_or_init(|| STOP.iter().copied().collect())
-        .contains(w)
+    // Weekdays and months date a report; they do not tell what it is about.
+    STOP.contains(w)
+        || calendar::is_weekday(w)
+        || calendar::names_a_month(w)
+        || calendar::is_month_abbreviation(w)
 }
 
 /// The content terms of a text: words of two or more characters that are
@@ -339,8 +312,8 @@ pub(crate) fn normalize_quote(text: &str) -> String {
 /// Abbreviations after which a period does not end a sentence.
 const ABBREV: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "prof", "lt", "col", "sgt", "capt",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
-    "vs", "inc", "corp", "co", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e", "etc", "approx",
+    "no", "vs", "inc", "corp", "co", "jr", "sr", "u.s", "u.n", "u.k", "e.g", "i.e", "etc",
+    "approx",
 ];
 
 /// Sentence spans of a document: its own when the annotator set them (and
@@ -402,6 +375,7 @@ pub(crate) fn split_sentences(t: &str) -> Vec<Span> {
                 };
                 let abbrev = c == '.'
                     && (ABBREV.contains(&word_before.as_str())
+                        || calendar::is_month_abbreviation(&word_before)
                         || (word_before.chars().count() == 1
                             && word_before.chars().all(|ch| ch.is_alphabetic())));
                 if next_is_space && starts && !abbrev {
