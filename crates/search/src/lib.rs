@@ -47,9 +47,10 @@ pub enum SearchError {
 
 pub type Result<T> = std::result::Result<T, SearchError>;
 
-/// Bumped when the schema changes; an index of another version is rebuilt
+/// Bumped when the schema or the on-disk format changes (2: columnar
+/// dictionaries uncompressed); an index of another version is rebuilt
 /// from the store.
-const INDEX_VERSION: &str = "1";
+const INDEX_VERSION: &str = "2";
 /// Memory for the index writer, shared by its threads.
 const WRITER_HEAP: usize = 128 * 1024 * 1024;
 /// Key separator in `entity_key` values: `LABEL<TAB>canonical name`.
