@@ -23,6 +23,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod eval;
 mod ner;
 mod serve;
+mod watch;
 mod web;
 
 #[derive(Parser)]
@@ -88,6 +89,8 @@ enum Command {
         #[arg(long, default_value = "dossier-data")]
         store: PathBuf,
     },
+    /// Poll feeds on a schedule and store their new items (Ctrl-C stops).
+    Watch(watch::Args),
     /// Serve the HTTP API and web UI (127.0.0.1:8080 by default).
     Serve(serve::Args),
     /// Score a stage on a public benchmark: extraction, ner, timex, attribution, clustering.
@@ -152,7 +155,7 @@ fn pending_inputs(input: &InputArgs) -> Box<dyn Iterator<Item = Pending>> {
 /// parallel within a chunk, handing results to `sink` in input order.
 /// Memory stays bounded by the chunk size, whatever the number of inputs.
 fn process(
-    inputs: Box<dyn Iterator<Item = Pending>>,
+    inputs: impl Iterator<Item = Pending>,
     pipeline: &Pipeline,
     mut sink: impl FnMut(Vec<Item>) -> Result<()>,
 ) -> Result<()> {
@@ -289,6 +292,7 @@ fn closing_line(t: &Tally) {
 fn run(cmd: Command) -> Result<i32> {
     match cmd {
         Command::Serve(args) => serve::run(args),
+        Command::Watch(args) => watch::run(args),
         Command::Eval(args) => eval::run(args),
         Command::Train(args) => ner::run_train(args),
         Command::Entities(args) => ner::run_entities(args),

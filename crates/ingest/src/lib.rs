@@ -8,7 +8,10 @@
 //!   plain text, HTML, and JSON/JSONL records;
 //! - [`records`]: JSON records (`text` or `html`, with optional `url`,
 //!   `title`, `published`, `source`, `byline`), from files or standard input,
-//!   streamed line by line.
+//!   streamed line by line;
+//! - [`fetch`]: URLs of pages, feeds ([`feeds`]) and sitemaps ([`sitemap`]);
+//! - [`warc`]: web archives, streamed record by record;
+//! - [`watch`]: feeds polled over time, with what was seen remembered.
 
 pub mod feeds;
 pub mod fetch;
@@ -17,6 +20,7 @@ pub mod httpmsg;
 pub mod records;
 pub mod sitemap;
 pub mod warc;
+pub mod watch;
 
 use dossier_model::{Document, SourceHints};
 
