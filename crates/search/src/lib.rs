@@ -51,6 +51,10 @@ pub type Result<T> = std::result::Result<T, SearchError>;
 /// dictionaries uncompressed); an index of another version is rebuilt
 /// from the store.
 const INDEX_VERSION: &str = "2";
+/// Matches per segment whose entities are all counted before entity facets
+/// are estimated from a sample (see `stats`): below about this many
+/// matches per segment, counts are exact.
+const ENTITY_SAMPLE: u32 = 2_000;
 /// Memory for the index writer, shared by its threads.
 const WRITER_HEAP: usize = 128 * 1024 * 1024;
 /// Key separator in `entity_key` values: `LABEL<TAB>canonical name`.
@@ -152,6 +156,11 @@ pub struct FacetCount {
 pub struct Facets {
     pub outlets: Vec<FacetCount>,
     pub entities: Vec<FacetCount>,
+    /// True when the query matched so many documents that entity counts
+    /// were estimated from a uniform sample of the matches (outlet counts
+    /// and attention are always exact).
+    #[serde(default)]
+    pub entities_estimated: bool,
 }
 
 /// Matches per day, days without matches left out.
@@ -496,7 +505,12 @@ impl Index {
             entity: "entity_key",
             day: "day",
             entities: req.facets,
-            entity_shard: (size * 10).max(200),
+            // Per-segment list length of the usual shard heuristic
+            // (Elasticsearch's `shard_size`: size x 1.5 + 10): the global
+            // top `size` is exact unless an entity is frequent overall yet
+            // outside this many in every segment.
+            entity_shard: size * 3 / 2 + 10,
+            entity_sample: ENTITY_SAMPLE,
         };
         match req.sort {
             Sort::Relevance => {

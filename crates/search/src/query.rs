@@ -25,8 +25,11 @@ pub fn day_date(day: i64) -> Option<NaiveDate> {
 
 /// `YYYY-MM-DD` of a day number.
 pub fn day_label(day: i64) -> String {
+    use chrono::Datelike;
+    // Formatted by hand: attention series label thousands of days per
+    // query, and chrono's format string is parsed on every call.
     day_date(day)
-        .map(|d| d.format("%Y-%m-%d").to_string())
+        .map(|d| format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
         .unwrap_or_default()
 }
 

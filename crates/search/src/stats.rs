@@ -3,6 +3,7 @@
 //! fast fields, without loading any stored document.
 
 use crate::{query, split_entity_key, Attention, FacetCount, Facets, Series};
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
@@ -17,10 +18,16 @@ pub(crate) struct StatsCollector {
     /// Entities named per segment: the most frequent this many (naming an
     /// ordinal is a dictionary lookup, which costs more than counting).
     pub entity_shard: usize,
+    /// Matches per segment whose entities are all counted; beyond, one in
+    /// four of the next as many, then one in sixteen, and so on (see
+    /// [`SegmentStats::collect`]). 0: count every match.
+    pub entity_sample: u32,
 }
 
 #[derive(Default)]
 pub(crate) struct Stats {
+    /// Entity counts are estimates from a sample of the matches.
+    entities_estimated: bool,
     outlets: HashMap<String, u64>,
     entities: HashMap<String, u64>,
     days: BTreeMap<i64, u64>,
@@ -35,8 +42,17 @@ pub(crate) struct SegmentStats {
     /// Counts indexed by the segment's term ordinals: no hashing per value.
     outlet_ords: Vec<u32>,
     entity_ords: Vec<u32>,
-    days: HashMap<i64, u64>,
-    outlet_days: HashMap<(u64, i64), u32>,
+    /// The entity ordinals counted at least once, so harvesting costs what
+    /// the matches hold, not the size of the segment's dictionary.
+    entity_touched: Vec<u32>,
+    /// Entity sampling: matches whose entities were counted at the current
+    /// rate, and the rate's level (1 in 4^level matches, each counted
+    /// 4^level times).
+    entity_docs: u32,
+    entity_level: u32,
+    entity_cap: u32,
+    days: FxHashMap<i64, u64>,
+    outlet_days: FxHashMap<(u64, i64), u32>,
     undated: u64,
     entity_shard: usize,
 }
@@ -58,9 +74,13 @@ impl Collector for StatsCollector {
             entity_ords: vec![0; entity.as_ref().map(|c| c.num_terms()).unwrap_or(0)],
             outlet,
             entity,
+            entity_touched: Vec::new(),
+            entity_docs: 0,
+            entity_level: 0,
+            entity_cap: self.entity_sample,
             day: ff.i64(self.day)?,
-            days: HashMap::new(),
-            outlet_days: HashMap::new(),
+            days: FxHashMap::default(),
+            outlet_days: FxHashMap::default(),
             undated: 0,
             entity_shard: self.entity_shard,
         })
@@ -84,11 +104,16 @@ impl Collector for StatsCollector {
             }
             for (o, days) in s.outlet_days {
                 let e = all.outlet_days.entry(o).or_default();
+                if e.is_empty() {
+                    *e = days;
+                    continue;
+                }
                 for (k, v) in days {
                     *e.entry(k).or_default() += v;
                 }
             }
             all.undated += s.undated;
+            all.entities_estimated |= s.entities_estimated;
         }
         Ok(all)
     }
@@ -114,9 +139,35 @@ impl SegmentCollector for SegmentStats {
             }
         }
         if let Some(col) = &self.entity {
+            // Entities hold most of a match's values, so on broad queries
+            // they are counted over a sample: every match up to the cap,
+            // then one match in 4 (by a hash of its id, so the same query
+            // counts the same matches) weighted 4, then one in 16 weighted
+            // 16... Each stage is a uniform sample of its matches, so the
+            // weighted counts estimate the true ones without bias, and the
+            // work stays near `cap` matches per stage whatever the total.
+            let weight = if self.entity_cap == 0 || self.entity_level == 0 {
+                1
+            } else {
+                let rate = 1u32 << (2 * self.entity_level.min(15));
+                if doc.wrapping_mul(0x9E37_79B1) >> 8 & (rate - 1) != 0 {
+                    return;
+                }
+                rate
+            };
             for ord in col.term_ords(doc) {
                 if let Some(n) = self.entity_ords.get_mut(ord as usize) {
-                    *n += 1;
+                    if *n == 0 {
+                        self.entity_touched.push(ord as u32);
+                    }
+                    *n += weight;
+                }
+            }
+            if self.entity_cap > 0 {
+                self.entity_docs += 1;
+                if self.entity_docs >= self.entity_cap {
+                    self.entity_docs = 0;
+                    self.entity_level += 1;
                 }
             }
         }
@@ -124,6 +175,7 @@ impl SegmentCollector for SegmentStats {
 
     fn harvest(self) -> Stats {
         let mut out = Stats {
+            entities_estimated: self.entity_level > 0,
             days: self.days.into_iter().collect(),
             undated: self.undated,
             ..Default::default()
@@ -136,23 +188,23 @@ impl SegmentCollector for SegmentStats {
             out.outlets
                 .insert(k.clone(), self.outlet_ords[*ord as usize] as u64);
         }
+        // Grouped by outlet first, so each outlet's name is copied once,
+        // not once per day.
+        let mut by_ord: FxHashMap<u64, BTreeMap<i64, u64>> = FxHashMap::default();
         for ((ord, day), n) in self.outlet_days {
+            *by_ord.entry(ord).or_default().entry(day).or_default() += n as u64;
+        }
+        for (ord, days) in by_ord {
             if let Some(k) = names.get(&ord) {
-                *out.outlet_days
-                    .entry(k.clone())
-                    .or_default()
-                    .entry(day)
-                    .or_default() += n as u64;
+                out.outlet_days.insert(k.clone(), days);
             }
         }
         // Names are looked up only for the most counted ordinals: naming
         // costs more than counting.
         let mut counted: Vec<(u32, u64)> = self
-            .entity_ords
+            .entity_touched
             .iter()
-            .enumerate()
-            .filter(|(_, n)| **n > 0)
-            .map(|(o, n)| (*n, o as u64))
+            .map(|&o| (self.entity_ords[o as usize], o as u64))
             .collect();
         if counted.len() > self.entity_shard {
             counted.select_nth_unstable_by(self.entity_shard, |a, b| {
@@ -241,6 +293,7 @@ impl Stats {
                     count,
                 })
                 .collect(),
+            entities_estimated: self.entities_estimated,
             entities: top(self.entities, facet_size)
                 .into_iter()
                 .map(|(key, count)| {

@@ -378,3 +378,92 @@ fn sync_follows_the_store_and_survives_reopening() {
     assert_eq!(ix.num_docs(), 3);
     assert_eq!(ids(&ix, "ceasefire"), vec!["a", "c"]);
 }
+
+#[test]
+fn entity_facets_on_broad_queries_are_unbiased_estimates_and_say_so() {
+    // One segment (one commit) with many more matches than are counted
+    // exactly: every report names Gaza, every other one Doha, every fifth
+    // one Cairo. Outlets and attention stay exact.
+    let ix = Index::in_memory().unwrap();
+    let n = 4 * ENTITY_SAMPLE as usize;
+    let docs: Vec<Document> = (0..n)
+        .map(|i| {
+            let mut t = String::from("Talks on Gaza resumed.");
+            let mut d_ents = Vec::new();
+            if i % 2 == 0 {
+                t.push_str(" Envoys met in Doha.");
+            }
+            if i % 5 == 0 {
+                t.push_str(" Officials flew to Cairo.");
+            }
+            for (name, label) in [
+                ("Gaza", EntityLabel::Loc),
+                ("Doha", EntityLabel::Loc),
+                ("Cairo", EntityLabel::Loc),
+            ] {
+                if t.contains(name) {
+                    d_ents.push(ent(&t, name, label, name));
+                }
+            }
+            let mut d = doc(
+                &format!("d{i}"),
+                if i % 3 == 0 { "A" } else { "B" },
+                Some("2025-07-08"),
+                "Talks",
+                &t,
+            );
+            d.entities = d_ents;
+            d
+        })
+        .collect();
+    ix.add(&docs).unwrap();
+    let r = ix
+        .search(&SearchRequest {
+            q: "talks".into(),
+            facets: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(r.total, n);
+    let f = r.facets.unwrap();
+    assert!(f.entities_estimated);
+    let count = |name: &str| {
+        f.entities
+            .iter()
+            .find(|c| c.value == name)
+            .map(|c| c.count as f64)
+            .unwrap_or(0.0)
+    };
+    for (name, truth) in [
+        ("Gaza", n as f64),
+        ("Doha", n as f64 / 2.0),
+        ("Cairo", n as f64 / 5.0),
+    ] {
+        let est = count(name);
+        assert!(
+            (est - truth).abs() / truth < 0.1,
+            "{name}: estimated {est}, true {truth}"
+        );
+    }
+    let outlets: u64 = f.outlets.iter().map(|c| c.count).sum();
+    assert_eq!(outlets, n as u64);
+
+    // A narrow query is counted exactly.
+    let r = ix
+        .search(&SearchRequest {
+            q: "cairo".into(),
+            facets: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let f = r.facets.unwrap();
+    assert!(!f.entities_estimated);
+    assert_eq!(
+        f.entities
+            .iter()
+            .find(|c| c.value == "Cairo")
+            .unwrap()
+            .count,
+        (n / 5) as u64
+    );
+}

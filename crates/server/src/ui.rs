@@ -218,7 +218,11 @@ async fn search(State(app): State<Arc<App>>, Query(mut p): Query<SearchParams>) 
             for c in &f.outlets {
                 let _ = write!(o, "<li><a href=\"/search?{}\">{}</a> <span class=\"muted\">{}</span></li>", search_query_string(&p, Some(&c.value), None), esc(&c.value), c.count);
             }
-            o.push_str("</ul><h2>Entities</h2><ul>");
+            o.push_str("</ul><h2>Entities</h2>");
+            if f.entities_estimated {
+                o.push_str("<p class=\"muted\">Counts estimated from a sample of the matches.</p>");
+            }
+            o.push_str("<ul>");
             for c in &f.entities {
                 let _ = write!(
                     o,
