@@ -17,6 +17,8 @@ pub struct HtmlArticle {
     pub lang: Option<String>,
     pub url: Option<String>,
     pub excerpt: Option<String>,
+    /// Date of the last update, as written in the page's metadata.
+    pub modified: Option<String>,
     /// Main text, one paragraph per line.
     pub text: String,
 }
@@ -49,10 +51,15 @@ fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
         title: nonempty(m.title),
         byline: nonempty(m.author),
         site_name: nonempty(m.sitename),
-        published: m.date.map(|d| d.to_string()),
+        // The port prefers a page's last-update date; the first
+        // publication date, when the metadata states one, is the one meant.
+        published: crate::meta::published_in_html(html)
+            .and_then(|s| crate::meta::parse_date(&s))
+            .or(m.date.map(|d| d.to_string())),
         lang: nonempty(m.language),
         url: nonempty(m.url),
         excerpt: nonempty(m.description),
+        modified: crate::meta::modified_in_html(html),
         text,
     })
 }
@@ -85,6 +92,7 @@ fn with_readability(html: &str, url: Option<&str>) -> Result<HtmlArticle, Extrac
         lang: nonempty(a.lang),
         url: nonempty(a.url),
         excerpt: nonempty(a.excerpt),
+        modified: crate::meta::modified_in_html(html),
         text,
     })
 }

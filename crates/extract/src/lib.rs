@@ -121,7 +121,11 @@ pub fn extract_html(page: &str, hints: &SourceHints) -> Result<Document, Extract
     if hints.url.is_none() {
         hints.url = a.url.clone();
     }
-    Ok(finish(c, &hints, a.lang.as_deref(), None))
+    let mut doc = finish(c, &hints, a.lang.as_deref(), None);
+    doc.canonical_url = a.url.clone();
+    doc.description = a.excerpt.clone();
+    doc.modified = a.modified.as_deref().and_then(meta::parse_date);
+    Ok(doc)
 }
 
 fn finish(
@@ -162,6 +166,9 @@ mod tests {
         let page = r#"<!doctype html><html lang="en"><head><title>Talks resume | Daily Planet</title>
 <meta property="og:site_name" content="Daily Planet">
 <meta property="article:published_time" content="2025-07-08T09:00:00Z">
+<meta property="article:modified_time" content="2025-07-09T15:30:00Z">
+<link rel="canonical" href="https://planet.example/world/talks-resume">
+<meta name="description" content="Negotiators are back at the table in Cairo.">
 </head><body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
 <article><h1>Talks resume</h1><p class="byline">By Lois Lane</p>
 <p>Negotiators met again in Cairo on Sunday, officials said, after a week-long pause in the talks between the two sides.</p>
@@ -177,6 +184,15 @@ mod tests {
         assert!(!d.text.contains("Subscribe"));
         assert!(!d.text.contains("Home"));
         assert_eq!(d.published.as_deref(), Some("2025-07-08"));
+        assert_eq!(d.modified.as_deref(), Some("2025-07-09"));
+        assert_eq!(
+            d.canonical_url.as_deref(),
+            Some("https://planet.example/world/talks-resume")
+        );
+        assert_eq!(
+            d.description.as_deref(),
+            Some("Negotiators are back at the table in Cairo.")
+        );
         assert_eq!(d.publisher.as_deref(), Some("Daily Planet"));
         assert!(d.title.as_deref().unwrap().contains("Talks resume"));
     }

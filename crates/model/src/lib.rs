@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -281,6 +281,17 @@ pub struct Document {
     pub published_estimated: bool,
     #[serde(default)]
     pub date_estimate: Option<DateEstimate>,
+    /// `YYYY-MM-DD` of the last update, when the page's metadata gives one
+    /// (`article:modified_time`, `og:updated_time`, JSON-LD `dateModified`).
+    #[serde(default)]
+    pub modified: Option<String>,
+    /// The page's own canonical address (`<link rel="canonical">`,
+    /// `og:url`), which may differ from the address it was fetched from.
+    #[serde(default)]
+    pub canonical_url: Option<String>,
+    /// The page's description (`<meta name="description">`, `og:description`).
+    #[serde(default)]
+    pub description: Option<String>,
     /// ISO 639-1 code, when detected.
     pub language: Option<String>,
     /// The clean body text. All offsets are byte offsets into it.
