@@ -116,6 +116,13 @@ pub fn run(args: Args) -> Result<i32> {
         feeds.len(),
         state_path.display()
     );
+    if state.regroup_pending {
+        // An earlier watch stored documents and stopped before grouping them.
+        regroup(&mut *st)?;
+        sync_index(&*st, &args.store);
+        state.regroup_pending = false;
+        state.save(&state_path).map_err(anyhow::Error::msg)?;
+    }
     let mut total = Tally::default();
     loop {
         let started = Instant::now();
@@ -133,9 +140,14 @@ pub fn run(args: Args) -> Result<i32> {
                 .map_err(anyhow::Error::msg)
                 .context("saving the watch state")?;
         }
-        if round.stored > 0 {
+        if state.regroup_pending {
             regroup(&mut *st)?;
             sync_index(&*st, &args.store);
+            state.regroup_pending = false;
+            state
+                .save(&state_path)
+                .map_err(anyhow::Error::msg)
+                .context("saving the watch state")?;
         }
         total.stored += round.stored;
         total.already += round.already;
@@ -168,7 +180,7 @@ fn poll_one(
     round: &mut Tally,
     stop: &AtomicBool,
 ) -> Result<()> {
-    let (items, total) = match poll(fetcher, url, state, now) {
+    let (items, total, validators) = match poll(fetcher, url, state, now) {
         Poll::NotModified => {
             eprintln!("{url}: not modified");
             return Ok(());
@@ -178,11 +190,15 @@ fn poll_one(
             eprintln!("failed: {url}: {e}");
             return Ok(());
         }
-        Poll::New { items, total } => (items, total),
+        Poll::New {
+            items,
+            total,
+            validators,
+        } => (items, total, validators),
     };
     let keys: Vec<String> = items.iter().map(|(k, _)| k.clone()).collect();
     let new = keys.len();
-    let (mut stored, mut failed) = (0, 0);
+    let (mut stored, mut failed, mut pending) = (0, 0, 0);
     let mut at = 0;
     // Pages are fetched one by one as the pipeline asks for inputs; a stop
     // request ends the stream at the next item.
@@ -206,11 +222,16 @@ fn poll_one(
                     eprintln!("failed: {}: {e}", it.origin);
                     if state.mark_failed(url, key) {
                         eprintln!("giving up on {key} after {MAX_ATTEMPTS} polls");
+                    } else {
+                        pending += 1;
                     }
                 }
             }
         }
         let outcomes = st.put_documents(&docs).context("writing to the store")?;
+        if !docs.is_empty() {
+            state.regroup_pending = true;
+        }
         for (k, o) in doc_keys.iter().zip(outcomes) {
             match o {
                 PutOutcome::Stored => stored += 1,
@@ -220,6 +241,13 @@ fn poll_one(
         }
         Ok(())
     })?;
+    // The feed's validators are kept only when nothing of this poll is left
+    // to do: an item to retry, or one cut off by Ctrl-C, needs the feed read
+    // in full next time.
+    let done = at;
+    if pending == 0 && done == new {
+        state.set_validators(url, validators);
+    }
     round.stored += stored;
     round.failed += failed;
     eprintln!("{url}: {total} items, {new} new: {stored} stored, {failed} failed");

@@ -17,7 +17,18 @@ use std::process::Command;
 fn web_ui_in_headless_chromium() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let script = root.join("tests/browser/run.mjs");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    // CHROMIUM, else `chromium` on the PATH (as scripts/browser/setup.sh
+    // finds it), else Debian's path.
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| {
+        std::env::var_os("PATH")
+            .and_then(|paths| {
+                std::env::split_paths(&paths)
+                    .map(|d| d.join("chromium"))
+                    .find(|p| p.is_file())
+            })
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "/usr/bin/chromium".into())
+    });
     let required = std::env::var_os("DOSSIER_REQUIRE_BROWSER").is_some();
     let mut missing = Vec::new();
     if Command::new("node").arg("--version").output().is_err() {

@@ -51,11 +51,7 @@ fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
         title: nonempty(m.title),
         byline: nonempty(m.author),
         site_name: nonempty(m.sitename),
-        // The port prefers a page's last-update date; the first
-        // publication date, when the metadata states one, is the one meant.
-        published: crate::meta::published_in_html(html)
-            .and_then(|s| crate::meta::parse_date(&s))
-            .or(m.date.map(|d| d.to_string())),
+        published: first_publication(html, m.date.map(|d| d.to_string())),
         lang: nonempty(m.language),
         url: nonempty(m.url),
         excerpt: nonempty(m.description),
@@ -88,13 +84,33 @@ fn with_readability(html: &str, url: Option<&str>) -> Result<HtmlArticle, Extrac
         title: nonempty(Some(a.title.to_string())),
         byline: nonempty(a.byline),
         site_name: nonempty(a.site_name),
-        published: nonempty(a.published_time),
+        published: first_publication(html, nonempty(a.published_time)),
         lang: nonempty(a.lang),
         url: nonempty(a.url),
         excerpt: nonempty(a.excerpt),
         modified: crate::meta::modified_in_html(html),
         text,
     })
+}
+
+/// The first publication date of a page. The trafilatura port prefers a
+/// page's last-update date, so a `<meta>` publication date wins over the
+/// extractor's; a `<time>` or JSON-LD publication date (less sure: it may
+/// belong to a teaser) only replaces the extractor's date when that date is
+/// the page's update date.
+fn first_publication(html: &str, extractor: Option<String>) -> Option<String> {
+    use crate::meta::{modified_in_html, parse_date, published_elsewhere, published_meta};
+    if let Some(d) = published_meta(html).and_then(|s| parse_date(&s)) {
+        return Some(d);
+    }
+    let extractor = extractor.and_then(|s| parse_date(&s));
+    let modified = modified_in_html(html).and_then(|s| parse_date(&s));
+    let elsewhere = || published_elsewhere(html).and_then(|s| parse_date(&s));
+    match extractor {
+        Some(e) if Some(&e) == modified.as_ref() => elsewhere().or(Some(e)),
+        Some(e) => Some(e),
+        None => elsewhere(),
+    }
 }
 
 /// Does this look like HTML rather than plain text?

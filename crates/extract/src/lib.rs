@@ -122,8 +122,10 @@ pub fn extract_html(page: &str, hints: &SourceHints) -> Result<Document, Extract
         hints.url = a.url.clone();
     }
     let mut doc = finish(c, &hints, a.lang.as_deref(), None);
-    doc.canonical_url = a.url.clone();
-    doc.description = a.excerpt.clone();
+    // From the page's own tags only: the extractors fall back to the
+    // fetch address and to the first paragraph, which are neither.
+    doc.canonical_url = meta::canonical_in_html(page);
+    doc.description = meta::description_in_html(page);
     doc.modified = a.modified.as_deref().and_then(meta::parse_date);
     Ok(doc)
 }

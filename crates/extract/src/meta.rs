@@ -47,71 +47,93 @@ pub fn parse_date(s: &str) -> Option<String> {
     None
 }
 
-/// Which date of a page: first publication or last update.
-#[derive(Clone, Copy)]
-enum PageDate {
-    Published,
-    Modified,
+/// A `<meta>` tag whose `property`, `name`, `itemprop` or `http-equiv` is
+/// one of `names` (a regex alternation, matched case-insensitively), with
+/// its `content` before or after; the content is in one of groups 1-4.
+fn meta_pattern(names: &str) -> regex::Regex {
+    let attr = r#"\s(?:property|name|itemprop|http-equiv)\s*=\s*["'](?:NAMES)["']"#
+        .replace("NAMES", names);
+    let content = r#"\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')"#;
+    let content2 = r#"\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')"#;
+    regex::Regex::new(&format!(
+        r"(?i)<meta\b[^>]*?{attr}[^>]*?{content}|<meta\b[^>]*?{content2}[^>]*?{attr}"
+    ))
+    .expect("meta pattern")
 }
 
-/// Patterns for one kind of page date: `<meta>` with the name before or
-/// after `content`, `<time itemprop=...>`, JSON-LD.
-fn page_date_patterns(kind: PageDate) -> [regex::Regex; 3] {
-    let (names, itemprop, ld) = match kind {
-        PageDate::Published => (
-            "article:published_time|og:published_time|datepublished|date|pubdate|publishdate|publish-date|publish_date|dc.date|dc.date.issued|dcterms.date|dcterms.created|sailthru.date|parsely-pub-date|citation_publication_date",
-            "datePublished",
-            "datePublished",
-        ),
-        PageDate::Modified => (
-            "article:modified_time|og:updated_time|datemodified|last-modified|modified|dcterms.modified",
-            "dateModified",
-            "dateModified",
-        ),
-    };
-    let attr = "(?:property|name|itemprop|http-equiv)";
-    let q = "[\"']";
+/// The first non-empty capture of the first match, entities decoded.
+fn first_capture(re: &regex::Regex, html: &str) -> Option<String> {
+    re.captures_iter(html).find_map(|c| {
+        c.iter()
+            .skip(1)
+            .flatten()
+            .map(|m| html_escape::decode_html_entities(m.as_str().trim()).into_owned())
+            .find(|s| !s.is_empty())
+    })
+}
+
+type Lazy<T> = once_cell::sync::Lazy<T>;
+
+static PUBLISHED_META: Lazy<regex::Regex> = Lazy::new(|| {
+    meta_pattern("article:published_time|og:published_time|datepublished|date|pubdate|publishdate|publish-date|publish_date|dc.date|dc.date.issued|dcterms.date|dcterms.created|sailthru.date|parsely-pub-date|citation_publication_date")
+});
+static PUBLISHED_ELSEWHERE: Lazy<[regex::Regex; 2]> = Lazy::new(|| {
     [
-        regex::Regex::new(&format!(
-            r#"(?i)<meta\b[^>]*?\s{attr}\s*=\s*{q}(?:{names}){q}[^>]*?\scontent\s*=\s*{q}([^"']+){q}|<meta\b[^>]*?\scontent\s*=\s*{q}([^"']+){q}[^>]*?\s{attr}\s*=\s*{q}(?:{names}){q}"#
-        )),
-        regex::Regex::new(&format!(
-            r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*{q}{itemprop}{q}[^>]*?\sdatetime\s*=\s*{q}([^"']+){q}"#
-        )),
-        regex::Regex::new(&format!(r#""{ld}"\s*:\s*"([^"]+)""#)),
+        regex::Regex::new(r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*["']datePublished["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#),
+        regex::Regex::new(r#""datePublished"\s*:\s*"([^"]+)""#),
     ]
-    .map(|r| r.expect("page date pattern"))
+    .map(|r| r.expect("published-date pattern"))
+});
+static MODIFIED: Lazy<[regex::Regex; 3]> = Lazy::new(|| {
+    [
+        meta_pattern("article:modified_time|og:updated_time|datemodified|last-modified|modified|dcterms.modified"),
+        regex::Regex::new(r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*["']dateModified["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#).expect("time pattern"),
+        regex::Regex::new(r#""dateModified"\s*:\s*"([^"]+)""#).expect("JSON-LD pattern"),
+    ]
+});
+static DESCRIPTION: Lazy<regex::Regex> =
+    Lazy::new(|| meta_pattern("description|og:description|twitter:description|dc.description"));
+static CANONICAL: Lazy<[regex::Regex; 2]> = Lazy::new(|| {
+    [
+        regex::Regex::new(r#"(?i)<link\b[^>]*?\srel\s*=\s*["']canonical["'][^>]*?\shref\s*=\s*["']([^"']+)["']|<link\b[^>]*?\shref\s*=\s*["']([^"']+)["'][^>]*?\srel\s*=\s*["']canonical["']"#).expect("canonical pattern"),
+        meta_pattern("og:url"),
+    ]
+});
+
+/// The first-publication date a page's `<meta>` tags state, as written
+/// (`article:published_time`, `datePublished`, `pubdate`, Dublin Core...).
+pub fn published_meta(html: &str) -> Option<String> {
+    first_capture(&PUBLISHED_META, html)
 }
 
-fn page_date(html: &str, pats: &[regex::Regex; 3]) -> Option<String> {
-    pats.iter()
-        .find_map(|re| {
-            re.captures(html)
-                .and_then(|c| c.iter().skip(1).flatten().next())
-                .map(|m| m.as_str().trim().to_string())
-        })
-        .filter(|s| !s.is_empty())
+/// A first-publication date stated elsewhere in the page: a
+/// `<time itemprop="datePublished">` or JSON-LD `"datePublished"`. Less
+/// sure than a `<meta>` tag: the first found may belong to a teaser of
+/// another article.
+pub fn published_elsewhere(html: &str) -> Option<String> {
+    PUBLISHED_ELSEWHERE
+        .iter()
+        .find_map(|re| first_capture(re, html))
 }
 
-/// The first-publication date a page's metadata states, as written: a
-/// `<meta>` tag (`article:published_time`, `datePublished`, `pubdate`,
-/// Dublin Core...), a `<time itemprop="datePublished">`, or JSON-LD
-/// `"datePublished"`; the first found wins. Read apart from the main
-/// extractor, which prefers the last-update date when a page has both.
-pub fn published_in_html(html: &str) -> Option<String> {
-    static P: once_cell::sync::Lazy<[regex::Regex; 3]> =
-        once_cell::sync::Lazy::new(|| page_date_patterns(PageDate::Published));
-    page_date(html, &P)
-}
-
-/// The last-update date a page's metadata states, as written: a `<meta>`
-/// tag (`article:modified_time`, `og:updated_time`, `dateModified`,
-/// `last-modified`), a `<time itemprop="dateModified">`, or JSON-LD
-/// `"dateModified"`; the first found wins.
+/// The last-update date a page states, as written: a `<meta>` tag
+/// (`article:modified_time`, `og:updated_time`, `dateModified`,
+/// `last-modified`), else a `<time itemprop="dateModified">`, else JSON-LD
+/// `"dateModified"`.
 pub fn modified_in_html(html: &str) -> Option<String> {
-    static P: once_cell::sync::Lazy<[regex::Regex; 3]> =
-        once_cell::sync::Lazy::new(|| page_date_patterns(PageDate::Modified));
-    page_date(html, &P)
+    MODIFIED.iter().find_map(|re| first_capture(re, html))
+}
+
+/// The page's own description (`<meta name="description">`,
+/// `og:description`, `twitter:description`), entities decoded.
+pub fn description_in_html(html: &str) -> Option<String> {
+    first_capture(&DESCRIPTION, html)
+}
+
+/// The page's canonical address as it states it (`<link rel="canonical">`,
+/// else `og:url`), never the address it was fetched from.
+pub fn canonical_in_html(html: &str) -> Option<String> {
+    CANONICAL.iter().find_map(|re| first_capture(re, html))
 }
 
 /// How much of the text the language is guessed from.
@@ -202,11 +224,42 @@ mod tests {
             modified_in_html(r#"<meta property="article:published_time" content="2025-07-08">"#),
             None
         );
-        let both = r#"<meta property="article:modified_time" content="2025-07-09"><meta property="article:published_time" content="2025-07-08"><script type="application/ld+json">{"datePublished":"2025-07-08T06:00:00Z"}</script>"#;
-        assert_eq!(published_in_html(both).as_deref(), Some("2025-07-08"));
-        assert_eq!(modified_in_html(both).as_deref(), Some("2025-07-09"));
+        let both = r#"<meta property="article:modified_time" content="2025-07-09"><meta property="article:published_time" content="2025-07-08"><script type="application/ld+json">{"datePublished":"2025-07-07T06:00:00Z"}</script>"#;
+        assert_eq!(published_meta(both).as_deref(), Some("2025-07-08"));
         assert_eq!(
-            parse_date(&modified_in_html(cases[2].0).unwrap()).as_deref(),
+            published_elsewhere(both).as_deref(),
+            Some("2025-07-07T06:00:00Z")
+        );
+        assert_eq!(modified_in_html(both).as_deref(), Some("2025-07-09"));
+    }
+
+    #[test]
+    fn description_and_canonical_from_the_page_only() {
+        let page = r#"<head><meta name="description" content="It's the talks' last day &amp; more"><link href="https://x.example/a" rel="canonical"></head>"#;
+        assert_eq!(
+            description_in_html(page).as_deref(),
+            Some("It's the talks' last day & more")
+        );
+        assert_eq!(
+            canonical_in_html(page).as_deref(),
+            Some("https://x.example/a")
+        );
+        let og = r#"<meta property="og:url" content="https://x.example/b"><meta property="og:description" content='Said "yes"'>"#;
+        assert_eq!(
+            canonical_in_html(og).as_deref(),
+            Some("https://x.example/b")
+        );
+        assert_eq!(description_in_html(og).as_deref(), Some("Said \"yes\""));
+        assert_eq!(canonical_in_html("<p>no head</p>"), None);
+        assert_eq!(description_in_html("<p>no head</p>"), None);
+        assert_eq!(
+            parse_date(
+                &modified_in_html(
+                    r#"<META PROPERTY='og:updated_time' CONTENT='2024-01-31T08:00:00+02:00'>"#
+                )
+                .unwrap()
+            )
+            .as_deref(),
             Some("2024-01-31")
         );
     }

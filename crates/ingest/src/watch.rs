@@ -53,6 +53,11 @@ pub struct FeedState {
 pub struct WatchState {
     pub version: u32,
     pub feeds: BTreeMap<String, FeedState>,
+    /// Documents were stored but stories were not regrouped yet (set before
+    /// the state is saved, cleared once grouping and index are updated), so
+    /// a watch stopped in between regroups when it starts again.
+    #[serde(default)]
+    pub regroup_pending: bool,
     #[serde(skip)]
     index: HashMap<String, std::collections::HashSet<String>>,
 }
@@ -114,7 +119,14 @@ impl WatchState {
         };
         let body = serde_json::to_vec_pretty(self)
             .map_err(|e| IngestError::Internal(format!("watch state: {e}")))?;
-        std::fs::write(&tmp, body).map_err(io)?;
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp).map_err(io)?;
+            f.write_all(&body).map_err(io)?;
+            // On disk before the rename, so a power cut leaves the old
+            // state or the new one, never an empty file.
+            f.sync_all().map_err(io)?;
+        }
         std::fs::rename(&tmp, path).map_err(io)
     }
 
@@ -166,14 +178,17 @@ pub enum Poll {
     New {
         items: Vec<(String, FeedItem)>,
         total: usize,
+        /// The feed's ETag and Last-Modified, for
+        /// [`WatchState::set_validators`].
+        validators: (Option<String>, Option<String>),
     },
     /// The feed itself could not be had or read.
     Failed(IngestError),
 }
 
 /// Poll one feed: conditional GET, parse, and list the items not seen
-/// before. Updates the feed's validators and poll time in
-/// `state`; marking items seen is the caller's, once they are stored.
+/// before. Updates the feed's poll time in `state`; marking items seen and
+/// keeping the validators are the caller's, once the items are stored.
 pub fn poll(fetcher: &Fetcher, url: &str, state: &mut WatchState, now: &str) -> Poll {
     let f = state.feeds.entry(url.to_string()).or_default();
     f.last_polled = Some(now.to_string());
@@ -196,19 +211,36 @@ pub fn poll(fetcher: &Fetcher, url: &str, state: &mut WatchState, now: &str) -> 
             return Poll::Failed(e);
         }
     };
-    // Validators are kept only once the body was read, so a feed that
-    // failed to parse is fetched in full next time.
-    f.etag = fetched.etag.clone();
-    f.last_modified = fetched.last_modified.clone();
     f.last_error = None;
     let total = feed.items.len();
-    let items = feed
+    let keyed: Vec<(String, FeedItem)> = feed
         .items
         .into_iter()
         .map(|it| (item_key(url, &it), it))
+        .collect();
+    // Failed attempts of items no longer in the feed are forgotten.
+    f.attempts
+        .retain(|k, _| keyed.iter().any(|(key, _)| key == k));
+    let items = keyed
+        .into_iter()
         .filter(|(k, _)| !state.is_seen(url, k))
         .collect();
-    Poll::New { items, total }
+    Poll::New {
+        items,
+        total,
+        validators: (fetched.etag, fetched.last_modified),
+    }
+}
+
+impl WatchState {
+    /// Keep a feed's ETag and Last-Modified for the next conditional GET.
+    /// Call it only once every new item of the poll is stored or given up:
+    /// with an item still to retry, the next poll must read the feed in
+    /// full, not be told "304 Not Modified".
+    pub fn set_validators(&mut self, feed: &str, validators: (Option<String>, Option<String>)) {
+        let f = self.feeds.entry(feed.to_string()).or_default();
+        (f.etag, f.last_modified) = validators;
+    }
 }
 
 /// The input for one item of the feed at `feed_url`: its page, fetched,
@@ -300,7 +332,12 @@ mod tests {
         let mut st = WatchState::load(&path).unwrap();
 
         // First poll: both items are new and fetched.
-        let Poll::New { items, total } = poll(&fetcher, &url, &mut st, "t1") else {
+        let Poll::New {
+            items,
+            total,
+            validators,
+        } = poll(&fetcher, &url, &mut st, "t1")
+        else {
             panic!("expected new items")
         };
         assert_eq!((items.len(), total), (2, 2));
@@ -317,6 +354,7 @@ mod tests {
             );
             st.mark_seen(&url, &k);
         }
+        st.set_validators(&url, validators);
         assert_eq!(st.feed(&url).unwrap().etag.as_deref(), Some("\"v1\""));
         st.save(&path).unwrap();
 
@@ -328,27 +366,36 @@ mod tests {
         ));
         assert_eq!(NOT_MODIFIED.load(Ordering::SeqCst), 1);
 
-        // The feed grows by one item, whose page is gone: only it is new,
-        // it fails, and after MAX_ATTEMPTS polls it is given up.
+        // The feed grows by one item, whose page is gone, and then stays
+        // the same: the item is retried at each poll (the feed is read in
+        // full, never a 304, while it is pending) and given up after
+        // MAX_ATTEMPTS polls; only then does an unchanged feed become a 304.
+        FEED_VERSION.store(2, Ordering::SeqCst);
         for attempt in 1..=MAX_ATTEMPTS {
-            // a changed ETag each time, so the feed is read again
-            FEED_VERSION.store(1 + attempt as usize, Ordering::SeqCst);
-            let Poll::New { items, .. } = poll(&fetcher, &url, &mut st, "t3") else {
-                panic!("expected new items")
+            let Poll::New {
+                items, validators, ..
+            } = poll(&fetcher, &url, &mut st, "t3")
+            else {
+                panic!("attempt {attempt}: expected the feed read in full")
             };
-            let fresh: Vec<&String> = items.iter().map(|(k, _)| k).collect();
-            assert!(fresh.iter().any(|k| k.ends_with("/story/3")), "{fresh:?}");
-            assert!(!fresh.iter().any(|k| k.ends_with("/story/1")));
+            let keys: Vec<&String> = items.iter().map(|(k, _)| k).collect();
+            assert_eq!(keys, [&format!("{base}/story/3")], "attempt {attempt}");
+            let mut pending = 0;
             for (k, it) in items {
-                if fetch_item(&fetcher, &url, it).input.is_ok() {
-                    st.mark_seen(&url, &k);
-                } else {
-                    let gave_up = st.mark_failed(&url, &k);
-                    assert_eq!(gave_up, attempt == MAX_ATTEMPTS);
-                }
+                assert!(fetch_item(&fetcher, &url, it).input.is_err());
+                let gave_up = st.mark_failed(&url, &k);
+                assert_eq!(gave_up, attempt == MAX_ATTEMPTS);
+                pending += usize::from(!gave_up);
+            }
+            if pending == 0 {
+                st.set_validators(&url, validators);
             }
         }
         assert!(st.is_seen(&url, &format!("{base}/story/3")));
+        assert!(matches!(
+            poll(&fetcher, &url, &mut st, "t4"),
+            Poll::NotModified
+        ));
     }
 
     #[test]

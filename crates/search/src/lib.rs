@@ -505,10 +505,10 @@ impl Index {
             entity: "entity_key",
             day: "day",
             entities: req.facets,
-            // Per-segment list length of the usual shard heuristic
-            // (Elasticsearch's `shard_size`: size x 1.5 + 10): the global
-            // top `size` is exact unless an entity is frequent overall yet
-            // outside this many in every segment.
+            // Each segment names only its most counted entities, this many
+            // (the usual shard heuristic, Elasticsearch's `shard_size`:
+            // size x 1.5 + 10). An entity outside a segment's list loses
+            // that segment's count, so counts near the cut are approximate.
             entity_shard: size * 3 / 2 + 10,
             entity_sample: ENTITY_SAMPLE,
         };

@@ -149,7 +149,8 @@ impl SegmentCollector for SegmentStats {
             let weight = if self.entity_cap == 0 || self.entity_level == 0 {
                 1
             } else {
-                let rate = 1u32 << (2 * self.entity_level.min(15));
+                // The hash below keeps 24 bits: rates up to 4^12.
+                let rate = 1u32 << (2 * self.entity_level.min(12));
                 if doc.wrapping_mul(0x9E37_79B1) >> 8 & (rate - 1) != 0 {
                     return;
                 }
