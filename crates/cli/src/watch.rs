@@ -244,8 +244,7 @@ fn poll_one(
     // The feed's validators are kept only when nothing of this poll is left
     // to do: an item to retry, or one cut off by Ctrl-C, needs the feed read
     // in full next time.
-    let done = at;
-    if pending == 0 && done == new {
+    if pending == 0 && at == new {
         state.set_validators(url, validators);
     }
     round.stored += stored;

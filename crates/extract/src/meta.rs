@@ -54,11 +54,23 @@ fn meta_pattern(names: &str) -> regex::Regex {
     let attr = r#"\s(?:property|name|itemprop|http-equiv)\s*=\s*["'](?:NAMES)["']"#
         .replace("NAMES", names);
     let content = r#"\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')"#;
-    let content2 = r#"\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')"#;
     regex::Regex::new(&format!(
-        r"(?i)<meta\b[^>]*?{attr}[^>]*?{content}|<meta\b[^>]*?{content2}[^>]*?{attr}"
+        r"(?i)<meta\b[^>]*?{attr}[^>]*?{content}|<meta\b[^>]*?{content}[^>]*?{attr}"
     ))
     .expect("meta pattern")
+}
+
+/// `<time itemprop="PROP" datetime="...">`, the date in group 1.
+fn time_pattern(itemprop: &str) -> regex::Regex {
+    regex::Regex::new(&format!(
+        r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*["']{itemprop}["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#
+    ))
+    .expect("time pattern")
+}
+
+/// A JSON-LD `"KEY": "..."` string value, in group 1.
+fn json_ld_pattern(key: &str) -> regex::Regex {
+    regex::Regex::new(&format!(r#""{key}"\s*:\s*"([^"]+)""#)).expect("JSON-LD pattern")
 }
 
 /// The first non-empty capture of the first match, entities decoded.
@@ -79,16 +91,15 @@ static PUBLISHED_META: Lazy<regex::Regex> = Lazy::new(|| {
 });
 static PUBLISHED_ELSEWHERE: Lazy<[regex::Regex; 2]> = Lazy::new(|| {
     [
-        regex::Regex::new(r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*["']datePublished["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#),
-        regex::Regex::new(r#""datePublished"\s*:\s*"([^"]+)""#),
+        time_pattern("datePublished"),
+        json_ld_pattern("datePublished"),
     ]
-    .map(|r| r.expect("published-date pattern"))
 });
 static MODIFIED: Lazy<[regex::Regex; 3]> = Lazy::new(|| {
     [
         meta_pattern("article:modified_time|og:updated_time|datemodified|last-modified|modified|dcterms.modified"),
-        regex::Regex::new(r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*["']dateModified["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#).expect("time pattern"),
-        regex::Regex::new(r#""dateModified"\s*:\s*"([^"]+)""#).expect("JSON-LD pattern"),
+        time_pattern("dateModified"),
+        json_ld_pattern("dateModified"),
     ]
 });
 static DESCRIPTION: Lazy<regex::Regex> =
