@@ -47,6 +47,43 @@ pub enum EvalWhat {
         #[arg(long)]
         annotate: bool,
     },
+    /// Timeline summarization on Timeline17 (a folder of topic folders):
+    /// alignment-based ROUGE-1/2 F1 and date F1 per reference timeline and
+    /// on average (Ghalandari & Ifrim 2020's protocol).
+    Timelines {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Write the cross-validated predicted timelines, one JSON object per line
+        /// (`topic`, `timeline`, `items`: `[date, [sentence, ...]]`), for
+        /// `scripts/bench/tilse_check.py`.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+    },
+    /// Extractive story summaries on Multi-News (`.jsonl`): each gold
+    /// cluster summarized as one story, within a word budget; ROUGE-1/2 F1
+    /// against the human summaries (`scripts/bench/summary_baselines.py`
+    /// scores the same output beside LexRank with Google's rouge-score).
+    Summaries {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+        /// Words per summary (both the stopping point and the cut).
+        #[arg(long, default_value_t = 250)]
+        words: usize,
+        /// Write `{"cluster", "idx", "summary"}` lines.
+        #[arg(long)]
+        predictions: Option<PathBuf>,
+    },
+    /// Storylines on Timeline17: every topic's articles mixed, grouped
+    /// blind; purity and inverse purity against the topic folders and
+    /// against their subjects (the oil-spill folders of five outlets are
+    /// one matter).
+    Storylines {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(args: EvalArgs) -> Result<i32> {
@@ -88,6 +125,18 @@ pub fn run(args: EvalArgs) -> Result<i32> {
             predictions,
             annotate,
         } => clustering(&file, json, predictions.as_deref(), annotate),
+        EvalWhat::Timelines {
+            dir,
+            json,
+            predictions,
+        } => timelines(&dir, json, predictions.as_deref()),
+        EvalWhat::Storylines { dir, json } => storylines(&dir, json),
+        EvalWhat::Summaries {
+            file,
+            json,
+            words,
+            predictions,
+        } => summaries(&file, json, words, predictions.as_deref()),
     }
 }
 
@@ -195,5 +244,223 @@ fn clustering(file: &Path, json: bool, predictions: Option<&Path>, annotate: boo
             "docs_per_second",
         ],
     );
+    Ok(0)
+}
+
+fn timelines(dir: &Path, json: bool, predictions: Option<&Path>) -> Result<i32> {
+    use dossier_stories::tls_eval;
+    use rayon::prelude::*;
+    ensure_dir(dir)?;
+    let mut topics = tls_eval::load_timeline17(dir).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(!topics.is_empty(), "no topic folders in {}", dir.display());
+    let t = std::time::Instant::now();
+    let mut n_docs = 0;
+    for topic in &mut topics {
+        n_docs += topic.docs.len();
+        topic
+            .docs
+            .par_iter_mut()
+            .for_each(dossier_nlp::times::annotate);
+    }
+    let annotate_secs = t.elapsed().as_secs_f64();
+    let t = std::time::Instant::now();
+    let base = dossier_stories::tls::KeyDateOptions::default();
+    let (scores, _) = tls_eval::evaluate(&topics, &base);
+    let predict_secs = t.elapsed().as_secs_f64();
+    let (cv, cv_preds, chosen) = tls_eval::cross_validate(&topics);
+    let grid = tls_eval::grid();
+    if let Some(out) = predictions {
+        let mut w = std::io::BufWriter::new(
+            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?,
+        );
+        for (s, p) in cv.iter().zip(&cv_preds) {
+            let items: Vec<(String, &Vec<String>)> = p
+                .iter()
+                .map(|(d, v)| (d.format("%Y-%m-%d").to_string(), v))
+                .collect();
+            let line =
+                serde_json::json!({"topic": s.topic, "timeline": s.timeline, "items": items});
+            writeln!(w, "{line}")?;
+        }
+        w.flush()?;
+    }
+    let mean = |v: &[tls_eval::TimelineScore], f: fn(&tls_eval::TimelineScore) -> f64| {
+        v.iter().map(f).sum::<f64>() / v.len().max(1) as f64
+    };
+    let settings = |o: &dossier_stories::tls::KeyDateOptions| {
+        serde_json::json!({
+            "max_words": o.max_words,
+            "lead_sentences": o.lead_sentences,
+            "mention_depth": if o.mention_depth == usize::MAX { serde_json::Value::Null } else { o.mention_depth.into() },
+            "published_days": o.published_days,
+            "lambda": o.lambda,
+            "later_weight": o.later_weight,
+            "published_weight": o.published_weight,
+        })
+    };
+    let v = serde_json::json!({
+        "dataset": "timeline17",
+        "topics": topics.len(),
+        "timelines": scores.len(),
+        "documents": n_docs,
+        "protocol": "leave one subject out: each subject's timelines scored with the settings that did best on the other subjects",
+        "rouge1_f": mean(&cv, |s| s.rouge1_f),
+        "rouge2_f": mean(&cv, |s| s.rouge2_f),
+        "date_f1": mean(&cv, |s| s.date_f1),
+        "chosen_settings": chosen.iter().map(|(s, i)| serde_json::json!({"subject": s, "settings": settings(&grid[*i])})).collect::<Vec<_>>(),
+        "per_timeline": cv,
+        "default_settings": {
+            "settings": settings(&base),
+            "rouge1_f": mean(&scores, |s| s.rouge1_f),
+            "rouge2_f": mean(&scores, |s| s.rouge2_f),
+            "date_f1": mean(&scores, |s| s.date_f1),
+            "per_timeline": scores,
+        },
+        "annotate_seconds": annotate_secs,
+        "predict_seconds": predict_secs,
+    });
+    print_scores(&v, json, &["rouge1_f", "rouge2_f", "date_f1"]);
+    Ok(0)
+}
+
+fn storylines(dir: &Path, json: bool) -> Result<i32> {
+    use dossier_stories::{eval, tls_eval, Options};
+    use rayon::prelude::*;
+    ensure_dir(dir)?;
+    let topics = tls_eval::load_timeline17(dir).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(!topics.is_empty(), "no topic folders in {}", dir.display());
+    let mut docs = Vec::new();
+    let (mut by_topic, mut by_subject) = (Vec::new(), Vec::new());
+    let mut subjects: Vec<&str> = topics.iter().map(|t| tls_eval::subject(&t.name)).collect();
+    subjects.sort_unstable();
+    subjects.dedup();
+    for (ti, t) in topics.iter().enumerate() {
+        let si = subjects
+            .iter()
+            .position(|s| *s == tls_eval::subject(&t.name))
+            .unwrap_or(0);
+        for d in &t.docs {
+            let mut d = d.clone();
+            // Outlets are not given to the grouping: the folder name would
+            // tell the answer.
+            d.publisher = None;
+            docs.push(d);
+            by_topic.push(ti);
+            by_subject.push(si);
+        }
+    }
+    let t = std::time::Instant::now();
+    let p = dossier_nlp::Pipeline::new().map_err(anyhow::Error::msg)?;
+    docs.par_iter_mut().for_each(|d| p.annotate(d));
+    dossier_nlp::entities::unify_across(&mut docs);
+    let pred = eval::storyline_labels(&docs, &Options::default());
+    let secs = t.elapsed().as_secs_f64();
+    let count = |v: &[usize]| v.iter().collect::<std::collections::HashSet<_>>().len();
+    let score = |gold: &[usize]| {
+        let (p, ip, f) = eval::purity(gold, &pred);
+        let (bp, br, bf) = eval::bcubed(gold, &pred);
+        serde_json::json!({
+            "classes": count(gold),
+            "purity": p, "inverse_purity": ip, "f1": f,
+            "bcubed_precision": bp, "bcubed_recall": br, "bcubed_f1": bf,
+        })
+    };
+    let v = serde_json::json!({
+        "dataset": "timeline17",
+        "documents": docs.len(),
+        "predicted_storylines": count(&pred),
+        "by_topic": score(&by_topic),
+        "by_subject": score(&by_subject),
+        "docs_per_second": docs.len() as f64 / secs.max(1e-9),
+    });
+    if json {
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for k in ["by_topic", "by_subject"] {
+            println!(
+                "{k:<11} purity {:.4}  inverse purity {:.4}  F1 {:.4}",
+                v[k]["purity"].as_f64().unwrap_or(0.0),
+                v[k]["inverse_purity"].as_f64().unwrap_or(0.0),
+                v[k]["f1"].as_f64().unwrap_or(0.0)
+            );
+        }
+        println!("storylines  {}", v["predicted_storylines"]);
+    }
+    Ok(0)
+}
+
+/// The first `n` whitespace-separated words of `t`.
+fn cut_words(t: &str, n: usize) -> String {
+    t.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
+}
+
+fn summaries(file: &Path, json: bool, words: usize, predictions: Option<&Path>) -> Result<i32> {
+    use dossier_stories::{eval, tls_eval, Options};
+    let (docs, gold) = eval::load_multinews(file).map_err(anyhow::Error::msg)?;
+    anyhow::ensure!(!docs.is_empty(), "no documents in {}", file.display());
+    let raw =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let mut refs: std::collections::BTreeMap<usize, (String, String)> = Default::default();
+    for (li, line) in raw.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", file.display(), li + 1))?;
+        let s = v["summary"].as_str().unwrap_or("").trim().to_string();
+        refs.insert(li, (v["idx"].to_string(), s));
+    }
+    let mut groups: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (d, g) in docs.iter().zip(&gold) {
+        groups.entry(*g).or_default().push(d.id.clone());
+    }
+    let keys: Vec<usize> = groups.keys().copied().collect();
+    let lists: Vec<Vec<String>> = groups.into_values().collect();
+    let t = std::time::Instant::now();
+    let out = dossier_stories::summarize(&docs, &lists, usize::MAX, words, &Options::default());
+    let secs = t.elapsed().as_secs_f64();
+    let mut w = match predictions {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let (mut r1, mut r2, mut n) = (0.0, 0.0, 0usize);
+    for (k, summ) in keys.iter().zip(&out) {
+        let text = summ
+            .iter()
+            .map(|s| s.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (idx, reference) = &refs[k];
+        if let Some(w) = w.as_mut() {
+            writeln!(
+                w,
+                "{}",
+                serde_json::json!({"cluster": k, "idx": idx, "summary": text})
+            )?;
+        }
+        if reference.is_empty() {
+            continue;
+        }
+        let cut = cut_words(&text, words);
+        r1 += tls_eval::rouge_n_f(&cut, reference, 1);
+        r2 += tls_eval::rouge_n_f(&cut, reference, 2);
+        n += 1;
+    }
+    if let Some(mut w) = w {
+        w.flush()?;
+    }
+    let n = n.max(1) as f64;
+    let v = serde_json::json!({
+        "dataset": "multinews",
+        "clusters": keys.len(),
+        "documents": docs.len(),
+        "words": words,
+        "rouge1_f": r1 / n,
+        "rouge2_f": r2 / n,
+        "clusters_per_second": keys.len() as f64 / secs.max(1e-9),
+    });
+    print_scores(&v, json, &["rouge1_f", "rouge2_f", "clusters_per_second"]);
     Ok(0)
 }

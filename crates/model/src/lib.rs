@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -489,6 +489,24 @@ pub struct Storyline {
     /// Figures compared across all documents of the storyline.
     #[serde(default)]
     pub figures: Vec<FigureComparison>,
+    /// The key dates of the storyline, oldest first (schema 1.2).
+    #[serde(default)]
+    pub timeline: Vec<KeyDate>,
+}
+
+/// One date of a key-date timeline: a day many reports refer to, with the
+/// sentences that best say what happened on it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KeyDate {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// The ranking score (reports referring to the date, weighted).
+    pub score: f64,
+    /// Reports that name the date in their text.
+    pub mentioned_by: usize,
+    /// Reports published on the date.
+    pub published: usize,
+    pub sentences: Vec<SummarySentence>,
 }
 
 #[cfg(test)]

@@ -317,15 +317,32 @@ pub fn render_text(r: &Report) -> String {
         }
     }
     for l in &r.storylines {
-        if l.figures.iter().any(|f| f.reports.len() > 1) {
-            let mut cites = Citations::new();
-            let _ = writeln!(
-                o,
-                "\n{}\nSTORYLINE FIGURES: {}\n{}",
-                "─".repeat(78),
-                l.title,
-                "─".repeat(78)
-            );
+        let dates = shows_key_dates(l);
+        let figures = l.figures.iter().any(|f| f.reports.len() > 1);
+        if !dates && !figures {
+            continue;
+        }
+        let mut cites = Citations::new();
+        let _ = writeln!(
+            o,
+            "\n{}\nSTORYLINE: {} ({})\n{}",
+            "─".repeat(78),
+            l.title,
+            count_stories(l.stories.len()),
+            "─".repeat(78)
+        );
+        if dates {
+            let _ = writeln!(o, "Key dates:");
+            for k in &l.timeline {
+                for (i, sen) in k.sentences.iter().enumerate() {
+                    let n = cites.mark(&sen.source.document);
+                    let when = if i == 0 { k.date.as_str() } else { "" };
+                    let _ = writeln!(o, "  {when:<10}  {} [{n}]", sen.text.trim());
+                }
+            }
+        }
+        if figures {
+            let _ = writeln!(o, "Figures across the storyline:");
             let multi: Vec<FigureComparison> = l
                 .figures
                 .iter()
@@ -333,20 +350,34 @@ pub fn render_text(r: &Report) -> String {
                 .cloned()
                 .collect();
             write_figures_text(&mut o, &multi, &mut cites, r);
-            for (k, id) in cites.order.iter().enumerate() {
-                if let Some(d) = r.doc(id) {
-                    let _ = writeln!(
-                        o,
-                        "  [{}] {} — {}",
-                        k + 1,
-                        d.outlet(),
-                        d.title.as_deref().unwrap_or("(no title)")
-                    );
-                }
+        }
+        for (k, id) in cites.order.iter().enumerate() {
+            if let Some(d) = r.doc(id) {
+                let _ = writeln!(
+                    o,
+                    "  [{}] {} — {}",
+                    k + 1,
+                    d.outlet(),
+                    d.title.as_deref().unwrap_or("(no title)")
+                );
             }
         }
     }
     o
+}
+
+fn count_stories(n: usize) -> String {
+    if n == 1 {
+        "1 story".to_string()
+    } else {
+        format!("{n} stories")
+    }
+}
+
+/// A storyline's key dates are worth a section when it joins several
+/// stories (a one-story storyline's dates are in its story's timeline).
+fn shows_key_dates(l: &Storyline) -> bool {
+    l.stories.len() > 1 && l.timeline.iter().any(|k| !k.sentences.is_empty())
 }
 
 /// A report's date for a figure line: `~` marks a date estimated from the text.
@@ -518,6 +549,39 @@ pub fn render_markdown(r: &Report) -> String {
         }
         o.push('\n');
     }
+    for l in r.storylines.iter().filter(|l| shows_key_dates(l)) {
+        let mut cites = Citations::new();
+        let _ = writeln!(
+            o,
+            "## Storyline: {}\n\n{}. Key dates:\n\n| Date | What happened | Source |\n|---|---|---|",
+            md_escape(&l.title),
+            count_stories(l.stories.len())
+        );
+        for k in &l.timeline {
+            for sen in &k.sentences {
+                let n = cites.mark(&sen.source.document);
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | \\[{n}\\] |",
+                    k.date,
+                    md_escape(sen.text.trim())
+                );
+            }
+        }
+        let _ = writeln!(o, "\n### Sources\n");
+        for (k, id) in cites.order.iter().enumerate() {
+            if let Some(d) = r.doc(id) {
+                let _ = writeln!(
+                    o,
+                    "{}. {} — {}",
+                    k + 1,
+                    md_escape(&d.outlet()),
+                    md_escape(d.title.as_deref().unwrap_or("(no title)"))
+                );
+            }
+        }
+        o.push('\n');
+    }
     o
 }
 
@@ -683,6 +747,38 @@ pub fn render_html(r: &Report) -> String {
         }
         o.push_str("</ol></section>");
     }
+    for l in r.storylines.iter().filter(|l| shows_key_dates(l)) {
+        let mut cites = Citations::new();
+        let _ = write!(
+            o,
+            "<section><h2>Storyline: {}</h2><p>{}.</p><h3>Key dates</h3><table><tr><th>Date</th><th>What happened</th><th>Source</th></tr>",
+            html_escape(&l.title),
+            count_stories(l.stories.len())
+        );
+        for k in &l.timeline {
+            for sen in &k.sentences {
+                let n = cites.mark(&sen.source.document);
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>[{n}]</td></tr>",
+                    html_escape(&k.date),
+                    html_escape(sen.text.trim())
+                );
+            }
+        }
+        o.push_str("</table><h3>Sources</h3><ol>");
+        for id in &cites.order {
+            if let Some(d) = r.doc(id) {
+                let _ = write!(
+                    o,
+                    "<li>{} — {}</li>",
+                    html_escape(&d.outlet()),
+                    html_escape(d.title.as_deref().unwrap_or("(no title)"))
+                );
+            }
+        }
+        o.push_str("</ol></section>");
+    }
     o.push_str("</body></html>\n");
     o
 }
@@ -770,6 +866,7 @@ mod tests {
             title: "Talks".into(),
             stories: vec!["s1".into()],
             figures: vec![],
+            timeline: vec![],
         };
         (vec![d], vec![s], vec![l])
     }
@@ -804,5 +901,45 @@ mod tests {
         let md = render_markdown(&Report::select(&d, &s, &l, None));
         assert!(md.contains("\\<b\\>Talks\\</b\\>"));
         assert!(md.contains("| agree |"));
+    }
+
+    #[test]
+    fn storylines_of_several_stories_show_their_key_dates_with_sources() {
+        let (d, mut s, mut l) = fixture();
+        let mut s2 = s[0].clone();
+        s2.id = "s2".into();
+        s.push(s2);
+        l[0].stories = vec!["s1".into(), "s2".into()];
+        l[0].timeline = vec![KeyDate {
+            date: "2025-07-08".into(),
+            score: 3.0,
+            mentioned_by: 2,
+            published: 1,
+            sentences: vec![SummarySentence {
+                text: "Talks <resumed> in Doha.".into(),
+                source: s[0].summary[0].source.clone(),
+            }],
+        }];
+        let r = Report::select(&d, &s, &l, None);
+        let t = render_text(&r);
+        assert!(t.contains("STORYLINE: Talks (2 stories)"), "{t}");
+        assert!(
+            t.contains("2025-07-08  Talks <resumed> in Doha. [1]"),
+            "{t}"
+        );
+        let md = render_markdown(&r);
+        assert!(
+            md.contains("| 2025-07-08 | Talks \\<resumed\\> in Doha. | \\[1\\] |"),
+            "{md}"
+        );
+        let html = render_html(&r);
+        assert!(
+            html.contains("<td>Talks &lt;resumed&gt; in Doha.</td>"),
+            "{html}"
+        );
+        // one story: its timeline says it already, no storyline section
+        l[0].stories.truncate(1);
+        let one = render_text(&Report::select(&d, &s[..1], &l, None));
+        assert!(!one.contains("Key dates"));
     }
 }

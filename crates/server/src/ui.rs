@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use dossier_model::{Agreement, Document, Story};
+use dossier_model::{Agreement, Document, Story, Storyline};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -265,10 +265,21 @@ fn source_link(doc: &str, start: usize, outlet: &str) -> String {
     )
 }
 
-fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> String {
+/// A timeline row: the date, the sentence, a link to where it was said.
+fn dated_row(o: &mut String, date: &str, text: &str, src: &dossier_model::SourceRef) {
+    let _ = write!(
+        o,
+        "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+        esc(date),
+        esc(text),
+        source_link(&src.document, src.start, &src.outlet)
+    );
+}
+
+fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline>) -> String {
     let mut o = format!("<h1>{}</h1>", esc(&s.title));
     if let Some(l) = storyline {
-        let _ = write!(o, "<p class=\"meta\">Storyline: {}</p>", esc(l));
+        let _ = write!(o, "<p class=\"meta\">Storyline: {}</p>", esc(&l.title));
     }
     let _ = write!(
         o,
@@ -314,13 +325,7 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
     if !s.timeline.is_empty() {
         o.push_str("<h2 id=\"timeline\">Timeline</h2><table class=\"timeline\"><thead><tr><th>Date</th><th>Event</th><th>Source</th></tr></thead><tbody>");
         for t in &s.timeline {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&t.date),
-                esc(&t.text),
-                source_link(&t.source.document, t.source.start, &t.source.outlet)
-            );
+            dated_row(&mut o, &t.date, &t.text, &t.source);
         }
         o.push_str("</tbody></table>");
     }
@@ -409,6 +414,21 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&str>) -> 
         }
         o.push_str("</tbody></table>");
     }
+    // The storyline's key dates, when it joins this story to others: the
+    // months-long matter at a glance, each line linked to its source.
+    if let Some(l) = storyline.filter(|l| l.stories.len() > 1 && !l.timeline.is_empty()) {
+        let _ = write!(
+            o,
+            "<h2 id=\"storyline\">Storyline key dates</h2><p class=\"meta\">{} stories</p><table class=\"timeline\"><thead><tr><th>Date</th><th>What happened</th><th>Source</th></tr></thead><tbody>",
+            l.stories.len()
+        );
+        for k in &l.timeline {
+            for x in &k.sentences {
+                dated_row(&mut o, &k.date, &x.text, &x.source);
+            }
+        }
+        o.push_str("</tbody></table>");
+    }
     o
 }
 
@@ -427,10 +447,7 @@ async fn story(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResul
                 .map(|d| store.document(d))
                 .collect::<Result<Vec<_>, _>>()?
         };
-        let line = g
-            .storyline_ix
-            .get(&s.storyline)
-            .map(|&k| g.storylines[k].title.as_str());
+        let line = g.storyline_ix.get(&s.storyline).map(|&k| &g.storylines[k]);
         Ok(Html(page(&s.title, "", &story_page(s, &docs, line))))
     })
     .await?)
@@ -595,4 +612,63 @@ async fn outlet(State(app): State<Arc<App>>, Path(name): Path<String>) -> PageRe
         )))
     })
     .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dossier_model::{KeyDate, SourceRef, SummarySentence};
+
+    fn story(id: &str) -> Story {
+        Story {
+            id: id.into(),
+            title: "Talks".into(),
+            storyline: "l".into(),
+            documents: vec![],
+            duplicates: vec![],
+            first_date: None,
+            last_date: None,
+            outlets: vec![],
+            timeline: vec![],
+            quotes: vec![],
+            figures: vec![],
+            labels: vec![],
+            summary: vec![],
+        }
+    }
+
+    #[test]
+    fn a_story_page_shows_its_storylines_key_dates_linked_to_sources() {
+        let mut line = Storyline {
+            id: "l".into(),
+            title: "Gaza truce".into(),
+            stories: vec!["a".into(), "b".into()],
+            figures: vec![],
+            timeline: vec![KeyDate {
+                date: "2025-01-19".into(),
+                score: 4.0,
+                mentioned_by: 3,
+                published: 1,
+                sentences: vec![SummarySentence {
+                    text: "The truce <began> on Sunday.".into(),
+                    source: SourceRef {
+                        document: "d1".into(),
+                        outlet: "Wire".into(),
+                        start: 42,
+                        end: 70,
+                    },
+                }],
+            }],
+        };
+        let page = story_page(&story("a"), &[], Some(&line));
+        assert!(page.contains("Storyline key dates"), "{page}");
+        assert!(
+            page.contains("<td>2025-01-19</td><td>The truce &lt;began&gt; on Sunday.</td>"),
+            "{page}"
+        );
+        assert!(page.contains("href=\"/documents/d1#s42\""), "{page}");
+        // a storyline of one story adds nothing to the story's own timeline
+        line.stories.truncate(1);
+        assert!(!story_page(&story("a"), &[], Some(&line)).contains("Storyline key dates"));
+    }
 }

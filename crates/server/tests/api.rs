@@ -184,6 +184,7 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
         title: "Gaza ceasefire".into(),
         stories: vec!["story1".into()],
         figures: vec![],
+        timeline: vec![],
     };
     (vec![d1, d2], story, line)
 }

@@ -601,6 +601,7 @@ mod tests {
             title: "line".into(),
             stories: vec!["s1".into()],
             figures: vec![],
+            timeline: vec![],
         };
         s.replace_grouping(&[story("s1"), story("s2")], &[line.clone()])
             .unwrap();

@@ -212,6 +212,7 @@ fn grouping_is_replaced_whole() {
             title: "line".into(),
             stories: vec!["s1".into()],
             figures: vec![],
+            timeline: vec![],
         };
         s.replace_grouping(&[story("s1", &["a"]), story("s2", &["b"])], &[line.clone()])
             .unwrap();

@@ -237,9 +237,52 @@ pub fn bcubed(gold: &[usize], pred: &[usize]) -> (f64, f64, f64) {
     (pp, rr, f)
 }
 
+/// Purity, inverse purity and their harmonic mean (Zhao & Karypis 2001):
+/// purity credits each predicted cluster with its largest gold class,
+/// inverse purity each gold class with its largest predicted cluster.
+pub fn purity(gold: &[usize], pred: &[usize]) -> (f64, f64, f64) {
+    let n = gold.len().min(pred.len());
+    if n == 0 {
+        return (0.0, 0.0, 0.0);
+    }
+    let mut both: HashMap<(usize, usize), usize> = HashMap::new();
+    for i in 0..n {
+        *both.entry((gold[i], pred[i])).or_default() += 1;
+    }
+    let mut best_p: HashMap<usize, usize> = HashMap::new();
+    let mut best_g: HashMap<usize, usize> = HashMap::new();
+    for (&(g, p), &c) in &both {
+        let bp = best_p.entry(p).or_default();
+        *bp = (*bp).max(c);
+        let bg = best_g.entry(g).or_default();
+        *bg = (*bg).max(c);
+    }
+    let pu = best_p.values().sum::<usize>() as f64 / n as f64;
+    let inv = best_g.values().sum::<usize>() as f64 / n as f64;
+    let f = if pu + inv > 0.0 {
+        2.0 * pu * inv / (pu + inv)
+    } else {
+        0.0
+    };
+    (pu, inv, f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn purity_extremes() {
+        assert_eq!(purity(&[0, 0, 1, 1], &[5, 5, 7, 7]), (1.0, 1.0, 1.0));
+        // one cluster for all: pure as the largest class, inverse purity 1
+        assert_eq!(
+            purity(&[0, 0, 0, 1], &[3, 3, 3, 3]),
+            (0.75, 1.0, 2.0 * 0.75 / 1.75)
+        );
+        // singletons: purity 1, inverse purity = largest share per class
+        assert_eq!(purity(&[0, 0, 1, 1], &[0, 1, 2, 3]).0, 1.0);
+        assert_eq!(purity(&[0, 0, 1, 1], &[0, 1, 2, 3]).1, 0.5);
+    }
 
     #[test]
     fn bcubed_extremes() {

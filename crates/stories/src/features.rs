@@ -186,6 +186,41 @@ pub(crate) fn centroid<'a>(vs: impl IntoIterator<Item = &'a SparseVec>) -> Spars
     out
 }
 
+/// Maximal marginal relevance (Carbonell & Goldstein 1998): picks items one
+/// at a time, each the best by `lambda * salience - (1 - lambda) *` its
+/// highest cosine to the items already picked, until `done(picked)` says
+/// enough or nothing is left. Returns indices in pick order; ties go to
+/// the earlier item.
+pub(crate) fn mmr(
+    vecs: &[&SparseVec],
+    salience: &[f64],
+    lambda: f64,
+    mut done: impl FnMut(&[usize]) -> bool,
+) -> Vec<usize> {
+    let mut picked: Vec<usize> = Vec::new();
+    while !done(&picked) {
+        let mut best: Option<(usize, f64)> = None;
+        for (i, v) in vecs.iter().enumerate() {
+            if picked.contains(&i) {
+                continue;
+            }
+            let red = picked
+                .iter()
+                .map(|&p| cosine(v, vecs[p]))
+                .fold(0.0, f64::max);
+            let score = lambda * salience[i] - (1.0 - lambda) * red;
+            if !matches!(best, Some((_, b)) if b >= score) {
+                best = Some((i, score));
+            }
+        }
+        match best {
+            Some((i, _)) => picked.push(i),
+            None => break,
+        }
+    }
+    picked
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,6 +26,8 @@ pub mod eval;
 mod features;
 mod text;
 mod timeline;
+pub mod tls;
+pub mod tls_eval;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -83,6 +85,10 @@ pub struct Options {
     pub summary_lambda: f64,
     /// Relative tolerance when comparing figures.
     pub figure_tolerance: f64,
+    /// Length of each storyline's key-date timeline: dates, and sentences
+    /// per date.
+    pub storyline_dates: usize,
+    pub storyline_date_sentences: usize,
 }
 
 impl Default for Options {
@@ -116,6 +122,8 @@ impl Default for Options {
             summary_max: 5,
             summary_lambda: 0.7,
             figure_tolerance: 0.03,
+            storyline_dates: 12,
+            storyline_date_sentences: 2,
         }
     }
 }
@@ -295,6 +303,54 @@ pub fn similarity_matrix(docs: &[Document], opts: &Options) -> (Vec<String>, Vec
     (b.docs.iter().map(|d| d.id.clone()).collect(), m)
 }
 
+/// The extractive summary [`group`] would write for each of `groups`
+/// (lists of document ids taken as one story each), at most `max_words`
+/// words and `max_sentences` sentences long, with term weights from the
+/// whole batch `docs`. For scoring summaries apart from grouping.
+pub fn summarize(
+    docs: &[Document],
+    groups: &[Vec<String>],
+    max_sentences: usize,
+    max_words: usize,
+    opts: &Options,
+) -> Vec<Vec<dossier_model::SummarySentence>> {
+    let b = Batch::new(docs, opts);
+    let index: HashMap<&str, usize> = b
+        .docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    groups
+        .iter()
+        .map(|g| {
+            let idx: Vec<usize> = g
+                .iter()
+                .filter_map(|id| index.get(id.as_str()).copied())
+                .collect();
+            let members: Vec<compare::Member> = idx
+                .iter()
+                .map(|&i| compare::Member {
+                    doc: b.docs[i],
+                    outlet: b.outlets[i].clone(),
+                    moment: String::new(),
+                })
+                .collect();
+            let sents: Vec<Vec<Span>> = idx.iter().map(|&i| b.sents[i].clone()).collect();
+            let vecs: Vec<&features::SparseVec> = idx.iter().map(|&i| &b.vecs[i]).collect();
+            timeline::summary(
+                &members,
+                &sents,
+                &vecs,
+                &b.corpus,
+                max_sentences,
+                max_words,
+                opts.summary_lambda,
+            )
+        })
+        .collect()
+}
+
 /// Groups annotated documents into stories and storylines. Documents with
 /// the same id count once.
 pub fn group(docs: &[Document], opts: &Options) -> Grouping {
@@ -434,6 +490,7 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
                 title: String::new(),
                 stories: ids.iter().map(|s| s.to_string()).collect(),
                 figures: Vec::new(),
+                timeline: Vec::new(),
             },
             l.clone(),
         ));
@@ -520,6 +577,7 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
                 &doc_vecs,
                 &b.corpus,
                 k,
+                usize::MAX,
                 opts.summary_lambda,
             ),
         });
@@ -538,6 +596,15 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
             }
         }
         line.figures = compare::figures(&members, opts.figure_tolerance);
+        let line_docs: Vec<&Document> = members.iter().map(|m| m.doc).collect();
+        line.timeline = tls::key_dates(
+            &line_docs,
+            &tls::KeyDateOptions {
+                dates: opts.storyline_dates,
+                sentences_per_date: opts.storyline_date_sentences,
+                ..Default::default()
+            },
+        );
         line.title = storyline_title(
             &b,
             story_idx

@@ -276,6 +276,16 @@ static STOP: WordList = WordList::new(&[
     "new",
 ]);
 
+/// True for a word of the stop-word list alone (no calendar words).
+pub(crate) fn is_stop_word(w: &str) -> bool {
+    STOP.contains(w)
+}
+
+/// The Snowball stem of a lower-cased word.
+pub(crate) fn stem(w: &str) -> String {
+    stemmer().stem(w).into_owned()
+}
+
 pub(crate) fn is_stop(w: &str) -> bool {
     // Weekdays and months date a report; they do not tell what it is about.
     STOP.contains(w)

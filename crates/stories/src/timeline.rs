@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use dossier_model::{Span, SummarySentence, TimeType, TimelineEntry};
 
 use crate::compare::Member;
-use crate::features::{centroid, cosine, Corpus, SparseVec};
+use crate::features::{centroid, cosine, mmr, Corpus, SparseVec};
 use crate::text;
 
 /// True for a TIMEX3 date value that says something about when: a
@@ -98,14 +98,16 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
 /// centroid (the centroid method of Radev et al.), and each pick is
 /// penalized by its highest similarity to sentences already picked
 /// (`lambda` trades the two). Candidates are sentences of 8 to 60 words
-/// that end like sentences. The picks are ordered by the report's date
-/// (undated last), then document order, then position.
+/// that end like sentences. Picking stops at `k` sentences or once the
+/// picks hold `max_words` words. The picks are ordered by the report's
+/// date (undated last), then document order, then position.
 pub(crate) fn summary(
     members: &[Member],
     sents: &[Vec<Span>],
     doc_vecs: &[&SparseVec],
     corpus: &Corpus,
     k: usize,
+    max_words: usize,
     lambda: f64,
 ) -> Vec<SummarySentence> {
     let cen = centroid(doc_vecs.iter().copied());
@@ -114,6 +116,7 @@ pub(crate) fn summary(
         span: Span,
         vec: SparseVec,
         sal: f64,
+        words: usize,
     }
     let mut cands: Vec<Cand> = Vec::new();
     let mut seen_text: HashSet<String> = HashSet::new();
@@ -145,30 +148,15 @@ pub(crate) fn summary(
                 span: *s,
                 vec,
                 sal,
+                words: wc,
             });
         }
     }
-    let mut picked: Vec<usize> = Vec::new();
-    while picked.len() < k {
-        let mut best: Option<(usize, f64)> = None;
-        for (i, c) in cands.iter().enumerate() {
-            if picked.contains(&i) {
-                continue;
-            }
-            let red = picked
-                .iter()
-                .map(|&p| cosine(&c.vec, &cands[p].vec))
-                .fold(0.0, f64::max);
-            let score = lambda * c.sal - (1.0 - lambda) * red;
-            if !matches!(best, Some((_, b)) if b >= score) {
-                best = Some((i, score));
-            }
-        }
-        match best {
-            Some((i, _)) => picked.push(i),
-            None => break,
-        }
-    }
+    let vecs: Vec<&SparseVec> = cands.iter().map(|c| &c.vec).collect();
+    let sal: Vec<f64> = cands.iter().map(|c| c.sal).collect();
+    let mut picked = mmr(&vecs, &sal, lambda, |p| {
+        p.len() >= k || p.iter().map(|&i| cands[i].words).sum::<usize>() >= max_words
+    });
     picked.sort_by(|&a, &b| {
         let (ca, cb) = (&cands[a], &cands[b]);
         let da = members[ca.mi].doc.published.as_deref();

@@ -1,0 +1,505 @@
+//! Timeline summarization: the key dates of a set of reports, and for each
+//! date the few sentences that best say what happened on it.
+//!
+//! This is the date-wise method of Ghalandari & Ifrim (2020), unsupervised:
+//! 1. **Date ranking.** A date is important when many reports refer back
+//!    to it. Each sentence names the calendar days it mentions (resolved
+//!    time expressions: "on Monday", "May 12"); a date's score is the
+//!    number of reports that mention it, plus half a point for each report
+//!    published on it. Mentions by reports published *after* the date
+//!    count double: looking back at a day is the clearest sign that it
+//!    mattered.
+//! 2. **Candidate sentences** for a date: those that mention it, and the
+//!    opening sentences of reports published on it that mention no other
+//!    day.
+//! 3. **Summary of a date**: the centroid method with maximal marginal
+//!    relevance (as for story summaries): salience is the cosine of a
+//!    sentence's TF-IDF vector to the centroid of the date's candidates;
+//!    each pick is penalized by its likeness to earlier picks.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use std::borrow::Borrow;
+
+use dossier_model::{Document, KeyDate, SourceRef, Span, SummarySentence, TimeType};
+
+use crate::features::{centroid, cosine, mmr, Corpus, SparseVec};
+use crate::text;
+
+/// How long a timeline to build, and over which span of days.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyDateOptions {
+    /// Number of dates.
+    pub dates: usize,
+    /// Sentences per date.
+    pub sentences_per_date: usize,
+    /// Only reports published, and dates, on or after this day.
+    pub start: Option<NaiveDate>,
+    /// Only reports published, and dates, on or before this day.
+    pub end: Option<NaiveDate>,
+    /// Trade-off of salience against redundancy in each date's summary
+    /// (the same value as story summaries use).
+    pub lambda: f64,
+    /// How many opening sentences of a report stand for its publication
+    /// day when they name no other day.
+    pub lead_sentences: usize,
+    /// Only sentences among a report's first `mention_depth` stand for
+    /// the days they name (openings tell the news; later paragraphs
+    /// retell background).
+    pub mention_depth: usize,
+    /// An opening sentence that names no day stands for its report's
+    /// publication day and the `published_days - 1` days before (a report
+    /// tells the previous day's events).
+    pub published_days: usize,
+    /// Extra weight of a mention by a report published after the date.
+    pub later_weight: f64,
+    /// Weight of a report published on the date.
+    pub published_weight: f64,
+    /// Longest sentence, in words, that may be picked (a timeline entry is
+    /// read at a glance).
+    pub max_words: usize,
+}
+
+impl Default for KeyDateOptions {
+    fn default() -> Self {
+        KeyDateOptions {
+            dates: 10,
+            sentences_per_date: 2,
+            start: None,
+            end: None,
+            lambda: 0.7,
+            lead_sentences: 5,
+            max_words: 40,
+            mention_depth: usize::MAX,
+            published_days: 1,
+            later_weight: 1.0,
+            published_weight: 0.5,
+        }
+    }
+}
+
+fn day(v: &str) -> Option<NaiveDate> {
+    // Only fully known calendar days: `2011-02-11`, not `2011-02` or
+    // `XXXX-02-11`.
+    if v.len() != 10 || !v.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+}
+
+fn in_span(d: NaiveDate, o: &KeyDateOptions) -> bool {
+    o.start.is_none_or(|s| d >= s) && o.end.is_none_or(|e| d <= e)
+}
+
+/// A sentence of a report with the days it names.
+struct Sent {
+    doc: usize,
+    span: Span,
+    /// Position among the report's sentences.
+    index: usize,
+    days: Vec<NaiveDate>,
+}
+
+/// Scores of every candidate date, best first (ties: earlier date first).
+/// Each entry: (date, score, reports mentioning it, reports published on it).
+fn rank_dates(
+    pubs: &[Option<NaiveDate>],
+    sents: &[Sent],
+    o: &KeyDateOptions,
+) -> Vec<(NaiveDate, f64, usize, usize)> {
+    let mut mentioned: BTreeMap<NaiveDate, HashSet<usize>> = BTreeMap::new();
+    for s in sents {
+        for &d in &s.days {
+            mentioned.entry(d).or_default().insert(s.doc);
+        }
+    }
+    let mut published: BTreeMap<NaiveDate, usize> = BTreeMap::new();
+    for p in pubs.iter().flatten() {
+        if in_span(*p, o) {
+            *published.entry(*p).or_default() += 1;
+        }
+    }
+    let dates: std::collections::BTreeSet<NaiveDate> =
+        mentioned.keys().chain(published.keys()).copied().collect();
+    let mut out: Vec<(NaiveDate, f64, usize, usize)> = dates
+        .into_iter()
+        .map(|d| {
+            let by = mentioned.get(&d);
+            let n_by = by.map_or(0, |s| s.len());
+            let later = by.map_or(0, |s| {
+                s.iter()
+                    .filter(|&&di| pubs[di].is_some_and(|p| p > d))
+                    .count()
+            });
+            let n_pub = published.get(&d).copied().unwrap_or(0);
+            let score =
+                n_by as f64 + o.later_weight * later as f64 + o.published_weight * n_pub as f64;
+            (d, score, n_by, n_pub)
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// The key dates of `docs` (annotated with sentences and time expressions;
+/// unannotated reports still count by their publication date), in
+/// chronological order, each with its summary sentences.
+pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<KeyDate> {
+    let docs: Vec<&Document> = docs.iter().map(|d| d.borrow()).collect();
+    let docs = docs.as_slice();
+    let pubs: Vec<Option<NaiveDate>> = docs
+        .iter()
+        .map(|d| {
+            d.published
+                .as_deref()
+                .filter(|_| !d.published_estimated)
+                .and_then(|p| day(p.get(..10)?))
+        })
+        .collect();
+    let keep: Vec<bool> = pubs
+        .iter()
+        .map(|p| p.is_none_or(|p| in_span(p, o)))
+        .collect();
+    let mut sents: Vec<Sent> = Vec::new();
+    for (di, d) in docs.iter().enumerate() {
+        if !keep[di] {
+            continue;
+        }
+        // Its own sentence spans where valid, else split here.
+        let spans = text::sentence_spans(d);
+        let mut days: Vec<Vec<NaiveDate>> = vec![Vec::new(); spans.len()];
+        for x in &d.times {
+            if x.kind != TimeType::Date {
+                continue;
+            }
+            let Some(dd) = day(&x.value).filter(|dd| in_span(*dd, o)) else {
+                continue;
+            };
+            let i = spans.partition_point(|s| s.end <= x.start);
+            if let Some(v) = days.get_mut(i) {
+                if !v.contains(&dd) {
+                    v.push(dd);
+                }
+            }
+        }
+        for (i, (span, ds)) in spans.into_iter().zip(days).enumerate() {
+            sents.push(Sent {
+                doc: di,
+                span,
+                index: i,
+                days: ds,
+            });
+        }
+    }
+    let ranked = rank_dates(&pubs, &sents, o);
+    let chosen: Vec<&(NaiveDate, f64, usize, usize)> = ranked.iter().take(o.dates).collect();
+    let chosen_days: HashSet<NaiveDate> = chosen.iter().map(|c| c.0).collect();
+
+    // Candidate sentences of each chosen date: (those that name it, openings
+    // of reports published on it).
+    let mut cands: HashMap<NaiveDate, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    for (si, s) in sents.iter().enumerate() {
+        let t = s.span.slice(&docs[s.doc].text);
+        if !pickable(t, o.max_words) {
+            continue;
+        }
+        if s.index < o.mention_depth {
+            for d in &s.days {
+                if chosen_days.contains(d) {
+                    cands.entry(*d).or_default().0.push(si);
+                }
+            }
+        }
+        if let Some(p) = pubs[s.doc] {
+            if s.index < o.lead_sentences && s.days.is_empty() {
+                for k in 0..o.published_days {
+                    let d = p - chrono::Duration::days(k as i64);
+                    if chosen_days.contains(&d) {
+                        cands.entry(d).or_default().1.push(si);
+                    }
+                }
+            }
+        }
+    }
+
+    // TF-IDF over the sentences that may be picked.
+    let mut pool: Vec<usize> = cands
+        .values()
+        .flat_map(|(m, p)| m.iter().chain(p))
+        .copied()
+        .collect();
+    pool.sort_unstable();
+    pool.dedup();
+    let counts: HashMap<usize, Vec<(String, f64)>> = pool
+        .iter()
+        .map(|&si| {
+            let s = &sents[si];
+            let mut m: BTreeMap<String, f64> = BTreeMap::new();
+            for (term, _) in text::content_terms(s.span.slice(&docs[s.doc].text)) {
+                *m.entry(term).or_default() += 1.0;
+            }
+            (si, m.into_iter().collect())
+        })
+        .collect();
+    let all: Vec<Vec<(String, f64)>> = pool.iter().map(|si| counts[si].clone()).collect();
+    let corpus = Corpus::build(&all, &HashMap::new());
+    let vecs: HashMap<usize, SparseVec> = pool
+        .iter()
+        .map(|si| (*si, corpus.vector(&counts[si])))
+        .collect();
+
+    let none = (Vec::new(), Vec::new());
+    let mut out: Vec<KeyDate> = chosen
+        .iter()
+        .map(|&&(d, score, n_by, n_pub)| {
+            let (ment, publ) = cands.get(&d).unwrap_or(&none);
+            let picks = pick(ment, publ, &vecs, &sents, docs, o);
+            KeyDate {
+                date: d.format("%Y-%m-%d").to_string(),
+                score,
+                mentioned_by: n_by,
+                published: n_pub,
+                sentences: picks
+                    .into_iter()
+                    .map(|si| {
+                        let s = &sents[si];
+                        let doc = &docs[s.doc];
+                        SummarySentence {
+                            text: s.span.slice(&doc.text).trim().to_string(),
+                            source: SourceRef {
+                                document: doc.id.clone(),
+                                outlet: doc.publisher.clone().unwrap_or_default(),
+                                start: s.span.start,
+                                end: s.span.end,
+                            },
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out
+}
+
+/// True for a sentence fit to stand in a timeline: 6 to `max_words`
+/// words, ending like a sentence, and not page furniture: no `|` (comment
+/// and share bars: "5:28 pm | Report abuse"), not shouted (transcript
+/// banners: "THIS IS A RUSH TRANSCRIPT").
+fn pickable(t: &str, max_words: usize) -> bool {
+    let t = t.trim();
+    let wc = text::word_count(t);
+    if !(6..=max_words).contains(&wc) || t.contains('|') {
+        return false;
+    }
+    let body = t.trim_end_matches(['"', '”', '’', '\'', ')', ' ']);
+    if !body.ends_with(['.', '!', '?']) {
+        return false;
+    }
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = t.chars().filter(|c| c.is_uppercase()).count();
+    if letters == 0 || upper * 2 >= letters {
+        return false;
+    }
+    // Running English has function words ("the", "of", "to") in nearly
+    // every clause; a line with almost none is a caption run, a list of
+    // names or text in another language or encoding.
+    let ws = text::words(t);
+    let stops = ws.iter().filter(|w| text::is_stop_word(&w.norm)).count();
+    stops * 6 >= ws.len()
+}
+
+/// Picks up to `sentences_per_date` of the candidates `ids` by maximal
+/// marginal relevance around their centroid. Same words twice (a wire copy
+/// in two reports) count once.
+fn pick(
+    ment: &[usize],
+    publ: &[usize],
+    vecs: &HashMap<usize, SparseVec>,
+    sents: &[Sent],
+    docs: &[&Document],
+    o: &KeyDateOptions,
+) -> Vec<usize> {
+    let mut seen: HashSet<String> = HashSet::new();
+    let ids: Vec<usize> = ment
+        .iter()
+        .chain(publ)
+        .copied()
+        .filter(|si| !vecs[si].is_empty())
+        .filter(|si| {
+            let s = &sents[*si];
+            seen.insert(text::normalize_quote(s.span.slice(&docs[s.doc].text)))
+        })
+        .collect();
+    let cen = centroid(ids.iter().map(|si| &vecs[si]));
+    let sal: Vec<f64> = ids.iter().map(|si| cosine(&vecs[si], &cen)).collect();
+    let vs: Vec<&SparseVec> = ids.iter().map(|si| &vecs[si]).collect();
+    let picked = mmr(&vs, &sal, o.lambda, |p| p.len() >= o.sentences_per_date);
+    picked.into_iter().map(|i| ids[i]).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dossier_model::TimeExpr;
+
+    /// A report published on `published` whose sentences are `lines`; each
+    /// `(line, word, value)` marks a DATE expression.
+    fn report(
+        id: &str,
+        published: &str,
+        lines: &[&str],
+        dates: &[(usize, &str, &str)],
+    ) -> Document {
+        let text = lines.join("\n");
+        let mut sentences = Vec::new();
+        let mut at = 0;
+        for l in lines {
+            sentences.push(Span {
+                start: at,
+                end: at + l.len(),
+            });
+            at += l.len() + 1;
+        }
+        let times = dates
+            .iter()
+            .map(|(li, word, value)| {
+                let s = sentences[*li].start + lines[*li].find(word).unwrap();
+                TimeExpr {
+                    start: s,
+                    end: s + word.len(),
+                    text: word.to_string(),
+                    kind: TimeType::Date,
+                    value: value.to_string(),
+                    relative: true,
+                }
+            })
+            .collect();
+        Document {
+            id: id.into(),
+            text,
+            sentences,
+            times,
+            published: Some(published.into()),
+            publisher: Some("Wire".into()),
+            ..Default::default()
+        }
+    }
+
+    fn docs() -> Vec<Document> {
+        vec![
+            report(
+                "a",
+                "2010-04-21",
+                &[
+                    "The drilling rig exploded in the Gulf of Mexico on Tuesday night, killing eleven workers.",
+                    "Officials said the fire burned for hours before the coast guard arrived.",
+                ],
+                &[(0, "Tuesday", "2010-04-20")],
+            ),
+            report(
+                "b",
+                "2010-04-23",
+                &[
+                    "The rig sank on Thursday, two days after the explosion on Tuesday that killed eleven workers.",
+                    "January 28 , 2010 05:28 pm | Report abuse | share this story .",
+                ],
+                &[(0, "Thursday", "2010-04-22"), (0, "Tuesday", "2010-04-20"), (1, "January 28 , 2010", "2010-01-28")],
+            ),
+            report(
+                "c",
+                "2010-05-02",
+                &["Engineers have tried for ten days to cap the well since the explosion of April 20 killed eleven workers."],
+                &[(0, "April 20", "2010-04-20")],
+            ),
+        ]
+    }
+
+    #[test]
+    fn the_day_most_reports_look_back_to_ranks_first() {
+        let o = KeyDateOptions {
+            dates: 1,
+            sentences_per_date: 1,
+            ..Default::default()
+        };
+        let kd = key_dates(&docs(), &o);
+        assert_eq!(kd.len(), 1);
+        assert_eq!(kd[0].date, "2010-04-20");
+        assert_eq!(kd[0].mentioned_by, 3);
+        let s = &kd[0].sentences[0];
+        assert!(s.text.contains("eleven workers"), "{}", s.text);
+        // the sentence points back to its source
+        let d = docs()
+            .into_iter()
+            .find(|d| d.id == s.source.document)
+            .unwrap();
+        assert_eq!(&d.text[s.source.start..s.source.end], s.text);
+    }
+
+    #[test]
+    fn dates_come_out_in_order_and_furniture_is_never_picked() {
+        let o = KeyDateOptions {
+            dates: 5,
+            sentences_per_date: 2,
+            ..Default::default()
+        };
+        let kd = key_dates(&docs(), &o);
+        let dates: Vec<&str> = kd.iter().map(|k| k.date.as_str()).collect();
+        let mut sorted = dates.clone();
+        sorted.sort_unstable();
+        assert_eq!(dates, sorted);
+        assert!(dates.contains(&"2010-04-22"));
+        for k in &kd {
+            for s in &k.sentences {
+                assert!(!s.text.contains("Report abuse"), "{}", s.text);
+            }
+        }
+    }
+
+    #[test]
+    fn the_span_keeps_dates_and_reports_outside_it_out() {
+        let o = KeyDateOptions {
+            dates: 5,
+            sentences_per_date: 1,
+            start: NaiveDate::from_ymd_opt(2010, 4, 21),
+            end: NaiveDate::from_ymd_opt(2010, 4, 30),
+            ..Default::default()
+        };
+        let kd = key_dates(&docs(), &o);
+        assert!(kd
+            .iter()
+            .all(|k| ("2010-04-21".."2010-05-01").contains(&k.date.as_str())));
+        assert!(kd.iter().any(|k| k.date == "2010-04-22"));
+        // report c (published 2010-05-02) is outside the span: nothing of it
+        assert!(kd
+            .iter()
+            .flat_map(|k| &k.sentences)
+            .all(|s| s.source.document != "c"));
+    }
+
+    #[test]
+    fn furniture_and_foreign_lines_are_not_pickable() {
+        assert!(pickable(
+            "The rig sank on Thursday after burning for two days.",
+            40
+        ));
+        assert!(!pickable(
+            "05:28 pm | Report abuse | share this story on the site today.",
+            40
+        ));
+        assert!(!pickable(
+            "AIRED JANUARY 29, 2011 THIS IS A RUSH TRANSCRIPT FOR ALL.",
+            40
+        ));
+        assert!(!pickable(
+            "Ta i T cents y Ban Nha cac quan ch c xac nh.",
+            40
+        ));
+        assert!(!pickable("Too short here.", 40));
+        assert!(!pickable(
+            "A headline without an end stop that runs on and on",
+            40
+        ));
+    }
+}
