@@ -73,7 +73,8 @@ def lexrank(articles, words, summarizer, tok):
 def main():
     data, pred_path = sys.argv[1], sys.argv[2]
     words = int(sys.argv[3]) if len(sys.argv) > 3 else 250
-    clusters = [json.loads(l) for l in open(data) if l.strip()]
+    # keyed by line number, blank lines counted, as Dossier keys them
+    clusters = [(li, json.loads(l)) for li, l in enumerate(open(data)) if l.strip()]
     preds = {p["cluster"]: p["summary"] for p in map(json.loads, open(pred_path))}
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)
     tok = RegexTokenizer()
@@ -82,7 +83,7 @@ def main():
     totals = {"dossier": [0.0, 0.0, 0.0], "lexrank": [0.0, 0.0, 0.0]}
     n = 0
     lex_secs = 0.0
-    for li, c in enumerate(clusters):
+    for li, c in clusters:
         ref = c["summary"].strip()
         arts = [a for a in c["cleansed_document"] if a.strip()]
         if not ref or not arts or li not in preds:

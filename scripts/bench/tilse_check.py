@@ -32,7 +32,9 @@ def main():
     rows = []
     for line in pred_path.read_text().splitlines():
         p = json.loads(line)
-        refs = [json.loads(l) for l in (data / p["topic"] / "timelines.jsonl").read_text().splitlines() if l.strip()]
+        # numbered as Dossier numbers them: blank lines and empty timelines skipped
+        lines = (data / p["topic"] / "timelines.jsonl").read_text().splitlines()
+        refs = [r for r in (json.loads(l) for l in lines if l.strip()) if r]
         ref = {day(d): s for d, s in refs[p["timeline"]]}
         pred = {day(d): s for d, s in p["items"]}
         r = evaluator.evaluate_align_date_content_costs_many_to_one(Timeline(pred), GroundTruth([Timeline(ref)]))

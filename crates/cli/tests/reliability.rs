@@ -313,6 +313,13 @@ fn ingest_killed_at_random_points_resumes_without_loss_or_duplicates() {
             String::from_utf8_lossy(&out.stderr)
         );
         check_store(&s, &want);
+        // The embedded store's search index (killed mid-sync too, some
+        // runs) agrees with the store once an ingest has finished.
+        if let Some(dir) = dossier_store::embedded_dir(&s.spec) {
+            let ix = dossier_search::Index::open_for_store(dir).unwrap();
+            let ids: BTreeSet<String> = ix.ids().unwrap().into_iter().collect();
+            assert_eq!(&ids, &want, "{}: index and store disagree", s.spec);
+        }
     }
 }
 

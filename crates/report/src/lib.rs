@@ -23,7 +23,9 @@ pub struct Report<'a> {
 
 impl<'a> Report<'a> {
     /// The stories that hold any of `wanted` documents (all when `wanted` is
-    /// None), their storylines and their documents.
+    /// None), their storylines and their documents, with every document the
+    /// storylines cite (their key dates and figures reach into stories not
+    /// selected, and every citation must resolve to a source).
     pub fn select(
         docs: &'a [Document],
         stories: &'a [Story],
@@ -47,6 +49,16 @@ impl<'a> Report<'a> {
         let doc_ids: std::collections::HashSet<&str> = stories
             .iter()
             .flat_map(|s| s.documents.iter().chain(s.duplicates.iter().flatten()))
+            .chain(storylines.iter().flat_map(|l| {
+                l.timeline
+                    .iter()
+                    .flat_map(|k| k.sentences.iter().map(|x| &x.source.document))
+                    .chain(
+                        l.figures
+                            .iter()
+                            .flat_map(|f| f.reports.iter().map(|r| &r.document)),
+                    )
+            }))
             .map(String::as_str)
             .collect();
         let documents: Vec<&Document> = docs
@@ -563,7 +575,7 @@ pub fn render_markdown(r: &Report) -> String {
                 let _ = writeln!(
                     o,
                     "| {} | {} | \\[{n}\\] |",
-                    k.date,
+                    md_escape(&k.date),
                     md_escape(sen.text.trim())
                 );
             }

@@ -416,7 +416,9 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
     }
     // The storyline's key dates, when it joins this story to others: the
     // months-long matter at a glance, each line linked to its source.
-    if let Some(l) = storyline.filter(|l| l.stories.len() > 1 && !l.timeline.is_empty()) {
+    if let Some(l) = storyline
+        .filter(|l| l.stories.len() > 1 && l.timeline.iter().any(|k| !k.sentences.is_empty()))
+    {
         let _ = write!(
             o,
             "<h2 id=\"storyline\">Storyline key dates</h2><p class=\"meta\">{} stories</p><table class=\"timeline\"><thead><tr><th>Date</th><th>What happened</th><th>Source</th></tr></thead><tbody>",

@@ -10,8 +10,8 @@
 //!    count double: looking back at a day is the clearest sign that it
 //!    mattered.
 //! 2. **Candidate sentences** for a date: those that mention it, and the
-//!    opening sentences of reports published on it that mention no other
-//!    day.
+//!    opening sentences of reports published on it that name no day within
+//!    the timeline's span.
 //! 3. **Summary of a date**: the centroid method with maximal marginal
 //!    relevance (as for story summaries): salience is the cosine of a
 //!    sentence's TF-IDF vector to the centroid of the date's candidates;
@@ -177,6 +177,11 @@ pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<Key
                 continue;
             };
             let i = spans.partition_point(|s| s.end <= x.start);
+            // (an expression between sentences, in a headline or dateline
+            // the spans leave out, belongs to none)
+            if spans.get(i).is_none_or(|s| s.start > x.start) {
+                continue;
+            }
             if let Some(v) = days.get_mut(i) {
                 if !v.contains(&dd) {
                     v.push(dd);
@@ -250,11 +255,14 @@ pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<Key
         .collect();
 
     let none = (Vec::new(), Vec::new());
+    // Best-ranked days pick first; a sentence picked for one day is not
+    // offered to another.
+    let mut used: HashSet<String> = HashSet::new();
     let mut out: Vec<KeyDate> = chosen
         .iter()
         .map(|&&(d, score, n_by, n_pub)| {
             let (ment, publ) = cands.get(&d).unwrap_or(&none);
-            let picks = pick(ment, publ, &vecs, &sents, docs, o);
+            let picks = pick(ment, publ, &vecs, &sents, docs, o, &mut used);
             KeyDate {
                 date: d.format("%Y-%m-%d").to_string(),
                 score,
@@ -310,9 +318,11 @@ fn pickable(t: &str, max_words: usize) -> bool {
     stops * 6 >= ws.len()
 }
 
-/// Picks up to `sentences_per_date` of the candidates `ids` by maximal
-/// marginal relevance around their centroid. Same words twice (a wire copy
-/// in two reports) count once.
+/// Picks up to `sentences_per_date` of a day's candidates (those naming
+/// it, `ment`, and report openings, `publ`) by maximal marginal relevance
+/// around their centroid. Same words twice (a wire copy in two reports)
+/// count once, and words in `used` (picked for another day) not at all;
+/// the picks' words are added to `used`.
 fn pick(
     ment: &[usize],
     publ: &[usize],
@@ -320,23 +330,30 @@ fn pick(
     sents: &[Sent],
     docs: &[&Document],
     o: &KeyDateOptions,
+    used: &mut HashSet<String>,
 ) -> Vec<usize> {
+    let words = |si: usize| {
+        let s = &sents[si];
+        text::normalize_quote(s.span.slice(&docs[s.doc].text))
+    };
     let mut seen: HashSet<String> = HashSet::new();
     let ids: Vec<usize> = ment
         .iter()
         .chain(publ)
         .copied()
         .filter(|si| !vecs[si].is_empty())
-        .filter(|si| {
-            let s = &sents[*si];
-            seen.insert(text::normalize_quote(s.span.slice(&docs[s.doc].text)))
+        .filter(|&si| {
+            let w = words(si);
+            !used.contains(&w) && seen.insert(w)
         })
         .collect();
     let cen = centroid(ids.iter().map(|si| &vecs[si]));
     let sal: Vec<f64> = ids.iter().map(|si| cosine(&vecs[si], &cen)).collect();
     let vs: Vec<&SparseVec> = ids.iter().map(|si| &vecs[si]).collect();
     let picked = mmr(&vs, &sal, o.lambda, |p| p.len() >= o.sentences_per_date);
-    picked.into_iter().map(|i| ids[i]).collect()
+    let picked: Vec<usize> = picked.into_iter().map(|i| ids[i]).collect();
+    used.extend(picked.iter().map(|&si| words(si)));
+    picked
 }
 
 #[cfg(test)]
