@@ -85,6 +85,23 @@ fn serve() -> (String, Arc<AtomicUsize>, Arc<AtomicUsize>) {
     (base, n, not_modified)
 }
 
+/// The whole store as `dossier report --all --json` prints it (over an
+/// empty folder in `tmp`), and what the command wrote to stderr.
+fn stored(store: &std::path::Path, tmp: &std::path::Path) -> (serde_json::Value, String) {
+    let empty = tmp.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = bin()
+        .args(["report", "--all", "--json", "--store"])
+        .arg(store)
+        .arg(&empty)
+        .output()
+        .unwrap();
+    (
+        serde_json::from_slice(&out.stdout).unwrap_or_default(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 fn watch_once(feed: &str, store: &std::path::Path) -> (bool, String) {
     let out = bin()
         .args(["watch", feed, "--once", "--store"])
@@ -124,15 +141,7 @@ fn new_items_once_unchanged_feed_is_a_304_and_restarts_resume() {
     assert!(err.contains("4 items, 2 new: 2 stored, 0 failed"), "{err}");
 
     // The store holds each report once, with the feed's metadata.
-    let empty = dir.path().join("empty");
-    std::fs::create_dir(&empty).unwrap();
-    let out = bin()
-        .args(["report", "--all", "--json", "--store"])
-        .arg(&store)
-        .arg(&empty)
-        .output()
-        .unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let (v, err) = stored(&store, dir.path());
     let docs = v["documents"].as_array().cloned().unwrap_or_default();
     let mut urls: Vec<String> = docs
         .iter()
@@ -144,8 +153,7 @@ fn new_items_once_unchanged_feed_is_a_304_and_restarts_resume() {
         (1..=4)
             .map(|k| format!("{base}/item/{k}"))
             .collect::<Vec<_>>(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        "{err}"
     );
 }
 
@@ -196,4 +204,108 @@ fn ctrl_c_stops_a_running_watch_with_its_state_saved() {
     assert!(err.contains("2 stored, 0 already stored"), "{err}");
     let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
     assert_eq!(saved["feeds"][&feed]["seen"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_watch_and_two_ingests_writing_at_once_store_each_report_once() {
+    let (base, n, _) = serve();
+    n.store(4, Ordering::SeqCst);
+    let feed = format!("{base}/feed.xml");
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    // 24 distinct reports on disk; the two ingests take overlapping halves.
+    let files: Vec<std::path::PathBuf> = (0..24)
+        .map(|i| {
+            let p = dir.path().join(format!("r{i:02}.txt"));
+            let body = format!(
+                "Local report {i}\n\n{} The district {i} council met on Friday to discuss it.",
+                TOPICS[i % TOPICS.len()]
+            );
+            std::fs::write(&p, body).unwrap();
+            p
+        })
+        .collect();
+    let out = bin().arg("analyze").args(&files).output().unwrap();
+    assert!(out.status.success());
+    let mut want: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let spawn_ingest = |part: &[std::path::PathBuf]| {
+        bin()
+            .arg("ingest")
+            .args(part)
+            .arg("--store")
+            .arg(&store)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let a = spawn_ingest(&files[..16]);
+    let w = bin()
+        .args(["watch", &feed, "--once", "--store"])
+        .arg(&store)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let b = spawn_ingest(&files[8..]);
+    for (name, c) in [("ingest a", a), ("watch", w), ("ingest b", b)] {
+        let out = c.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    let (v, err) = stored(&store, dir.path());
+    let docs = v["documents"].as_array().expect(&err);
+    let mut ids: Vec<String> = docs
+        .iter()
+        .map(|d| d["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    let stored = ids.len();
+    ids.dedup();
+    assert_eq!(ids.len(), stored, "a report is stored twice");
+    // every file once, and the watch's four items
+    let from_feed: Vec<&serde_json::Value> = docs
+        .iter()
+        .filter(|d| d["url"].as_str().is_some_and(|u| u.starts_with(&base)))
+        .collect();
+    assert_eq!(from_feed.len(), 4);
+    want.extend(
+        from_feed
+            .iter()
+            .map(|d| d["id"].as_str().unwrap().to_string()),
+    );
+    want.sort();
+    assert_eq!(ids, want, "lost or unexpected reports");
+    // the stored grouping covers every report
+    let mut grouped: Vec<String> = v["stories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            let d = s["documents"].as_array().unwrap().iter();
+            let c = s["duplicates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|g| g.as_array().unwrap().iter());
+            d.chain(c)
+                .map(|x| x.as_str().unwrap().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    grouped.sort();
+    grouped.dedup();
+    assert_eq!(grouped, want, "the grouping misses or invents reports");
 }
