@@ -49,6 +49,10 @@ struct InputArgs {
     /// Largest file or JSON record read, in bytes.
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     max_bytes: u64,
+    /// Fetch URLs that are (or resolve to) loopback, private or link-local
+    /// addresses; refused by default, redirects included.
+    #[arg(long)]
+    allow_private_addresses: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq)]
@@ -142,7 +146,7 @@ fn pending_inputs(input: &InputArgs) -> Box<dyn Iterator<Item = Pending>> {
         .into_iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
-    let files = dossier_ingest::fetch::inputs(&args, limits);
+    let files = dossier_ingest::fetch::inputs(&args, limits, input.allow_private_addresses);
     if stdin.is_empty() {
         Box::new(files)
     } else {

@@ -49,6 +49,10 @@ pub struct Args {
     /// Largest page or feed read, in bytes.
     #[arg(long, default_value_t = 20 * 1024 * 1024)]
     max_bytes: u64,
+    /// Fetch feeds and pages at loopback, private or link-local addresses;
+    /// refused by default, redirects included.
+    #[arg(long)]
+    allow_private_addresses: bool,
 }
 
 fn feed_list(args: &Args) -> Result<Vec<String>> {
@@ -103,6 +107,7 @@ pub fn run(args: Args) -> Result<i32> {
     let mut state = WatchState::load(&state_path).map_err(anyhow::Error::msg)?;
     let fetcher = Fetcher::new(FetchConfig {
         max_bytes: args.max_bytes,
+        allow_private: args.allow_private_addresses,
         ..Default::default()
     })
     .map_err(anyhow::Error::msg)?;

@@ -104,7 +104,13 @@ fn stored(store: &std::path::Path, tmp: &std::path::Path) -> (serde_json::Value,
 
 fn watch_once(feed: &str, store: &std::path::Path) -> (bool, String) {
     let out = bin()
-        .args(["watch", feed, "--once", "--store"])
+        .args([
+            "watch",
+            feed,
+            "--once",
+            "--allow-private-addresses",
+            "--store",
+        ])
         .arg(store)
         .output()
         .expect("dossier runs");
@@ -164,7 +170,14 @@ fn ctrl_c_stops_a_running_watch_with_its_state_saved() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("store");
     let mut child = bin()
-        .args(["watch", &feed, "--interval", "3600", "--store"])
+        .args([
+            "watch",
+            &feed,
+            "--interval",
+            "3600",
+            "--allow-private-addresses",
+            "--store",
+        ])
         .arg(&store)
         .stderr(Stdio::piped())
         .spawn()
@@ -249,7 +262,13 @@ fn a_watch_and_two_ingests_writing_at_once_store_each_report_once() {
     };
     let a = spawn_ingest(&files[..16]);
     let w = bin()
-        .args(["watch", &feed, "--once", "--store"])
+        .args([
+            "watch",
+            &feed,
+            "--once",
+            "--allow-private-addresses",
+            "--store",
+        ])
         .arg(&store)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

@@ -14,6 +14,7 @@ use crate::{IngestError, Pending, Raw};
 use dossier_model::SourceHints;
 use std::collections::HashMap;
 use std::io::Read;
+use std::net::{IpAddr, ToSocketAddrs};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,10 @@ pub struct FetchConfig {
     pub per_host_interval: Duration,
     pub respect_robots: bool,
     pub user_agent: String,
+    /// Fetch from loopback, private and link-local addresses too. Off by
+    /// default: a feed, a sitemap or a redirect must not steer Dossier into
+    /// the machine's own network (server-side request forgery).
+    pub allow_private: bool,
 }
 
 impl Default for FetchConfig {
@@ -49,6 +54,7 @@ impl Default for FetchConfig {
             per_host_interval: Duration::from_secs(1),
             respect_robots: true,
             user_agent: USER_AGENT.to_string(),
+            allow_private: false,
         }
     }
 }
@@ -90,7 +96,7 @@ impl Fetcher {
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
-            .redirect(reqwest::redirect::Policy::limited(cfg.max_redirects))
+            .redirect(redirect_policy(cfg.max_redirects, cfg.allow_private))
             .gzip(true)
             .brotli(true)
             .build()
@@ -169,6 +175,9 @@ impl Fetcher {
         let parsed = reqwest::Url::parse(url).map_err(|e| fail(format!("bad URL {url:?}: {e}")))?;
         if !matches!(parsed.scheme(), "http" | "https") {
             return Err(fail(format!("not an http(s) URL: {url}")));
+        }
+        if !self.cfg.allow_private {
+            check_host(&parsed).map_err(fail)?;
         }
         self.pace(parsed.host_str().unwrap_or(""));
         let mut req = self.client.get(parsed);
@@ -358,11 +367,86 @@ impl Fetcher {
     }
 }
 
+/// Is this an address on the open internet? Loopback, private (RFC 1918,
+/// IPv6 unique local), link-local, shared (100.64/10), unspecified,
+/// broadcast and multicast addresses are not; an IPv4-mapped IPv6 address
+/// is judged by its IPv4 address.
+pub fn public_address(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => {
+            let o = a.octets();
+            !(a.is_loopback()
+                || a.is_private()
+                || a.is_link_local()
+                || a.is_unspecified()
+                || a.is_broadcast()
+                || a.is_multicast()
+                || o[0] == 0
+                || (o[0] == 100 && (o[1] & 0xc0) == 64))
+        }
+        IpAddr::V6(a) => {
+            if let Some(v4) = a.to_ipv4_mapped() {
+                return public_address(IpAddr::V4(v4));
+            }
+            let first = a.segments()[0];
+            !(a.is_loopback()
+                || a.is_unspecified()
+                || a.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80)
+        }
+    }
+}
+
+/// Refuses a URL whose host is, or resolves to, an address that is not
+/// public ([`public_address`]). A name is resolved here and checked in
+/// full: one private address among its answers is enough to refuse.
+fn check_host(url: &reqwest::Url) -> Result<(), String> {
+    let host = url.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let ips: Vec<IpAddr> = match bare.parse::<IpAddr>() {
+        Ok(ip) => vec![ip],
+        Err(_) => {
+            let port = url.port_or_known_default().unwrap_or(80);
+            (bare, port)
+                .to_socket_addrs()
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?
+                .map(|a| a.ip())
+                .collect()
+        }
+    };
+    match ips.iter().find(|ip| !public_address(**ip)) {
+        Some(ip) => Err(format!(
+            "refused {url}: {host} is at {ip}, a loopback, private or link-local address (allow with --allow-private-addresses)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Follows at most `max` redirects, each to a public address unless
+/// `allow_private`.
+fn redirect_policy(max: usize, allow_private: bool) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        if attempt.previous().len() > max {
+            return attempt.error(format!("too many redirects (a loop?), more than {max}"));
+        }
+        if !allow_private {
+            if let Err(e) = check_host(attempt.url()) {
+                return attempt.error(e);
+            }
+        }
+        attempt.follow()
+    })
+}
+
 /// A short reason for a failed request.
 fn describe(e: &reqwest::Error) -> String {
     if e.is_timeout() {
         format!("timed out: {}", e.url().map(|u| u.as_str()).unwrap_or(""))
     } else if e.is_redirect() {
+        if let Some(src) = std::error::Error::source(e) {
+            return format!("{src}: {}", e.url().map(|u| u.as_str()).unwrap_or(""));
+        }
         format!(
             "too many redirects (a loop?): {}",
             e.url().map(|u| u.as_str()).unwrap_or("")
@@ -396,7 +480,11 @@ pub fn join(base: &str, link: &str) -> String {
 /// Inputs for command-line arguments that may mix URLs and paths: each
 /// URL is fetched (a feed or sitemap URL gives its pages), each path is read
 /// as [`crate::files::inputs`] reads it. Lazy, in argument order.
-pub fn inputs(args: &[String], limits: crate::Limits) -> Box<dyn Iterator<Item = Pending>> {
+pub fn inputs(
+    args: &[String],
+    limits: crate::Limits,
+    allow_private: bool,
+) -> Box<dyn Iterator<Item = Pending>> {
     let fetcher: std::sync::Arc<std::sync::OnceLock<Result<Fetcher, String>>> = Default::default();
     let args = args.to_vec();
     Box::new(
@@ -406,6 +494,7 @@ pub fn inputs(args: &[String], limits: crate::Limits) -> Box<dyn Iterator<Item =
                     let f = fetcher.get_or_init(|| {
                         Fetcher::new(FetchConfig {
                             max_bytes: limits.max_bytes,
+                            allow_private,
                             ..Default::default()
                         })
                         .map_err(|e| e.to_string())
@@ -580,6 +669,8 @@ pub(crate) mod tests {
             timeout: Duration::from_secs(1),
             max_bytes,
             per_host_interval: Duration::ZERO,
+            // the test server is on 127.0.0.1
+            allow_private: true,
             ..Default::default()
         })
         .unwrap()
@@ -591,6 +682,61 @@ pub(crate) mod tests {
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn addresses_off_the_open_internet_are_not_public() {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.9",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "255.255.255.255",
+            "224.0.0.1",
+            "::1",
+            "::",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!public_address(a.parse().unwrap()), "{a}");
+        }
+        for a in [
+            "93.184.216.34",
+            "8.8.8.8",
+            "172.32.0.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(public_address(a.parse().unwrap()), "{a}");
+        }
+    }
+
+    #[test]
+    fn private_addresses_are_refused_unless_allowed() {
+        let base = serve(routes);
+        let strict = Fetcher::new(FetchConfig {
+            per_host_interval: Duration::ZERO,
+            ..Default::default()
+        })
+        .unwrap();
+        let e = err(&strict.page(&format!("{base}/article")));
+        assert!(e.contains("refused") && e.contains("127.0.0.1"), "{e}");
+        assert!(err(&strict.page("http://localhost:9/x")).contains("refused"));
+        assert!(err(&strict.page("http://[::1]:9/x")).contains("refused"));
+        // a redirect's target goes through the same check (the redirect
+        // policy calls it for every hop)
+        let meta = reqwest::Url::parse("http://169.254.169.254/latest/meta-data/").unwrap();
+        assert!(check_host(&meta).unwrap_err().contains("169.254.169.254"));
+        // allowed, the same page is fetched
+        assert!(fetcher(1 << 20)
+            .page(&format!("{base}/article"))
+            .input
+            .is_ok());
     }
 
     #[test]
@@ -640,7 +786,7 @@ pub(crate) mod tests {
             p.display().to_string(),
             format!("{base}/missing"),
         ];
-        let items: Vec<crate::Item> = inputs(&args, crate::Limits::default())
+        let items: Vec<crate::Item> = inputs(&args, crate::Limits::default(), true)
             .map(crate::extract)
             .collect();
         assert_eq!(items.len(), 3);

@@ -217,6 +217,31 @@ pub fn read(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending>> {
     records(reader, origin, limits)
 }
 
+/// The pages of a WARC stream, read on their own thread a few records
+/// ahead of the consumer. Dropping it (a consumer that stops early) closes
+/// the channel and joins the thread, which ends at its next send: no
+/// reader outlives the iterator.
+struct Pages {
+    rx: Option<mpsc::Receiver<Pending>>,
+    reader: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Iterator for Pages {
+    type Item = Pending;
+    fn next(&mut self) -> Option<Pending> {
+        self.rx.as_ref()?.recv().ok()
+    }
+}
+
+impl Drop for Pages {
+    fn drop(&mut self) {
+        self.rx = None;
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
+        }
+    }
+}
+
 /// The pages of a WARC stream (already decompressed), lazily.
 pub fn records(
     reader: Box<dyn BufRead + Send>,
@@ -224,7 +249,7 @@ pub fn records(
     limits: Limits,
 ) -> Box<dyn Iterator<Item = Pending>> {
     let (tx, rx) = mpsc::sync_channel::<Pending>(8);
-    std::thread::spawn(move || {
+    let handle = std::thread::spawn(move || {
         // A panic in the reader must not pass for the end of the archive.
         let done = tx.clone();
         let run = std::panic::AssertUnwindSafe(|| pump(reader, &origin, limits, tx));
@@ -237,7 +262,10 @@ pub fn records(
             });
         }
     });
-    Box::new(rx.into_iter())
+    Box::new(Pages {
+        rx: Some(rx),
+        reader: Some(handle),
+    })
 }
 
 /// Read records and send the pages; stops when the receiver is gone.
@@ -426,6 +454,51 @@ pub(crate) mod tests {
     }
 
     pub const PAGE: &str = "<html><head><title>Port reopens</title></head><body><article><p>The port reopened on Monday after a week-long strike by dock workers ended with a pay deal, the harbour authority said.</p><p>Ships queued outside the harbour for days while talks went on between the union and the operators.</p></article></body></html>";
+
+    /// A reader that says when it is dropped.
+    struct Watched(
+        std::io::Cursor<Vec<u8>>,
+        std::sync::Arc<std::sync::atomic::AtomicBool>,
+    );
+    impl std::io::Read for Watched {
+        fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+            self.0.read(b)
+        }
+    }
+    impl BufRead for Watched {
+        fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+            self.0.fill_buf()
+        }
+        fn consume(&mut self, n: usize) {
+            self.0.consume(n)
+        }
+    }
+    impl Drop for Watched {
+        fn drop(&mut self) {
+            self.1.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn a_consumer_that_stops_early_leaves_no_reader_running() {
+        let mut w = Vec::new();
+        for k in 0..50 {
+            let page = http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes());
+            w.extend(record(
+                "response",
+                &format!("https://example.org/{k}"),
+                "application/http; msgtype=response",
+                &page,
+            ));
+        }
+        let dropped = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let reader = Watched(std::io::Cursor::new(w), dropped.clone());
+        let mut pages = records(Box::new(reader), "t.warc".into(), Limits::default());
+        assert!(pages.next().is_some());
+        drop(pages);
+        // the reader thread was joined, so it has dropped its reader
+        assert!(dropped.load(std::sync::atomic::Ordering::SeqCst));
+    }
 
     fn archive() -> Vec<u8> {
         let mut w = Vec::new();

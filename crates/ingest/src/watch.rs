@@ -323,6 +323,7 @@ mod tests {
         let base = serve(routes);
         let fetcher = Fetcher::new(FetchConfig {
             per_host_interval: Duration::ZERO,
+            allow_private: true,
             ..Default::default()
         })
         .unwrap();
