@@ -218,11 +218,14 @@ pub fn read(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending>> {
 }
 
 /// The pages of a WARC stream, read on their own thread a few records
-/// ahead of the consumer. Dropping it (a consumer that stops early) closes
-/// the channel and joins the thread, which ends at its next send: no
-/// reader outlives the iterator.
+/// ahead of the consumer. Dropping it (a consumer that stops early) raises
+/// the stop flag, closes the channel and joins the thread, which ends
+/// before its next record or at its next send, whichever comes first: no
+/// reader outlives the iterator, and none reads on through an archive
+/// nobody wants (the wait is at most the record in hand).
 struct Pages {
     rx: Option<mpsc::Receiver<Pending>>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
     reader: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -235,6 +238,7 @@ impl Iterator for Pages {
 
 impl Drop for Pages {
     fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
         self.rx = None;
         if let Some(h) = self.reader.take() {
             let _ = h.join();
@@ -249,10 +253,12 @@ pub fn records(
     limits: Limits,
 ) -> Box<dyn Iterator<Item = Pending>> {
     let (tx, rx) = mpsc::sync_channel::<Pending>(8);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop_reader = stop.clone();
     let handle = std::thread::spawn(move || {
         // A panic in the reader must not pass for the end of the archive.
         let done = tx.clone();
-        let run = std::panic::AssertUnwindSafe(|| pump(reader, &origin, limits, tx));
+        let run = std::panic::AssertUnwindSafe(|| pump(reader, &origin, limits, tx, &stop_reader));
         if std::panic::catch_unwind(run).is_err() {
             let _ = done.send(Pending {
                 origin,
@@ -264,20 +270,26 @@ pub fn records(
     });
     Box::new(Pages {
         rx: Some(rx),
+        stop,
         reader: Some(handle),
     })
 }
 
-/// Read records and send the pages; stops when the receiver is gone.
+/// Read records and send the pages; stops when the receiver is gone or
+/// `stop` is raised.
 fn pump(
     reader: Box<dyn BufRead + Send>,
     origin: &str,
     limits: Limits,
     tx: mpsc::SyncSender<Pending>,
+    stop: &std::sync::atomic::AtomicBool,
 ) {
     let mut records = Records::new(reader);
     let mut n = 0usize;
     loop {
+        if stop.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
         let next = records.next_head();
         n += 1;
         let at = format!("{origin}#{n}");
@@ -498,6 +510,86 @@ pub(crate) mod tests {
         drop(pages);
         // the reader thread was joined, so it has dropped its reader
         assert!(dropped.load(std::sync::atomic::Ordering::SeqCst));
+    }
+
+    #[test]
+    fn an_early_drop_does_not_read_on_through_records_nobody_wants() {
+        // One page, then many request records (skipped, never sent). The
+        // reader is held at the first request record until the consumer
+        // has dropped the iterator; a reader that noticed the consumer only
+        // at its next send would then read every record to the end.
+        let mut w = record(
+            "response",
+            "https://example.org/a",
+            "application/http; msgtype=response",
+            &http("200 OK", "Content-Type: text/html\r\n", PAGE.as_bytes()),
+        );
+        let first = w.len() as u64;
+        for k in 0..2_000 {
+            w.extend(record(
+                "request",
+                &format!("https://example.org/{k}"),
+                "application/http; msgtype=request",
+                b"GET / HTTP/1.1\r\n\r\n",
+            ));
+        }
+        let total = w.len() as u64;
+        struct Gated {
+            inner: std::io::Cursor<Vec<u8>>,
+            first: u64,
+            gate: Option<std::sync::mpsc::Receiver<()>>,
+            pos: std::sync::Arc<std::sync::atomic::AtomicU64>,
+        }
+        impl std::io::Read for Gated {
+            fn read(&mut self, b: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.fill_buf()?.len().min(b.len());
+                b[..n].copy_from_slice(&self.inner.fill_buf()?[..n]);
+                self.consume(n);
+                Ok(n)
+            }
+        }
+        impl BufRead for Gated {
+            fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+                if self.inner.position() >= self.first {
+                    if let Some(g) = self.gate.take() {
+                        let _ = g.recv();
+                    }
+                }
+                let end = if self.gate.is_some() {
+                    self.first as usize
+                } else {
+                    self.inner.get_ref().len()
+                };
+                let at = self.inner.position() as usize;
+                Ok(&self.inner.get_ref()[at..end])
+            }
+            fn consume(&mut self, n: usize) {
+                self.inner.consume(n);
+                self.pos
+                    .store(self.inner.position(), std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let (go, gate) = std::sync::mpsc::channel();
+        let pos = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let reader = Gated {
+            inner: std::io::Cursor::new(w),
+            first,
+            gate: Some(gate),
+            pos: pos.clone(),
+        };
+        let mut pages = records(Box::new(reader), "t.warc".into(), Limits::default());
+        assert!(pages.next().is_some());
+        let opener = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let _ = go.send(());
+        });
+        drop(pages); // waits for the reader, released 100 ms later
+        opener.join().unwrap();
+        let read = pos.load(std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            read < total,
+            "read {read} of {total} bytes after the consumer left"
+        );
     }
 
     fn archive() -> Vec<u8> {
