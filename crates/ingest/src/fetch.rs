@@ -42,6 +42,9 @@ pub struct FetchConfig {
     /// default: a feed, a sitemap or a redirect must not steer Dossier into
     /// the machine's own network (server-side request forgery).
     pub allow_private: bool,
+    /// Addresses fetched even though they are not public (one intranet
+    /// host), while every other private address stays refused.
+    pub allowed_addresses: Vec<IpAddr>,
 }
 
 impl Default for FetchConfig {
@@ -55,6 +58,7 @@ impl Default for FetchConfig {
             respect_robots: true,
             user_agent: USER_AGENT.to_string(),
             allow_private: false,
+            allowed_addresses: Vec::new(),
         }
     }
 }
@@ -96,7 +100,11 @@ impl Fetcher {
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
-            .redirect(redirect_policy(cfg.max_redirects, cfg.allow_private))
+            .redirect(redirect_policy(
+                cfg.max_redirects,
+                cfg.allow_private,
+                cfg.allowed_addresses.clone(),
+            ))
             .gzip(true)
             .brotli(true)
             .build()
@@ -177,7 +185,7 @@ impl Fetcher {
             return Err(fail(format!("not an http(s) URL: {url}")));
         }
         if !self.cfg.allow_private {
-            check_host(&parsed).map_err(fail)?;
+            check_host(&parsed, &self.cfg.allowed_addresses).map_err(fail)?;
         }
         self.pace(parsed.host_str().unwrap_or(""));
         let mut req = self.client.get(parsed);
@@ -399,9 +407,10 @@ pub fn public_address(ip: IpAddr) -> bool {
 }
 
 /// Refuses a URL whose host is, or resolves to, an address that is not
-/// public ([`public_address`]). A name is resolved here and checked in
-/// full: one private address among its answers is enough to refuse.
-fn check_host(url: &reqwest::Url) -> Result<(), String> {
+/// public ([`public_address`]) and not in `allowed`. A name is resolved
+/// here and checked in full: one such address among its answers is enough
+/// to refuse.
+fn check_host(url: &reqwest::Url, allowed: &[IpAddr]) -> Result<(), String> {
     let host = url.host_str().unwrap_or("");
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     let ips: Vec<IpAddr> = match bare.parse::<IpAddr>() {
@@ -415,7 +424,10 @@ fn check_host(url: &reqwest::Url) -> Result<(), String> {
                 .collect()
         }
     };
-    match ips.iter().find(|ip| !public_address(**ip)) {
+    match ips
+        .iter()
+        .find(|ip| !public_address(**ip) && !allowed.contains(ip))
+    {
         Some(ip) => Err(format!(
             "refused {url}: {host} is at {ip}, a loopback, private or link-local address (allow with --allow-private-addresses)"
         )),
@@ -423,15 +435,19 @@ fn check_host(url: &reqwest::Url) -> Result<(), String> {
     }
 }
 
-/// Follows at most `max` redirects, each to a public address unless
-/// `allow_private`.
-fn redirect_policy(max: usize, allow_private: bool) -> reqwest::redirect::Policy {
+/// Follows at most `max` redirects, each to a public or `allowed` address
+/// unless `allow_private`.
+fn redirect_policy(
+    max: usize,
+    allow_private: bool,
+    allowed: Vec<IpAddr>,
+) -> reqwest::redirect::Policy {
     reqwest::redirect::Policy::custom(move |attempt| {
         if attempt.previous().len() > max {
             return attempt.error(format!("too many redirects (a loop?), more than {max}"));
         }
         if !allow_private {
-            if let Err(e) = check_host(attempt.url()) {
+            if let Err(e) = check_host(attempt.url(), &allowed) {
                 return attempt.error(e);
             }
         }
@@ -588,6 +604,15 @@ pub(crate) mod tests {
             "/article" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 0),
             "/private/page" => (200, vec![html], ARTICLE.as_bytes().to_vec(), 0),
             "/moved" => (301, vec![("Location", "/article".into())], vec![], 0),
+            "/to-metadata" => (
+                302,
+                vec![(
+                    "Location",
+                    "http://169.254.169.254/latest/meta-data/".into(),
+                )],
+                vec![],
+                0,
+            ),
             "/loop-a" => (302, vec![("Location", "/loop-b".into())], vec![], 0),
             "/loop-b" => (302, vec![("Location", "/loop-a".into())], vec![], 0),
             "/missing" => (404, vec![html], b"<p>not found</p>".to_vec(), 0),
@@ -728,15 +753,25 @@ pub(crate) mod tests {
         assert!(e.contains("refused") && e.contains("127.0.0.1"), "{e}");
         assert!(err(&strict.page("http://localhost:9/x")).contains("refused"));
         assert!(err(&strict.page("http://[::1]:9/x")).contains("refused"));
-        // a redirect's target goes through the same check (the redirect
-        // policy calls it for every hop)
-        let meta = reqwest::Url::parse("http://169.254.169.254/latest/meta-data/").unwrap();
-        assert!(check_host(&meta).unwrap_err().contains("169.254.169.254"));
         // allowed, the same page is fetched
         assert!(fetcher(1 << 20)
             .page(&format!("{base}/article"))
             .input
             .is_ok());
+        // one host allowed: its pages come, but its redirect into the
+        // link-local metadata address is refused at the hop
+        let one_host = Fetcher::new(FetchConfig {
+            per_host_interval: Duration::ZERO,
+            allowed_addresses: vec!["127.0.0.1".parse().unwrap()],
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(one_host.page(&format!("{base}/article")).input.is_ok());
+        let e = err(&one_host.page(&format!("{base}/to-metadata")));
+        assert!(
+            e.contains("refused") && e.contains("169.254.169.254"),
+            "{e}"
+        );
     }
 
     #[test]
