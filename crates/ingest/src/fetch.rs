@@ -375,10 +375,12 @@ impl Fetcher {
     }
 }
 
-/// Is this an address on the open internet? Loopback, private (RFC 1918,
-/// IPv6 unique local), link-local, shared (100.64/10), unspecified,
-/// broadcast and multicast addresses are not; an IPv4-mapped IPv6 address
-/// is judged by its IPv4 address.
+/// Is this an address on the open internet? Not: loopback, private (RFC
+/// 1918, IPv6 unique local and the old site-local), link-local, shared
+/// (100.64/10), unspecified, broadcast, multicast, the IETF protocol block
+/// (192.0.0/24), benchmarking (198.18/15) and reserved (240/4) addresses.
+/// IPv6 forms that carry an IPv4 address (mapped, compatible, NAT64
+/// 64:ff9b::/96, 6to4 2002::/16) are judged by that address.
 pub fn public_address(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(a) => {
@@ -390,18 +392,39 @@ pub fn public_address(ip: IpAddr) -> bool {
                 || a.is_broadcast()
                 || a.is_multicast()
                 || o[0] == 0
-                || (o[0] == 100 && (o[1] & 0xc0) == 64))
+                || (o[0] == 100 && (o[1] & 0xc0) == 64)
+                || (o[0] == 192 && o[1] == 0 && o[2] == 0)
+                || (o[0] == 198 && (o[1] & 0xfe) == 18)
+                || o[0] >= 240)
         }
         IpAddr::V6(a) => {
+            let seg = a.segments();
+            let tail = |i: usize| {
+                std::net::Ipv4Addr::new(
+                    (seg[i] >> 8) as u8,
+                    seg[i] as u8,
+                    (seg[i + 1] >> 8) as u8,
+                    seg[i + 1] as u8,
+                )
+            };
             if let Some(v4) = a.to_ipv4_mapped() {
                 return public_address(IpAddr::V4(v4));
             }
-            let first = a.segments()[0];
+            // IPv4-compatible ::a.b.c.d (not :: or ::1) and NAT64
+            if (seg[..6] == [0; 6] && (seg[6] != 0 || seg[7] > 1))
+                || seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0]
+            {
+                return public_address(IpAddr::V4(tail(6)));
+            }
+            if seg[0] == 0x2002 {
+                return public_address(IpAddr::V4(tail(1)));
+            }
             !(a.is_loopback()
                 || a.is_unspecified()
                 || a.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80)
+                || (seg[0] & 0xfe00) == 0xfc00
+                || (seg[0] & 0xffc0) == 0xfe80
+                || (seg[0] & 0xffc0) == 0xfec0)
         }
     }
 }
