@@ -96,7 +96,13 @@ fn fail(e: impl std::fmt::Display) -> IngestError {
 
 impl Fetcher {
     pub fn new(cfg: FetchConfig) -> Result<Self, IngestError> {
-        let client = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder();
+        if !cfg.allow_private {
+            builder = builder.dns_resolver(std::sync::Arc::new(FetchableResolver {
+                allowed: cfg.allowed_addresses.clone(),
+            }));
+        }
+        let client = builder
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.timeout)
@@ -429,32 +435,67 @@ pub fn public_address(ip: IpAddr) -> bool {
     }
 }
 
-/// Refuses a URL whose host is, or resolves to, an address that is not
-/// public ([`public_address`]) and not in `allowed`. A name is resolved
-/// here and checked in full: one such address among its answers is enough
-/// to refuse.
+/// Refuses a URL whose host is an address, or a name with no address,
+/// that may be fetched ([`fetchable`]), with a message that says why. A
+/// name with both kinds passes here; the client's resolver then connects to
+/// the fetchable ones only.
 fn check_host(url: &reqwest::Url, allowed: &[IpAddr]) -> Result<(), String> {
     let host = url.host_str().unwrap_or("");
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let ips: Vec<IpAddr> = match bare.parse::<IpAddr>() {
-        Ok(ip) => vec![ip],
-        Err(_) => {
-            let port = url.port_or_known_default().unwrap_or(80);
-            (bare, port)
-                .to_socket_addrs()
-                .map_err(|e| format!("cannot resolve {host}: {e}"))?
-                .map(|a| a.ip())
-                .collect()
-        }
+    let port = url.port_or_known_default().unwrap_or(80);
+    let addrs: Vec<std::net::SocketAddr> = match bare.parse::<IpAddr>() {
+        Ok(ip) => vec![std::net::SocketAddr::new(ip, port)],
+        Err(_) => (bare, port)
+            .to_socket_addrs()
+            .map_err(|e| format!("cannot resolve {host}: {e}"))?
+            .collect(),
     };
-    match ips
+    fetchable(host, addrs.into_iter(), allowed).map(|_| ())
+}
+
+/// The addresses of `host` that may be fetched; an error naming the host
+/// when none may.
+fn fetchable(
+    host: &str,
+    addrs: impl Iterator<Item = std::net::SocketAddr>,
+    allowed: &[IpAddr],
+) -> Result<Vec<std::net::SocketAddr>, String> {
+    let all: Vec<std::net::SocketAddr> = addrs.collect();
+    let ok: Vec<std::net::SocketAddr> = all
         .iter()
-        .find(|ip| !public_address(**ip) && !allowed.contains(ip))
-    {
-        Some(ip) => Err(format!(
-            "refused {url}: {host} is at {ip}, a loopback, private or link-local address (allow with --allow-private-addresses)"
+        .copied()
+        .filter(|a| public_address(a.ip()) || allowed.contains(&a.ip()))
+        .collect();
+    match (ok.is_empty(), all.first()) {
+        (false, _) => Ok(ok),
+        (true, Some(a)) => Err(format!(
+            "refused {host}: it is at {}, a loopback, private or link-local address (allow with --allow-private-addresses)",
+            a.ip()
         )),
-        None => Ok(()),
+        (true, None) => Err(format!("cannot resolve {host}")),
+    }
+}
+
+/// Name resolution for the HTTP client that hands it only addresses that
+/// may be fetched, so the connection goes to a checked address: a name
+/// cannot answer with a public address when checked and a private one when
+/// connected to (DNS rebinding). The lookup is the system's, made on the
+/// client's own thread (Dossier fetches one page at a time per client).
+struct FetchableResolver {
+    allowed: Vec<IpAddr>,
+}
+
+impl reqwest::dns::Resolve for FetchableResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_string();
+        let allowed = self.allowed.clone();
+        Box::pin(async move {
+            let addrs = (host.as_str(), 0)
+                .to_socket_addrs()
+                .map_err(|e| format!("cannot resolve {host}: {e}"))?;
+            let ok = fetchable(&host, addrs, &allowed)?;
+            Ok(Box::new(ok.into_iter()) as reqwest::dns::Addrs)
+        })
     }
 }
 
@@ -765,6 +806,29 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_resolver_hands_on_only_fetchable_addresses() {
+        let a = |s: &str| -> std::net::SocketAddr { s.parse().unwrap() };
+        // a name answering with both: the connection may only go public
+        let mixed = [a("10.0.0.5:0"), a("93.184.216.34:0")];
+        assert_eq!(
+            fetchable("rebind.example", mixed.into_iter(), &[]).unwrap(),
+            vec![a("93.184.216.34:0")]
+        );
+        let private = [a("127.0.0.1:0"), a("[::1]:0")];
+        let e = fetchable("localhost", private.into_iter(), &[]).unwrap_err();
+        assert!(
+            e.contains("refused localhost") && e.contains("127.0.0.1"),
+            "{e}"
+        );
+        let allowed = ["127.0.0.1".parse().unwrap()];
+        assert_eq!(
+            fetchable("localhost", private.into_iter(), &allowed).unwrap(),
+            vec![a("127.0.0.1:0")]
+        );
+        assert!(fetchable("nowhere", std::iter::empty(), &[]).is_err());
+    }
+
+    #[test]
     fn private_addresses_are_refused_unless_allowed() {
         let base = serve(routes);
         let strict = Fetcher::new(FetchConfig {
@@ -790,6 +854,11 @@ pub(crate) mod tests {
         })
         .unwrap();
         assert!(one_host.page(&format!("{base}/article")).input.is_ok());
+        // by name too: the client's own resolver hands it 127.0.0.1 and
+        // drops ::1
+        let by_name = base.replace("127.0.0.1", "localhost");
+        let page = one_host.page(&format!("{by_name}/article"));
+        assert!(page.input.is_ok(), "{}", err(&page));
         let e = err(&one_host.page(&format!("{base}/to-metadata")));
         assert!(
             e.contains("refused") && e.contains("169.254.169.254"),
