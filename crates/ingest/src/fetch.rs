@@ -435,22 +435,25 @@ pub fn public_address(ip: IpAddr) -> bool {
     }
 }
 
-/// Refuses a URL whose host is an address, or a name with no address,
-/// that may be fetched ([`fetchable`]), with a message that says why. A
-/// name with both kinds passes here; the client's resolver then connects to
-/// the fetchable ones only.
+/// Refuses a URL whose host is an address literal that may not be
+/// fetched ([`fetchable`]). Names are not looked up here: the client's
+/// resolver ([`FetchableResolver`]) checks what they resolve to, once, at
+/// the moment of connecting.
 fn check_host(url: &reqwest::Url, allowed: &[IpAddr]) -> Result<(), String> {
     let host = url.host_str().unwrap_or("");
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    let port = url.port_or_known_default().unwrap_or(80);
-    let addrs: Vec<std::net::SocketAddr> = match bare.parse::<IpAddr>() {
-        Ok(ip) => vec![std::net::SocketAddr::new(ip, port)],
-        Err(_) => (bare, port)
-            .to_socket_addrs()
-            .map_err(|e| format!("cannot resolve {host}: {e}"))?
-            .collect(),
-    };
-    fetchable(host, addrs.into_iter(), allowed).map(|_| ())
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => {
+            let port = url.port_or_known_default().unwrap_or(80);
+            fetchable(
+                host,
+                std::iter::once(std::net::SocketAddr::new(ip, port)),
+                allowed,
+            )
+            .map(|_| ())
+        }
+        Err(_) => Ok(()),
+    }
 }
 
 /// The addresses of `host` that may be fetched; an error naming the host
@@ -532,9 +535,18 @@ fn describe(e: &reqwest::Error) -> String {
             e.url().map(|u| u.as_str()).unwrap_or("")
         )
     } else if e.is_connect() {
+        // The innermost cause says why: a refused address (from the
+        // resolver), a name that does not resolve, a closed port.
+        let mut why = None;
+        let mut src = std::error::Error::source(e);
+        while let Some(c) = src {
+            why = Some(c.to_string());
+            src = c.source();
+        }
         format!(
-            "cannot connect: {}",
-            e.url().map(|u| u.as_str()).unwrap_or("")
+            "cannot connect: {}{}",
+            e.url().map(|u| u.as_str()).unwrap_or(""),
+            why.map(|w| format!(" ({w})")).unwrap_or_default()
         )
     } else {
         let mut s = e.to_string();

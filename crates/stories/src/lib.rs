@@ -597,8 +597,13 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
         }
         line.figures = compare::figures(&members, opts.figure_tolerance);
         let line_docs: Vec<&Document> = members.iter().map(|m| m.doc).collect();
-        line.timeline = tls::key_dates(
+        let line_sents: Vec<Vec<Span>> = story_idx
+            .iter()
+            .flat_map(|&s| protos[s].members.iter().map(|&i| b.sents[i].clone()))
+            .collect();
+        line.timeline = tls::key_dates_in(
             &line_docs,
+            &line_sents,
             &tls::KeyDateOptions {
                 dates: opts.storyline_dates,
                 sentences_per_date: opts.storyline_date_sentences,

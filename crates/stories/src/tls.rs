@@ -147,7 +147,18 @@ fn rank_dates(
 /// chronological order, each with its summary sentences.
 pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<KeyDate> {
     let docs: Vec<&Document> = docs.iter().map(|d| d.borrow()).collect();
-    let docs = docs.as_slice();
+    // Each report's own sentence spans where valid, else split here.
+    let spans: Vec<Vec<Span>> = docs.iter().map(|d| text::sentence_spans(d)).collect();
+    key_dates_in(&docs, &spans, o)
+}
+
+/// [`key_dates`] over reports whose sentence spans the caller already has
+/// (`spans[i]` for `docs[i]`, as [`text::sentence_spans`] gives them).
+pub(crate) fn key_dates_in(
+    docs: &[&Document],
+    spans: &[Vec<Span>],
+    o: &KeyDateOptions,
+) -> Vec<KeyDate> {
     let pubs: Vec<Option<NaiveDate>> = docs
         .iter()
         .map(|d| {
@@ -166,8 +177,7 @@ pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<Key
         if !keep[di] {
             continue;
         }
-        // Its own sentence spans where valid, else split here.
-        let spans = text::sentence_spans(d);
+        let spans = &spans[di];
         let mut days: Vec<Vec<NaiveDate>> = vec![Vec::new(); spans.len()];
         for x in &d.times {
             if x.kind != TimeType::Date {
@@ -188,7 +198,7 @@ pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<Key
                 }
             }
         }
-        for (i, (span, ds)) in spans.into_iter().zip(days).enumerate() {
+        for (i, (&span, ds)) in spans.iter().zip(days).enumerate() {
             sents.push(Sent {
                 doc: di,
                 span,
@@ -236,7 +246,7 @@ pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<Key
         .collect();
     pool.sort_unstable();
     pool.dedup();
-    let counts: HashMap<usize, Vec<(String, f64)>> = pool
+    let counts: Vec<Vec<(String, f64)>> = pool
         .iter()
         .map(|&si| {
             let s = &sents[si];
@@ -244,14 +254,14 @@ pub fn key_dates<D: Borrow<Document>>(docs: &[D], o: &KeyDateOptions) -> Vec<Key
             for (term, _) in text::content_terms(s.span.slice(&docs[s.doc].text)) {
                 *m.entry(term).or_default() += 1.0;
             }
-            (si, m.into_iter().collect())
+            m.into_iter().collect()
         })
         .collect();
-    let all: Vec<Vec<(String, f64)>> = pool.iter().map(|si| counts[si].clone()).collect();
-    let corpus = Corpus::build(&all, &HashMap::new());
+    let corpus = Corpus::build(&counts, &HashMap::new());
     let vecs: HashMap<usize, SparseVec> = pool
         .iter()
-        .map(|si| (*si, corpus.vector(&counts[si])))
+        .zip(&counts)
+        .map(|(si, c)| (*si, corpus.vector(c)))
         .collect();
 
     let none = (Vec::new(), Vec::new());

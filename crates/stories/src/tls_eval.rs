@@ -440,14 +440,15 @@ pub fn grid() -> Vec<KeyDateOptions> {
 /// ROUGE-1 + ROUGE-2 F1 on every *other* subject's timelines, so no
 /// timeline is scored with settings chosen on itself (stricter than
 /// leaving out one topic folder: the five oil-spill folders go out
-/// together). Returns the scores and predictions, in topic order, and for
-/// each subject the index of its setting in the grid.
+/// together). `runs[i]` is [`evaluate`] with `grid()[i]`. Returns the
+/// scores and predictions, in topic order, and for each subject the index
+/// of its setting in the grid.
 pub fn cross_validate(
     topics: &[Topic],
+    runs: &[(Vec<TimelineScore>, Vec<Timeline>)],
 ) -> (Vec<TimelineScore>, Vec<Timeline>, Vec<(String, usize)>) {
-    let g = grid();
-    let (runs, preds): (Vec<Vec<TimelineScore>>, Vec<Vec<Timeline>>) =
-        g.iter().map(|o| evaluate(topics, o)).unzip();
+    let (runs, preds): (Vec<&Vec<TimelineScore>>, Vec<&Vec<Timeline>>) =
+        runs.iter().map(|(s, p)| (s, p)).unzip();
     let mut subjects: Vec<&str> = topics.iter().map(|t| subject(&t.name)).collect();
     subjects.sort_unstable();
     subjects.dedup();
