@@ -60,6 +60,9 @@ pub fn run(args: Args) -> Result<i32> {
             sync.removed
         );
     }
+    index
+        .warm()
+        .context("counting the index's outlets and entities")?;
     let token = args.token.or_else(|| std::env::var("DOSSIER_TOKEN").ok());
     let limits = dossier_server::Limits {
         max_body: args.max_body,

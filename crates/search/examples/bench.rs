@@ -7,6 +7,7 @@
 //! ```text
 //! cargo run --release -p dossier-search --example bench -- build  N DIR   # index + FTS5 file in DIR
 //! cargo run --release -p dossier-search --example bench -- query  DIR [R] # R rounds of the query set, p50/p99 for both
+//! cargo run --release -p dossier-search --example bench -- dump   N FILE  # the same N documents as JSONL records for `dossier ingest`
 //! ```
 //! Names that look like proper names (capitalized runs) stand in for
 //! entities, so entity facets cost what they would with NER.
@@ -156,8 +157,10 @@ fn synthesize(
     (0..n).map(move |i| {
         let m = base.len();
         let (title, text, outlet, date) = &base[i % m];
-        let (_, other, _, _) = &base[(i * 7919 + 13) % m];
         let copy = i / m;
+        // the second half comes from another article, a different one for
+        // each copy, so that no two copies share their whole text
+        let (_, other, _, _) = &base[(i * 7919 + 13 + copy * 104_729) % m];
         let half = |s: &str, first: bool| {
             let mut k = s.len() / 2;
             while !s.is_char_boundary(k) {
@@ -245,6 +248,28 @@ fn build(n: usize, dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The synthesized documents as the JSONL records `dossier ingest` reads
+/// (title, text, outlet, date), to build a store through the whole
+/// pipeline: extraction, annotation, grouping, indexing.
+fn dump(n: usize, path: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    let base = base_articles();
+    anyhow::ensure!(!base.is_empty(), "no public data found (set DOSSIER_DATA)");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    for d in synthesize(&base, n) {
+        let rec = serde_json::json!({
+            "url": format!("https://bench.invalid/{}", d.id),
+            "title": d.title,
+            "text": d.text,
+            "source": d.publisher,
+            "published": d.published,
+        });
+        writeln!(out, "{rec}")?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 fn pct(v: &mut [f64], p: f64) -> f64 {
     v.sort_by(|a, b| a.total_cmp(b));
     v[((v.len() as f64 - 1.0) * p).round() as usize]
@@ -320,6 +345,12 @@ fn main() -> anyhow::Result<()> {
             Path::new(args.get(1).map(String::as_str).unwrap_or("bench-data")),
             args.get(2).and_then(|s| s.parse().ok()).unwrap_or(20),
         ),
-        _ => anyhow::bail!("usage: bench build N DIR | bench query DIR [ROUNDS]"),
+        Some("dump") => dump(
+            args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000),
+            Path::new(args.get(2).map(String::as_str).unwrap_or("bench.jsonl")),
+        ),
+        _ => {
+            anyhow::bail!("usage: bench build N DIR | bench query DIR [ROUNDS] | bench dump N FILE")
+        }
     }
 }

@@ -206,7 +206,25 @@ pub struct Index {
     dir: Option<PathBuf>,
     /// Serializes writers within this process (tantivy allows one per index).
     write_lock: Mutex<()>,
+    /// The whole index's outlet and entity counts, as of one searcher
+    /// generation: the entity and outlet list pages ask for them on every
+    /// visit, and counting every document each time cost about 100 ms at
+    /// 100,000 documents.
+    overview: Mutex<Option<Overview>>,
 }
+
+/// Whole-index facet counts and the searcher generation they were counted
+/// in.
+struct Overview {
+    generation: u64,
+    size: usize,
+    facets: Facets,
+}
+
+/// How many outlets and entities a whole-index count keeps, so that list
+/// pages of the usual sizes (the web UI lists 500 outlets and 200
+/// entities) are served from one count.
+const OVERVIEW_SIZE: usize = 500;
 
 impl Index {
     /// Open (creating when absent) the index of the store in `store_dir`.
@@ -253,6 +271,7 @@ impl Index {
             fields,
             dir,
             write_lock: Mutex::new(()),
+            overview: Mutex::new(None),
         })
     }
 
@@ -616,24 +635,54 @@ impl Index {
 
     /// The outlets in the index with their document counts, most first.
     pub fn outlets(&self, limit: usize) -> Result<Vec<FacetCount>> {
-        let r = self.search(&SearchRequest {
-            facets: true,
-            limit: 1,
-            facet_size: limit,
-            ..Default::default()
-        })?;
-        Ok(r.facets.map(|f| f.outlets).unwrap_or_default())
+        let mut v = self.overview(limit)?.outlets;
+        v.truncate(limit);
+        Ok(v)
     }
 
     /// The entities in the index with their document counts, most first.
     pub fn entities(&self, limit: usize) -> Result<Vec<FacetCount>> {
+        let mut v = self.overview(limit)?.entities;
+        v.truncate(limit);
+        Ok(v)
+    }
+
+    /// Counts the whole index's outlets and entities now, so that the first
+    /// visit to the list pages does not wait for it (the server calls this
+    /// on start).
+    pub fn warm(&self) -> Result<()> {
+        self.overview(OVERVIEW_SIZE).map(|_| ())
+    }
+
+    /// Outlet and entity counts over the whole index, at least `limit` of
+    /// each, counted once per searcher generation (a commit, once the
+    /// reader has picked it up, starts a new one).
+    fn overview(&self, limit: usize) -> Result<Facets> {
+        let generation = self.reader.searcher().generation().generation_id();
+        let cached = |o: &Option<Overview>| {
+            o.as_ref()
+                .filter(|o| o.generation == generation && o.size >= limit)
+                .map(|o| o.facets.clone())
+        };
+        if let Some(f) = cached(&self.overview.lock().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(f);
+        }
+        let size = limit.max(OVERVIEW_SIZE);
         let r = self.search(&SearchRequest {
             facets: true,
             limit: 1,
-            facet_size: limit,
+            facet_size: size,
             ..Default::default()
         })?;
-        Ok(r.facets.map(|f| f.entities).unwrap_or_default())
+        let facets = r.facets.unwrap_or_default();
+        // Counted by a searcher at least as new as `generation`: a reload in
+        // between only makes the next call count again.
+        *self.overview.lock().unwrap_or_else(|e| e.into_inner()) = Some(Overview {
+            generation,
+            size,
+            facets: facets.clone(),
+        });
+        Ok(facets)
     }
 }
 

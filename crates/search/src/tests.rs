@@ -480,3 +480,31 @@ fn entity_facets_on_broad_queries_are_unbiased_estimates_and_say_so() {
         (n / 5) as u64
     );
 }
+
+#[test]
+fn whole_index_lists_follow_new_documents() {
+    let idx = Index::in_memory().unwrap();
+    idx.add(&corpus()).unwrap();
+    let witkoff = |idx: &Index| {
+        idx.entities(50)
+            .unwrap()
+            .iter()
+            .find(|f| f.value == "Steve Witkoff")
+            .map(|f| f.count)
+    };
+    let w = witkoff(&idx).expect("Witkoff counted");
+    let before = idx.outlets(10).unwrap();
+    assert_eq!(
+        idx.outlets(10).unwrap(),
+        before,
+        "a second call is served the same"
+    );
+    let reuters = |v: &[FacetCount]| v.iter().find(|f| f.value == "Reuters").map(|f| f.count);
+    let n = reuters(&before).expect("Reuters counted");
+    let mut extra = corpus().remove(0);
+    extra.id = "a-later".into();
+    idx.add(&[extra]).unwrap();
+    assert_eq!(reuters(&idx.outlets(10).unwrap()), Some(n + 1));
+    assert_eq!(idx.outlets(1).unwrap().len(), 1);
+    assert_eq!(witkoff(&idx), Some(w + 1));
+}

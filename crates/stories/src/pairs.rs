@@ -1,0 +1,257 @@
+//! The pairs worth comparing in a batch, from an inverted index.
+//!
+//! Clustering needs the similarity of every pair that has one; comparing
+//! all n² pairs is what kept grouping to a few thousand documents. Two
+//! documents with no term in common have cosine 0, so the pairs come from
+//! the postings of the terms they share. Terms found in more than a set
+//! share of the batch ("said", "year") are not used to propose pairs: their
+//! postings are long and their IDF weight small, so a pair they alone would
+//! propose is nearly orthogonal. They still count in the cosine of any pair
+//! that a rarer shared term proposes.
+//!
+//! The cosine of a proposed pair is exact: the rare terms' products are
+//! summed while their postings are walked, and the common terms' part is a
+//! merge of the two short lists of common terms. Two items whose dates are
+//! so far apart that the date decay alone puts them under the floor are not
+//! compared at all (a window over date-ordered postings). Pairs under the
+//! floor are dropped; the clustering counts them as 0.
+
+use rayon::prelude::*;
+
+use crate::cluster::Edge;
+use crate::features::{cosine, SparseVec};
+use crate::{window_keys, DateRange};
+
+/// The date decay of a similarity (see [`crate::time_factor`]): the items'
+/// publication ranges and the decay's grace and scale in days.
+pub(crate) struct Decay<'a> {
+    pub ranges: &'a [Option<DateRange>],
+    pub grace: f64,
+    pub scale: f64,
+}
+
+/// Pairs `(i, j, s)`, `i < j`, whose similarity `s = sim(i, j, cosine)`
+/// reaches `floor`, where `cosine` is that of `vecs[i]` and `vecs[j]` and
+/// `sim` must not exceed the cosine times the date decay (or, for pairs
+/// that `extra` proposes, the decay alone).
+///
+/// A pair is proposed when the two items share a term of their vectors held
+/// by at most `cap` items, or any term of their `extra` lists (ids of their
+/// own, proposing pairs whatever their frequency, counting in no cosine;
+/// `extra` may be empty). Output is ordered by `j`, then `i`.
+pub(crate) fn similar_pairs(
+    vecs: &[&SparseVec],
+    extra: &[Vec<u32>],
+    decay: &Decay,
+    cap: usize,
+    floor: f64,
+    sim: impl Fn(usize, usize, f64) -> f64 + Sync,
+) -> Vec<Edge> {
+    let n = vecs.len();
+    let (days, window) = window_keys(decay.ranges, decay.grace, decay.scale, floor);
+    let day = |i: usize| days.get(i).copied().flatten();
+    // Items ranked undated first, then by day, so that each term's postings
+    // (ascending by rank) hold the undated items in front and the dated ones
+    // in date order: a window is then one binary search per posting list.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (day(i).is_some(), day(i), i));
+    let undated = order.iter().take_while(|&&i| day(i).is_none()).count() as u32;
+    let ranked_day: Vec<i64> = order.iter().map(|&i| day(i).unwrap_or(0)).collect();
+
+    let extra_of = |i: usize| extra.get(i).map_or(&[][..], |v| v.as_slice());
+    let size = |ids: &mut dyn Iterator<Item = u32>| ids.max().map_or(0, |m| m as usize + 1);
+    let vocab = size(&mut vecs.iter().flat_map(|v| v.iter().map(|x| x.0)));
+    let extra_vocab = size(&mut extra.iter().flat_map(|v| v.iter().copied()));
+    let mut df = vec![0usize; vocab];
+    let mut extra_df = vec![0usize; extra_vocab];
+    for (i, v) in vecs.iter().enumerate() {
+        v.iter().for_each(|x| df[x.0 as usize] += 1);
+        extra_of(i).iter().for_each(|&x| extra_df[x as usize] += 1);
+    }
+    let rare = |t: u32| (2..=cap.max(2)).contains(&df[t as usize]);
+    let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab];
+    let mut extra_postings: Vec<Vec<u32>> = vec![Vec::new(); extra_vocab];
+    for (r, &i) in order.iter().enumerate() {
+        for &(t, w) in vecs[i].iter().filter(|x| rare(x.0)) {
+            postings[t as usize].push((r as u32, w));
+        }
+        for &x in extra_of(i).iter().filter(|&&x| extra_df[x as usize] > 1) {
+            extra_postings[x as usize].push(r as u32);
+        }
+    }
+    // each item's common terms, for the rest of the cosine
+    let common: Vec<SparseVec> = vecs
+        .iter()
+        .map(|v| {
+            v.iter()
+                .copied()
+                .filter(|x| df[x.0 as usize] > cap)
+                .collect()
+        })
+        .collect();
+
+    let mut edges: Vec<Edge> = (0..n)
+        .into_par_iter()
+        .map_init(
+            || (vec![u32::MAX; n], vec![0f64; n], Vec::new()),
+            |(seen, acc, cands): &mut (Vec<u32>, Vec<f64>, Vec<u32>), r| {
+                cands.clear();
+                let r32 = r as u32;
+                let earliest = match window {
+                    Some(w) if r32 >= undated => Some(ranked_day[r] - w),
+                    _ => None,
+                };
+                // The part of a posting list (ranks ascending) to visit: the
+                // items before r, undated ones always, dated ones within the
+                // window.
+                let spans = |rank: &dyn Fn(usize) -> u32, len: usize| {
+                    let end = partition(len, |k| rank(k) < r32);
+                    match earliest {
+                        None => [(0, end), (end, end)],
+                        Some(e) => {
+                            let dated = partition(end, |k| rank(k) < undated);
+                            let from = dated
+                                + partition(end - dated, |k| {
+                                    ranked_day[rank(dated + k) as usize] < e
+                                });
+                            [(0, dated), (from, end)]
+                        }
+                    }
+                };
+                let j = order[r];
+                let mut visit = |q: u32, add: f64| {
+                    if seen[q as usize] != r32 {
+                        seen[q as usize] = r32;
+                        acc[q as usize] = 0.0;
+                        cands.push(q);
+                    }
+                    acc[q as usize] += add;
+                };
+                for &(t, w) in vecs[j].iter().filter(|x| rare(x.0)) {
+                    let p = &postings[t as usize];
+                    for (a, b) in spans(&|k| p[k].0, p.len()) {
+                        for &(q, wq) in &p[a..b] {
+                            visit(q, w as f64 * wq as f64);
+                        }
+                    }
+                }
+                for &x in extra_of(j).iter().filter(|&&x| extra_df[x as usize] > 1) {
+                    let p = &extra_postings[x as usize];
+                    for (a, b) in spans(&|k| p[k], p.len()) {
+                        p[a..b].iter().for_each(|&q| visit(q, 0.0));
+                    }
+                }
+                cands
+                    .iter()
+                    .filter_map(|&q| {
+                        let i = order[q as usize];
+                        let cos = acc[q as usize] + cosine(&common[i], &common[j]);
+                        let (a, b) = if i < j { (i, j) } else { (j, i) };
+                        let s = sim(a, b, cos);
+                        (s >= floor).then_some((a as u32, b as u32, s as f32))
+                    })
+                    .collect::<Vec<Edge>>()
+            },
+        )
+        .flatten_iter()
+        .collect();
+    edges.sort_unstable_by_key(|e| (e.1, e.0));
+    edges
+}
+
+/// The number of leading `k` in `0..len` for which `before(k)` holds
+/// (`before` must hold on a prefix).
+fn partition(len: usize, before: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, len);
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        if before(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn unit(v: &[(u32, f32)]) -> SparseVec {
+        let mut v = v.to_vec();
+        crate::features::normalize(&mut v);
+        v
+    }
+
+    fn day(d: i64) -> Option<DateRange> {
+        let x = NaiveDate::from_ymd_opt(2025, 1, 1)? + chrono::Days::new(d as u64);
+        Some(DateRange { lo: x, hi: Some(x) })
+    }
+
+    const NO_DECAY: Decay = Decay {
+        ranges: &[],
+        grace: 0.0,
+        scale: 0.0,
+    };
+
+    #[test]
+    fn cosines_are_exact_and_pairs_come_from_terms_under_the_cap() {
+        // term 1 is held by all four items (over the cap of 3); items 0
+        // and 1 share the rare term 7, items 0 and 3 the rare term 9;
+        // item 2 shares only term 1.
+        let v = [
+            unit(&[(1, 1.0), (7, 2.0), (9, 1.0)]),
+            unit(&[(1, 2.0), (7, 1.0)]),
+            unit(&[(1, 1.0), (4, 3.0)]),
+            unit(&[(1, 1.0), (9, 1.0)]),
+        ];
+        let vecs: Vec<&SparseVec> = v.iter().collect();
+        let e = similar_pairs(&vecs, &[], &NO_DECAY, 3, 0.0, |_, _, c| c);
+        let pairs: Vec<(u32, u32)> = e.iter().map(|x| (x.0, x.1)).collect();
+        assert_eq!(pairs, vec![(0, 1), (0, 3)]);
+        for &(i, j, s) in &e {
+            let exact = cosine(vecs[i as usize], vecs[j as usize]);
+            assert!((s as f64 - exact).abs() < 1e-6, "{i}-{j}: {s} vs {exact}");
+        }
+        // the floor drops the weaker pair
+        let strong = similar_pairs(&vecs, &[], &NO_DECAY, 3, 0.6, |_, _, c| c);
+        assert_eq!(strong.len(), 1);
+        // with no cap, term 1 proposes every pair
+        assert_eq!(
+            similar_pairs(&vecs, &[], &NO_DECAY, 4, 0.0, |_, _, c| c).len(),
+            6
+        );
+        // extra terms propose pairs whatever their frequency
+        let extra = vec![vec![0], vec![], vec![0], vec![]];
+        let e = similar_pairs(&vecs, &extra, &NO_DECAY, 3, 0.0, |_, _, _| 1.0);
+        assert!(e.iter().any(|x| (x.0, x.1) == (0, 2)));
+        assert!(similar_pairs(&[], &[], &NO_DECAY, 4, 0.0, |_, _, c| c).is_empty());
+    }
+
+    #[test]
+    fn a_window_skips_items_far_apart_in_time_but_never_undated_ones() {
+        // every item shares term 5; days 0, 100, 3, none, 98
+        let v = vec![unit(&[(5, 1.0)]); 5];
+        let vecs: Vec<&SparseVec> = v.iter().collect();
+        let ranges = [day(0), day(100), day(3), None, day(98)];
+        // decay: nothing for 2 days, then e-fold every day; floor 0.01
+        // puts the window at 2 + ln(100) = 6.6, so 7 days
+        let decay = Decay {
+            ranges: &ranges,
+            grace: 2.0,
+            scale: 1.0,
+        };
+        let pairs: Vec<(u32, u32)> = similar_pairs(&vecs, &[], &decay, 9, 0.01, |_, _, c| c)
+            .into_iter()
+            .map(|e| (e.0, e.1))
+            .collect();
+        assert_eq!(pairs, vec![(0, 2), (0, 3), (1, 3), (2, 3), (1, 4), (3, 4)]);
+        // no decay, no window
+        assert_eq!(
+            similar_pairs(&vecs, &[], &NO_DECAY, 9, 0.01, |_, _, c| c).len(),
+            10
+        );
+    }
+}
