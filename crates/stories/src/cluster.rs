@@ -1,7 +1,7 @@
 //! Average-link agglomerative clustering with a similarity threshold.
 //!
-//! Two forms, giving the same clusters when every similarity left out of
-//! the sparse one is zero:
+//! Two forms, giving the same clusters at a positive threshold when every
+//! similarity left out of the sparse one is zero:
 //! - [`average_link`] over a dense matrix, by the nearest-neighbour-chain
 //!   algorithm (average linkage is reducible, so the chain finds the same
 //!   merges as the greedy algorithm) in O(n²) time and memory. Kept as the
@@ -161,8 +161,9 @@ impl Ord for Merge {
 /// averages to its other neighbours fall, so an entry popped from the heap
 /// is checked against the current average and pushed back lower when it has
 /// fallen; a sum that rises (the merged-away cluster's neighbours) is
-/// pushed at once. The first entry whose current average is below the
-/// threshold ends the clustering, as no later merge can be higher.
+/// pushed at once. Only pairs at or above the threshold enter the heap,
+/// and the clustering ends when it is empty. The threshold must be
+/// positive: clusters with no listed pair between them never merge.
 pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> Vec<Vec<usize>> {
     let mut uf = UnionFind::new(n);
     let mut adj: Vec<HashMap<u32, f64>> = vec![HashMap::new(); n];
@@ -202,7 +203,8 @@ pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> V
             continue;
         }
         if avg < threshold {
-            break;
+            // within rounding of the threshold: others may still reach it
+            continue;
         }
         // merge the cluster with fewer neighbours into the other
         let (keep, gone) = if adj[a].len() >= adj[b].len() {

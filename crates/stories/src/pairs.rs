@@ -48,6 +48,8 @@ pub(crate) fn similar_pairs(
     sim: impl Fn(usize, usize, f64) -> f64 + Sync,
 ) -> Vec<Edge> {
     let n = vecs.len();
+    // a term in one item pairs nothing; one in two is always worth proposing
+    let cap = cap.max(2);
     let (days, window) = window_keys(decay.ranges, decay.grace, decay.scale, floor);
     let day = |i: usize| days.get(i).copied().flatten();
     // Items ranked undated first, then by day, so that each term's postings
@@ -68,7 +70,7 @@ pub(crate) fn similar_pairs(
         v.iter().for_each(|x| df[x.0 as usize] += 1);
         extra_of(i).iter().for_each(|&x| extra_df[x as usize] += 1);
     }
-    let rare = |t: u32| (2..=cap.max(2)).contains(&df[t as usize]);
+    let rare = |t: u32| (2..=cap).contains(&df[t as usize]);
     let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab];
     let mut extra_postings: Vec<Vec<u32>> = vec![Vec::new(); extra_vocab];
     for (r, &i) in order.iter().enumerate() {
