@@ -508,3 +508,30 @@ fn whole_index_lists_follow_new_documents() {
     assert_eq!(idx.outlets(1).unwrap().len(), 1);
     assert_eq!(witkoff(&idx), Some(w + 1));
 }
+
+#[test]
+fn many_small_commits_are_merged_into_few_segments() {
+    // On disk and with batches of a few hundred documents, as an ingest
+    // writes them: a writer dropped right after its commit abandoned the
+    // merges the commit started, and every batch stayed a segment.
+    let dir = tempfile::tempdir().unwrap();
+    let idx = Index::open(dir.path()).unwrap();
+    let base = corpus().remove(0);
+    let text = base.text.repeat(8);
+    for batch in 0..24 {
+        let docs: Vec<Document> = (0..300)
+            .map(|k| {
+                let mut d = base.clone();
+                d.id = format!("doc-{batch}-{k}");
+                d.text = format!("{text} {batch} {k}");
+                d.entities.clear();
+                d.quotes.clear();
+                d
+            })
+            .collect();
+        idx.add(&docs).unwrap();
+    }
+    let segments = idx.reader.searcher().segment_readers().len();
+    assert!(segments < 16, "{segments} segments after 24 commits");
+    assert_eq!(idx.num_docs(), 24 * 300);
+}
