@@ -227,9 +227,8 @@ fn build(n: usize, dir: &Path) -> anyhow::Result<()> {
     // Transactions of 50,000 rows: one transaction for 1 M rows kept the
     // whole text in the write-ahead log before copying it into the
     // database, twice the space.
-    let mut ins = conn.prepare(
-        "INSERT INTO docs (id, title, text, outlet, day) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+    let mut ins = conn
+        .prepare("INSERT INTO docs (id, title, text, outlet, day) VALUES (?1, ?2, ?3, ?4, ?5)")?;
     conn.execute_batch("BEGIN")?;
     for (i, d) in synthesize(&base, n).enumerate() {
         if i > 0 && i % 50_000 == 0 {
