@@ -455,7 +455,7 @@ pub struct ActorLabels {
 }
 
 /// A story: reports about one event or development.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Story {
     pub id: String,
     pub title: String,
@@ -480,7 +480,7 @@ pub struct Story {
 }
 
 /// Stories about one ongoing matter, over months.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Storyline {
     pub id: String,
     pub title: String,

@@ -626,16 +626,7 @@ mod tests {
             id: id.into(),
             title: "Talks".into(),
             storyline: "l".into(),
-            documents: vec![],
-            duplicates: vec![],
-            first_date: None,
-            last_date: None,
-            outlets: vec![],
-            timeline: vec![],
-            quotes: vec![],
-            figures: vec![],
-            labels: vec![],
-            summary: vec![],
+            ..Default::default()
         }
     }
 

@@ -586,15 +586,7 @@ mod tests {
             title: id.into(),
             storyline: "L".into(),
             documents: vec!["a".into()],
-            duplicates: vec![],
-            first_date: None,
-            last_date: None,
-            outlets: vec![],
-            timeline: vec![],
-            quotes: vec![],
-            figures: vec![],
-            labels: vec![],
-            summary: vec![],
+            ..Default::default()
         };
         let line = Storyline {
             id: "L".into(),

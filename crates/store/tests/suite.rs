@@ -102,15 +102,7 @@ fn story(id: &str, docs: &[&str]) -> Story {
         title: id.into(),
         storyline: "L".into(),
         documents: docs.iter().map(|d| d.to_string()).collect(),
-        duplicates: vec![],
-        first_date: None,
-        last_date: None,
-        outlets: vec![],
-        timeline: vec![],
-        quotes: vec![],
-        figures: vec![],
-        labels: vec![],
-        summary: vec![],
+        ..Default::default()
     }
 }
 

@@ -2,10 +2,10 @@
 //!
 //! Two forms, giving the same clusters at a positive threshold when every
 //! similarity left out of the sparse one is zero:
-//! - [`average_link`] over a dense matrix, by the nearest-neighbour-chain
+//! - `average_link` over a dense matrix, by the nearest-neighbour-chain
 //!   algorithm (average linkage is reducible, so the chain finds the same
-//!   merges as the greedy algorithm) in O(n²) time and memory. Kept as the
-//!   reference the sparse form is tested against.
+//!   merges as the greedy algorithm) in O(n²) time and memory. Compiled for
+//!   tests only, as the reference the sparse form is checked against.
 //! - [`average_link_sparse`] over a list of weighted pairs, where a pair not
 //!   listed counts as similarity 0: the greedy algorithm with a heap of
 //!   cluster pairs, each cluster keeping the summed similarity to its
@@ -27,13 +27,13 @@ use std::collections::{BinaryHeap, HashMap};
 use crate::dedup::UnionFind;
 
 /// A dense symmetric similarity matrix.
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 pub(crate) struct SimMatrix {
     pub n: usize,
     pub v: Vec<f32>,
 }
 
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 impl SimMatrix {
     pub fn new(n: usize, mut f: impl FnMut(usize, usize) -> f64) -> Self {
         let mut v = vec![0f32; n * n];
@@ -50,7 +50,7 @@ impl SimMatrix {
 }
 
 /// Clusters of `0..n`: members ascending, clusters ordered by first member.
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 pub(crate) fn average_link(m: &SimMatrix, threshold: f64) -> Vec<Vec<usize>> {
     let n = m.n;
     let mut uf = UnionFind::new(n);

@@ -35,7 +35,7 @@ pub mod tls_eval;
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use dossier_model::{Document, Span, Story, Storyline};
 
 pub use cluster::assign;
@@ -209,40 +209,6 @@ pub(crate) fn time_factor(
         }
         _ => 1.0,
     }
-}
-
-/// Date keys and a window for the pair search ([`pairs::similar_pairs`]):
-/// two items whose keys are further apart than the window have a date gap
-/// whose [`time_factor`] is under `floor`, so their similarity is too.
-/// An item's key is the first day of its range when the range is known and
-/// no longer than the gap at which the factor falls under the floor; the
-/// window is that gap plus the longest keyed range. Items without a key
-/// (undated, open-ended, or spread over a long time) are compared with
-/// everything. No window when nothing decays.
-pub(crate) fn window_keys(
-    ranges: &[Option<DateRange>],
-    grace: f64,
-    scale: f64,
-    floor: f64,
-) -> (Vec<Option<i64>>, Option<i64>) {
-    if floor <= 0.0 || floor >= 1.0 || scale <= 0.0 {
-        return (vec![None; ranges.len()], None);
-    }
-    let gap = (grace + scale * (1.0 / floor).ln()).ceil() as i64;
-    let len = |r: &DateRange| r.hi.map(|h| (h - r.lo).num_days());
-    let keyed = |r: &Option<DateRange>| -> Option<DateRange> {
-        r.filter(|r| len(r).is_some_and(|l| l <= gap))
-    };
-    let slack = ranges
-        .iter()
-        .filter_map(|r| keyed(r).and_then(|r| len(&r)))
-        .max()
-        .unwrap_or(0);
-    let keys = ranges
-        .iter()
-        .map(|r| keyed(r).map(|r| r.lo.num_days_from_ce() as i64))
-        .collect();
-    (keys, Some(gap + slack))
 }
 
 fn short_hash(prefix: &str, parts: &[&str]) -> String {

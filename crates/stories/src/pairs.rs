@@ -20,7 +20,8 @@ use rayon::prelude::*;
 
 use crate::cluster::Edge;
 use crate::features::{cosine, SparseVec};
-use crate::{window_keys, DateRange};
+use crate::DateRange;
+use chrono::Datelike;
 
 /// The date decay of a similarity (see [`crate::time_factor`]): the items'
 /// publication ranges and the decay's grace and scale in days.
@@ -159,6 +160,40 @@ pub(crate) fn similar_pairs(
         .collect();
     edges.sort_unstable_by_key(|e| (e.1, e.0));
     edges
+}
+
+/// Date keys and a window for the pair search ([`similar_pairs`]):
+/// two items whose keys are further apart than the window have a date gap
+/// whose [`crate::time_factor`] is under `floor`, so their similarity is too.
+/// An item's key is the first day of its range when the range is known and
+/// no longer than the gap at which the factor falls under the floor; the
+/// window is that gap plus the longest keyed range. Items without a key
+/// (undated, open-ended, or spread over a long time) are compared with
+/// everything. No window when nothing decays.
+fn window_keys(
+    ranges: &[Option<DateRange>],
+    grace: f64,
+    scale: f64,
+    floor: f64,
+) -> (Vec<Option<i64>>, Option<i64>) {
+    if floor <= 0.0 || floor >= 1.0 || scale <= 0.0 {
+        return (vec![None; ranges.len()], None);
+    }
+    let gap = (grace + scale * (1.0 / floor).ln()).ceil() as i64;
+    let len = |r: &DateRange| r.hi.map(|h| (h - r.lo).num_days());
+    let keyed = |r: &Option<DateRange>| -> Option<DateRange> {
+        r.filter(|r| len(r).is_some_and(|l| l <= gap))
+    };
+    let slack = ranges
+        .iter()
+        .filter_map(|r| keyed(r).and_then(|r| len(&r)))
+        .max()
+        .unwrap_or(0);
+    let keys = ranges
+        .iter()
+        .map(|r| keyed(r).map(|r| r.lo.num_days_from_ce() as i64))
+        .collect();
+    (keys, Some(gap + slack))
 }
 
 /// The number of leading `k` in `0..len` for which `before(k)` holds
