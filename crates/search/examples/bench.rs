@@ -284,8 +284,9 @@ fn query(dir: &Path, rounds: usize) -> anyhow::Result<()> {
     let conn = rusqlite::Connection::open(dir.join("fts5.sqlite"))?;
     println!("{} documents", index.num_docs());
     let (mut tv, mut tvf, mut fts) = (vec![], vec![], vec![]);
+    let mut per_query = vec![Vec::new(); QUERIES.len()];
     for _ in 0..rounds {
-        for (tq, fq) in QUERIES {
+        for (qi, (tq, fq)) in QUERIES.iter().enumerate() {
             let t = Instant::now();
             let r = index.search(&SearchRequest {
                 q: tq.to_string(),
@@ -302,6 +303,7 @@ fn query(dir: &Path, rounds: usize) -> anyhow::Result<()> {
                 ..Default::default()
             })?;
             tvf.push(t.elapsed().as_secs_f64() * 1e3);
+            per_query[qi].push(t.elapsed().as_secs_f64() * 1e3);
             let t = Instant::now();
             // Same work as the index: top 20 by relevance, with snippets and the total count.
             let mut st = conn.prepare_cached("SELECT id, title, outlet, day, snippet(docs, 2, '<mark>', '</mark>', '…', 30) FROM docs WHERE docs MATCH ?1 ORDER BY rank LIMIT 20")?;
@@ -321,6 +323,10 @@ fn query(dir: &Path, rounds: usize) -> anyhow::Result<()> {
                 );
             }
         }
+    }
+    println!("tantivy + facets + attention, per query (median):");
+    for ((tq, _), v) in QUERIES.iter().zip(per_query.iter_mut()) {
+        println!("  {tq:40} {:6.2} ms", pct(v, 0.5));
     }
     for (name, v) in [
         ("tantivy (top 20 + snippets + count)", &mut tv),

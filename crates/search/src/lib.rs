@@ -55,6 +55,8 @@ const INDEX_VERSION: &str = "2";
 /// are estimated from a sample (see `stats`): below about this many
 /// matches per segment, counts are exact.
 const ENTITY_SAMPLE: u32 = 2_000;
+/// Outlets charted beside the overall attention series: the most matched.
+const ATTENTION_OUTLETS: usize = 6;
 /// Memory for the index writer, shared by its threads.
 const WRITER_HEAP: usize = 128 * 1024 * 1024;
 /// Key separator in `entity_key` values: `LABEL<TAB>canonical name`.
@@ -211,6 +213,8 @@ pub struct Index {
     /// visit, and counting every document each time cost about 100 ms at
     /// 100,000 documents.
     overview: Mutex<Option<Overview>>,
+    /// Day and outlet per document, decoded per segment for counting.
+    columns: stats::ColumnCache,
 }
 
 /// Whole-index facet counts and the searcher generation they were counted
@@ -260,7 +264,10 @@ impl Index {
         Self::from_index(tantivy::Index::create_in_ram(schema), fields, None)
     }
 
-    fn from_index(index: tantivy::Index, fields: Fields, dir: Option<PathBuf>) -> Result<Self> {
+    fn from_index(mut index: tantivy::Index, fields: Fields, dir: Option<PathBuf>) -> Result<Self> {
+        // Segments are searched in parallel, one thread per core: a broad
+        // query's latency is then about its largest segment's, not the sum.
+        index.set_default_multithread_executor()?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::OnCommitWithDelay)
@@ -272,6 +279,7 @@ impl Index {
             dir,
             write_lock: Mutex::new(()),
             overview: Mutex::new(None),
+            columns: stats::ColumnCache::default(),
         })
     }
 
@@ -553,7 +561,17 @@ impl Index {
             // that segment's count, so counts near the cut are approximate.
             entity_shard: size * 3 / 2 + 10,
             entity_sample: ENTITY_SAMPLE,
+            attention_outlets: ATTENTION_OUTLETS,
+            columns: Some(&self.columns),
         };
+        if want_stats {
+            let live: Vec<_> = searcher
+                .segment_readers()
+                .iter()
+                .map(|s| s.segment_id())
+                .collect();
+            self.columns.keep_only(&live);
+        }
         match req.sort {
             Sort::Relevance => {
                 if want_stats {
@@ -614,7 +632,7 @@ impl Index {
         }
         let (facets, attention) = match st {
             Some(s) => {
-                let (facets, attention) = s.finish(size, 6);
+                let (facets, attention) = s.finish(size, ATTENTION_OUTLETS);
                 (
                     req.facets.then_some(facets),
                     req.attention.then_some(attention),

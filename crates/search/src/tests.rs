@@ -1,4 +1,5 @@
 use super::*;
+use chrono::NaiveDate;
 use dossier_model::{EntityLabel, EntityMention, Quote, QuoteKind, Speaker};
 use dossier_store::SqliteStore;
 
@@ -534,4 +535,108 @@ fn many_small_commits_are_merged_into_few_segments() {
     let segments = idx.reader.searcher().segment_readers().len();
     assert!(segments < 16, "{segments} segments after 24 commits");
     assert_eq!(idx.num_docs(), 24 * 300);
+}
+
+#[test]
+fn attention_is_exact_across_segments() {
+    attention_across_segments(false, true);
+    attention_across_segments(false, false);
+}
+
+#[test]
+fn attention_is_exact_over_wide_date_ranges() {
+    attention_across_segments(true, true);
+    attention_across_segments(true, false);
+}
+
+/// Three batches, so at least three segments: two spanning other days
+/// (counted in arrays and summed at offsets), one of undated documents. With `old`, the first also
+/// holds a document from 1850, so its day range (175 years) is counted in
+/// a map. Outlet i has 9 - i matches per batch, so the six charted
+/// outlets are o0..o5. `cached`: counted from the decoded columns, or
+/// from the fast-field columns directly.
+fn attention_across_segments(old: bool, cached: bool) {
+    use std::collections::BTreeMap;
+    let mut ix = Index::in_memory().unwrap();
+    ix.columns.off = !cached;
+    let start = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+    let mut overall: BTreeMap<String, u64> = BTreeMap::new();
+    let mut per_outlet: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut n = 0;
+    for b in 0..2u64 {
+        let mut batch = Vec::new();
+        let mut dated = Vec::new();
+        for i in 0..9u64 {
+            for k in 0..(9 - i) {
+                let day = start + chrono::Duration::days((b * 3 + k % 4) as i64);
+                dated.push((format!("o{i}"), day.to_string()));
+            }
+        }
+        if old && b == 0 {
+            dated.push(("o0".into(), "1850-03-01".into()));
+        }
+        for (outlet, day) in dated {
+            n += 1;
+            *overall.entry(day.clone()).or_default() += 1;
+            *per_outlet
+                .entry(outlet.clone())
+                .or_default()
+                .entry(day.clone())
+                .or_default() += 1;
+            batch.push(doc(
+                &format!("d{n}"),
+                &outlet,
+                Some(&day),
+                "Talks",
+                "The ceasefire talks went on.",
+            ));
+        }
+        batch.push(doc(
+            &format!("u{b}"),
+            "o8",
+            None,
+            "Talks",
+            "More ceasefire talks.",
+        ));
+        ix.add(&batch).unwrap();
+    }
+    // And a segment with no dated document at all.
+    ix.add(&[
+        doc("u-a", "o8", None, "Talks", "Ceasefire talks."),
+        doc("u-b", "o8", None, "Talks", "Ceasefire talks again."),
+    ])
+    .unwrap();
+    // (Eight segments would be merged into one.)
+    assert!(ix.reader.searcher().segment_readers().len() >= 3);
+    let r = ix
+        .search(&SearchRequest {
+            q: "ceasefire".into(),
+            limit: 1,
+            facets: true,
+            attention: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let a = r.attention.unwrap();
+    let as_map = |s: &Series| s.days.iter().cloned().collect::<BTreeMap<String, u64>>();
+    assert_eq!(as_map(&a.overall), overall);
+    assert_eq!(a.undated, 4);
+    let charted: Vec<&str> = a.outlets.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(charted, ["o0", "o1", "o2", "o3", "o4", "o5"]);
+    for (outlet, series) in &a.outlets {
+        assert_eq!(&as_map(series), &per_outlet[outlet], "{outlet}");
+    }
+    let facets = r.facets.unwrap();
+    let o8 = facets.outlets.iter().find(|f| f.value == "o8").unwrap();
+    assert_eq!(o8.count, 2 * 2 + 2);
+}
+
+#[test]
+fn day_labels_are_iso_dates() {
+    assert_eq!(query::day_label(0), "1970-01-01");
+    assert_eq!(query::day_label(-1), "1969-12-31");
+    let d = NaiveDate::from_ymd_opt(2025, 7, 8).unwrap();
+    assert_eq!(query::day_label(query::day_number(d)), "2025-07-08");
+    let d = NaiveDate::from_ymd_opt(812, 2, 9).unwrap();
+    assert_eq!(query::day_label(query::day_number(d)), "0812-02-09");
 }
