@@ -46,6 +46,15 @@ pub enum EvalWhat {
         /// Run the full annotation pipeline (entities, figures) before grouping.
         #[arg(long)]
         annotate: bool,
+        /// Feed the documents in this many batches, each grouped onto the
+        /// stories of the ones before (as successive `dossier ingest` runs do).
+        #[arg(long, default_value_t = 1)]
+        batches: usize,
+        /// With --batches: never cluster from scratch after the first batch
+        /// (by default a batch that grows the documents by half since the
+        /// last full clustering is clustered from scratch, as ingest does).
+        #[arg(long)]
+        extend_only: bool,
     },
     /// Timeline summarization on Timeline17 (a folder of topic folders):
     /// alignment-based ROUGE-1/2 F1 and date F1 per reference timeline and
@@ -124,7 +133,16 @@ pub fn run(args: EvalArgs) -> Result<i32> {
             json,
             predictions,
             annotate,
-        } => clustering(&file, json, predictions.as_deref(), annotate),
+            batches,
+            extend_only,
+        } => clustering(
+            &file,
+            json,
+            predictions.as_deref(),
+            annotate,
+            batches,
+            extend_only,
+        ),
         EvalWhat::Timelines {
             dir,
             json,
@@ -187,7 +205,14 @@ fn multinews_positions(path: &Path) -> Result<Vec<(String, usize)>> {
     Ok(out)
 }
 
-fn clustering(file: &Path, json: bool, predictions: Option<&Path>, annotate: bool) -> Result<i32> {
+fn clustering(
+    file: &Path,
+    json: bool,
+    predictions: Option<&Path>,
+    annotate: bool,
+    batches: usize,
+    extend_only: bool,
+) -> Result<i32> {
     use dossier_stories::{eval, Options};
     let ecb = file.is_dir();
     let (mut docs, gold, positions) = if ecb {
@@ -208,13 +233,17 @@ fn clustering(file: &Path, json: bool, predictions: Option<&Path>, annotate: boo
     }
     let annotate_secs = t.elapsed().as_secs_f64();
     let opts = Options::default();
-    let mut score = eval::score(&docs, &gold, &opts);
+    let mut score = eval::score_in_batches(&docs, &gold, batches, extend_only, &opts);
     if annotate {
         let group_secs = docs.len() as f64 / score.docs_per_second;
         score.docs_per_second = docs.len() as f64 / (group_secs + annotate_secs);
     }
     if let Some(out) = predictions {
-        let pred = eval::story_labels(&docs, &opts);
+        let pred = if batches > 1 {
+            eval::story_labels_in_batches(&docs, batches, extend_only, &opts)
+        } else {
+            eval::story_labels(&docs, &opts)
+        };
         let mut w = std::io::BufWriter::new(
             std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?,
         );
@@ -233,6 +262,8 @@ fn clustering(file: &Path, json: bool, predictions: Option<&Path>, annotate: boo
         "bcubed_f1": score.f1,
         "docs_per_second": score.docs_per_second,
         "annotated": annotate,
+        "batches": batches.max(1),
+        "extend_only": extend_only,
     });
     print_scores(
         &v,

@@ -84,6 +84,10 @@ enum Command {
         /// Report every story in the store, not only those holding the given reports.
         #[arg(long)]
         all: bool,
+        /// Cluster every stored report again, instead of keeping the stored
+        /// stories and placing only the new reports.
+        #[arg(long)]
+        regroup: bool,
     },
     /// Ingest reports into the store without reporting.
     Ingest {
@@ -92,6 +96,10 @@ enum Command {
         /// Store: a directory (SQLite) or a postgres:// URL.
         #[arg(long, default_value = "dossier-data")]
         store: PathBuf,
+        /// Cluster every stored report again, instead of keeping the stored
+        /// stories and placing only the new reports.
+        #[arg(long)]
+        regroup: bool,
     },
     /// Poll feeds on a schedule and store their new items (Ctrl-C stops).
     Watch(watch::Args),
@@ -263,21 +271,49 @@ fn ingest_into(
     Ok(ids)
 }
 
-/// Regroup every stored document and store the grouping.
+/// How a regrouping treats the stories already stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Regroup {
+    /// Keep them (and their ids) and place only the documents in none of
+    /// them, unless a full clustering is due
+    /// ([`dossier_stories::full_regroup_due`]).
+    Extend,
+    /// Cluster every stored document again.
+    Full,
+}
+
+/// Group the stored documents and store the grouping: by default the
+/// stored stories are kept and only new documents join or open stories.
 /// With several workers at once, a grouping over fewer documents than the
 /// stored one is not written (the stored one is newer), and the documents
 /// are read again so that they cover the stored stories.
-fn regroup(store: &mut dyn Store) -> Result<Vec<Document>> {
+fn regroup(store: &mut dyn Store, how: Regroup) -> Result<Vec<Document>> {
     let mut docs = store
         .documents()
         .context("reading documents from the store")?;
     dossier_nlp::entities::unify_across(&mut docs);
-    let g = dossier_stories::group(&docs, &dossier_stories::Options::default());
+    let prior: Vec<dossier_stories::PriorStory> = store
+        .story_members()
+        .context("reading the stored stories")?
+        .into_iter()
+        .map(|(id, documents)| dossier_stories::PriorStory { id, documents })
+        .collect();
+    let full = how == Regroup::Full
+        || dossier_stories::full_regroup_due(
+            docs.len(),
+            !prior.is_empty(),
+            store.full_grouping_documents()?,
+        );
+    let prior = if full { &[][..] } else { &prior[..] };
+    let g = dossier_stories::group_onto(&docs, prior, &dossier_stories::Options::default());
     let seen = docs.len();
-    if !store
+    let written = store
         .replace_grouping_from(&g.stories, &g.storylines, seen)
-        .context("writing stories to the store")?
-    {
+        .context("writing stories to the store")?;
+    if written && full {
+        store.set_full_grouping_documents(seen)?;
+    }
+    if !written {
         docs = store
             .documents()
             .context("reading documents from the store")?;
@@ -322,7 +358,11 @@ fn run(cmd: Command) -> Result<i32> {
             eprintln!("{} analyzed, {} failed", tally.stored, tally.failed);
             Ok(if tally.failed > 0 { 1 } else { 0 })
         }
-        Command::Ingest { input, store } => {
+        Command::Ingest {
+            input,
+            store,
+            regroup: full,
+        } => {
             let pipeline = Pipeline::new()
                 .map_err(anyhow::Error::msg)
                 .context("loading models")?;
@@ -336,8 +376,8 @@ fn run(cmd: Command) -> Result<i32> {
             ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
             // Also regroup when an earlier run stored documents but was
             // stopped before its grouping was written.
-            if tally.stored > 0 || st.grouping_documents()? != Some(st.count_documents()?) {
-                regroup(&mut *st)?;
+            if full || tally.stored > 0 || st.grouping_documents()? != Some(st.count_documents()?) {
+                regroup(&mut *st, if full { Regroup::Full } else { Regroup::Extend })?;
             }
             sync_index(&*st, &store);
             closing_line(&tally);
@@ -350,6 +390,7 @@ fn run(cmd: Command) -> Result<i32> {
             format,
             out,
             all,
+            regroup: full,
         } => {
             let pipeline = Pipeline::new()
                 .map_err(anyhow::Error::msg)
@@ -362,7 +403,7 @@ fn run(cmd: Command) -> Result<i32> {
             })?;
             let mut tally = Tally::default();
             let ids = ingest_into(&mut *st, &input, &pipeline, &mut tally)?;
-            let docs = regroup(&mut *st)?;
+            let docs = regroup(&mut *st, if full { Regroup::Full } else { Regroup::Extend })?;
             sync_index(&*st, &store);
             let stories = st.stories()?;
             let lines = st.storylines()?;

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::{closing_line, process, regroup, sync_index, Tally};
+use crate::{closing_line, process, regroup, sync_index, Regroup, Tally};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -123,7 +123,7 @@ pub fn run(args: Args) -> Result<i32> {
     );
     if state.regroup_pending {
         // An earlier watch stored documents and stopped before grouping them.
-        regroup(&mut *st)?;
+        regroup(&mut *st, Regroup::Extend)?;
         sync_index(&*st, &args.store);
         state.regroup_pending = false;
         state.save(&state_path).map_err(anyhow::Error::msg)?;
@@ -146,7 +146,7 @@ pub fn run(args: Args) -> Result<i32> {
                 .context("saving the watch state")?;
         }
         if state.regroup_pending {
-            regroup(&mut *st)?;
+            regroup(&mut *st, Regroup::Extend)?;
             sync_index(&*st, &args.store);
             state.regroup_pending = false;
             state

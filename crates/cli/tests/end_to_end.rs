@@ -496,3 +496,116 @@ fn markdown_and_html_reports_are_written() {
     let m = std::fs::read_to_string(&md).unwrap();
     assert!(m.contains("### Figures") && m.contains("Palestine Chronicle"));
 }
+
+/// Writes JSONL records (`id` as the URL's last part, outlet, date, text).
+fn records(path: &Path, recs: &[(&str, &str, &str, &str)]) {
+    let lines: Vec<String> = recs
+        .iter()
+        .map(|(id, outlet, date, text)| {
+            serde_json::json!({
+                "url": format!("https://example.invalid/{id}"),
+                "source": outlet,
+                "published": date,
+                "text": text,
+            })
+            .to_string()
+        })
+        .collect();
+    std::fs::write(path, lines.join("\n")).unwrap();
+}
+
+/// Each story's id and the URLs of its documents (copies included).
+fn stories_by_url(store: &Path) -> Vec<(String, Vec<String>)> {
+    let st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    let url: std::collections::HashMap<String, String> = st
+        .documents()
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.id.clone(), d.url.clone().unwrap_or_default()))
+        .collect();
+    st.story_members()
+        .unwrap()
+        .into_iter()
+        .map(|(id, docs)| {
+            let mut urls: Vec<String> = docs.iter().map(|d| url[d].clone()).collect();
+            urls.sort();
+            (id, urls)
+        })
+        .collect()
+}
+
+#[test]
+fn later_ingests_extend_the_stored_stories_until_a_full_regrouping_is_due() {
+    const QUAKE_A: &str = "A magnitude 7.1 earthquake struck off the coast of northern Chile on Tuesday, shaking buildings in Antofagasta and prompting a brief tsunami warning. Chile's disaster agency said there were no immediate reports of casualties. The quake hit at a depth of 40 kilometres, the US Geological Survey said.";
+    const QUAKE_B: &str = "Residents of Antofagasta fled into the streets after a powerful earthquake shook northern Chile. The US Geological Survey measured the quake at magnitude 7.1. A tsunami warning for the Chilean coast was lifted two hours later, and the disaster agency reported minor damage to roads.";
+    const QUAKE_C: &str = "The earthquake in northern Chile, magnitude 7.1 according to the US Geological Survey, damaged roads near Antofagasta. Chile's disaster agency lifted the tsunami warning for the coast.";
+    const BANK_A: &str = "The European Central Bank left its main interest rate unchanged at 4 percent on Thursday, with President Christine Lagarde saying inflation in the euro zone was easing but remained too high. Economists expect the first rate cut in the summer.";
+    const BANK_B: &str = "Christine Lagarde said the European Central Bank would keep interest rates at a record high for now, after policymakers held the deposit rate at 4 percent. Markets had priced in a rate cut by June as euro zone inflation slows.";
+    const BALL: &str = "Real Madrid beat Barcelona 3-1 in the league on Sunday, with two goals from Vinicius Junior in the second half at the Bernabeu.";
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    let ingest = |file: &str, recs: &[(&str, &str, &str, &str)], extra: &[&str]| {
+        let p = dir.path().join(file);
+        records(&p, recs);
+        let out = run(bin()
+            .arg("ingest")
+            .arg(&p)
+            .arg("--store")
+            .arg(&store)
+            .args(extra));
+        assert!(out.status.success());
+    };
+    ingest(
+        "1.jsonl",
+        &[
+            ("q1", "Reuters", "2024-03-05", QUAKE_A),
+            ("q2", "AP", "2024-03-05", QUAKE_B),
+            ("b1", "FT", "2024-03-07", BANK_A),
+            ("b2", "Bloomberg", "2024-03-07", BANK_B),
+        ],
+        &[],
+    );
+    let first = stories_by_url(&store);
+    assert_eq!(first.len(), 2, "{first:?}");
+    let st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    assert_eq!(st.full_grouping_documents().unwrap(), Some(4));
+    drop(st);
+    // 5 documents, under 1.5 x 4: the stories are extended and keep their ids.
+    ingest("2.jsonl", &[("q3", "BBC", "2024-03-06", QUAKE_C)], &[]);
+    let second = stories_by_url(&store);
+    let quake = |g: &[(String, Vec<String>)]| {
+        g.iter()
+            .find(|s| s.1.iter().any(|u| u.ends_with("/q1")))
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(quake(&second).0, quake(&first).0, "{second:?}");
+    assert!(quake(&second).1.iter().any(|u| u.ends_with("/q3")));
+    assert!(second.contains(
+        &first
+            .iter()
+            .find(|s| s.1[0].ends_with("/b1"))
+            .unwrap()
+            .clone()
+    ));
+    let st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    assert_eq!(st.full_grouping_documents().unwrap(), Some(4));
+    drop(st);
+    // 6 documents: a full regrouping is due.
+    ingest("3.jsonl", &[("f1", "ESPN", "2024-03-08", BALL)], &[]);
+    let st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    assert_eq!(st.full_grouping_documents().unwrap(), Some(6));
+    assert_eq!(st.story_members().unwrap().len(), 3);
+    drop(st);
+    // --regroup clusters everything again, even with nothing new stored.
+    let mut st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    st.set_full_grouping_documents(5).unwrap();
+    drop(st);
+    ingest(
+        "3.jsonl",
+        &[("f1", "ESPN", "2024-03-08", BALL)],
+        &["--regroup"],
+    );
+    let st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    assert_eq!(st.full_grouping_documents().unwrap(), Some(6));
+}

@@ -114,6 +114,21 @@ pub enum PutOutcome {
     AlreadyStored,
 }
 
+/// (story, document) rows ordered by story into one entry per story.
+fn group_members(
+    rows: impl Iterator<Item = Result<(String, String)>>,
+) -> Result<Vec<(String, Vec<String>)>> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for row in rows {
+        let (story, doc) = row?;
+        match out.last_mut() {
+            Some((s, docs)) if *s == story => docs.push(doc),
+            _ => out.push((story, vec![doc])),
+        }
+    }
+    Ok(out)
+}
+
 /// The system of record.
 pub trait Store {
     /// Store documents in one transaction; returns one outcome per document.
@@ -149,6 +164,38 @@ pub trait Store {
     /// unknown: no grouping stored, or written by `replace_grouping`).
     fn grouping_documents(&self) -> Result<Option<usize>> {
         Ok(None)
+    }
+
+    /// How many documents the store held when its stories were last
+    /// clustered from scratch (None when unknown).
+    fn full_grouping_documents(&self) -> Result<Option<usize>> {
+        Ok(None)
+    }
+
+    /// Records that the stored grouping clustered `documents` documents
+    /// from scratch.
+    fn set_full_grouping_documents(&mut self, documents: usize) -> Result<()> {
+        let _ = documents;
+        Ok(())
+    }
+
+    /// Each stored story's id and the ids of its documents (copies
+    /// included), in story order: what grouping keeps when it places new
+    /// documents. This default decodes every story; backends override it
+    /// with a query on the membership table.
+    fn story_members(&self) -> Result<Vec<(String, Vec<String>)>> {
+        Ok(self
+            .stories()?
+            .into_iter()
+            .map(|s| {
+                let docs = s
+                    .documents
+                    .into_iter()
+                    .chain(s.duplicates.into_iter().flatten())
+                    .collect();
+                (s.id, docs)
+            })
+            .collect())
     }
 
     /// The ids of every stored document, ordered by id (used to keep the
@@ -515,6 +562,36 @@ impl Store for SqliteStore {
             )
             .optional()?;
         Ok(n.map(|n| n as usize))
+    }
+
+    fn full_grouping_documents(&self) -> Result<Option<usize>> {
+        let n: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'full_grouping_documents'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()?;
+        Ok(n.map(|n| n as usize))
+    }
+
+    fn set_full_grouping_documents(&mut self, documents: usize) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', ?1)
+             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [documents as i64],
+        )?;
+        Ok(())
+    }
+
+    fn story_members(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let mut st = self.conn.prepare(
+            "SELECT s.id, m.document FROM stories s JOIN story_documents m ON m.story = s.id
+             ORDER BY s.position, m.document",
+        )?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        group_members(rows.map(|r| r.map_err(StoreError::from)))
     }
 
     fn stories(&self) -> Result<Vec<Story>> {

@@ -402,6 +402,38 @@ impl Store for PgStore {
         self.bodies("SELECT id, body FROM stories ORDER BY position")
     }
 
+    fn full_grouping_documents(&self) -> Result<Option<usize>> {
+        let mut c = self.lock();
+        let row = c.query_opt(
+            "SELECT value FROM meta WHERE key = 'full_grouping_documents'",
+            &[],
+        )?;
+        Ok(row.map(|r| r.get::<_, i64>(0) as usize))
+    }
+
+    fn set_full_grouping_documents(&mut self, documents: usize) -> Result<()> {
+        let mut c = self.lock();
+        c.execute(
+            "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', $1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            &[&(documents as i64)],
+        )?;
+        Ok(())
+    }
+
+    fn story_members(&self) -> Result<Vec<(String, Vec<String>)>> {
+        let mut c = self.lock();
+        let rows = c.query(
+            "SELECT s.id, m.document FROM stories s JOIN story_documents m ON m.story = s.id
+             ORDER BY s.position, m.document",
+            &[],
+        )?;
+        crate::group_members(
+            rows.iter()
+                .map(|r| Ok((r.get::<_, String>(0), r.get::<_, String>(1)))),
+        )
+    }
+
     fn storylines(&self) -> Result<Vec<Storyline>> {
         self.bodies("SELECT id, body FROM storylines ORDER BY position")
     }

@@ -383,3 +383,31 @@ fn open_picks_the_backend_from_the_spec() {
         assert_eq!(s.count_documents().unwrap(), 1);
     }
 }
+
+#[test]
+fn story_members_list_documents_and_copies_in_story_order() {
+    for b in backends("members") {
+        let mut s = (b.open)();
+        let mut with_copies = story("s2", &["c", "a"]);
+        with_copies.duplicates = vec![vec!["a".into(), "a2".into(), "a3".into()]];
+        s.replace_grouping(
+            &[story("s9", &["z"]), with_copies, story("s1", &["b"])],
+            &[],
+        )
+        .unwrap();
+        let got = s.story_members().unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("s9".to_string(), vec!["z".to_string()]),
+                (
+                    "s2".to_string(),
+                    ["a", "a2", "a3", "c"].map(String::from).to_vec()
+                ),
+                ("s1".to_string(), vec!["b".to_string()]),
+            ],
+            "{}",
+            b.name
+        );
+    }
+}

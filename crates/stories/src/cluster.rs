@@ -165,6 +165,30 @@ impl Ord for Merge {
 /// and the clustering ends when it is empty. The threshold must be
 /// positive: clusters with no listed pair between them never merge.
 pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> Vec<Vec<usize>> {
+    extend(n, &[], edges, threshold)
+        .into_iter()
+        .map(|(_, c)| c)
+        .collect()
+}
+
+/// Incremental average-link: average link as [`average_link_sparse`],
+/// started from the `fixed` clusters (disjoint sets of items, from an
+/// earlier grouping) instead of singletons, and never merging two clusters
+/// that each hold a fixed one. New items join a fixed cluster, or each
+/// other, in order of average similarity, as they would have in a batch
+/// run that had reached the fixed clusters; fixed clusters are never
+/// merged or split.
+///
+/// Returns every cluster with the index of the fixed cluster it continues
+/// (`None` for new ones): fixed clusters first, in their order, with the
+/// items they gained; then the new clusters, ordered by their smallest item.
+/// A fixed cluster left with no item is returned empty.
+pub(crate) fn extend(
+    n: usize,
+    fixed: &[Vec<usize>],
+    edges: &[Edge],
+    threshold: f64,
+) -> Vec<(Option<usize>, Vec<usize>)> {
     let mut uf = UnionFind::new(n);
     let mut adj: Vec<HashMap<u32, f64>> = vec![HashMap::new(); n];
     for &(a, b, s) in edges {
@@ -176,12 +200,67 @@ pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> V
     }
     let mut size = vec![1f64; n];
     let mut active = vec![true; n];
+    // Clusters holding a fixed cluster: two of them never merge.
+    let mut locked = vec![false; n];
+    // Moves `gone`'s sums into `keep`'s; calls `touched` with each
+    // neighbour whose sum with `keep` changed, and the new sum.
+    let merge = |adj: &mut Vec<HashMap<u32, f64>>,
+                 size: &mut Vec<f64>,
+                 active: &mut Vec<bool>,
+                 uf: &mut UnionFind,
+                 keep: usize,
+                 gone: usize,
+                 touched: &mut dyn FnMut(usize, f64)| {
+        uf.union(keep, gone);
+        active[gone] = false;
+        size[keep] += size[gone];
+        let moved = std::mem::take(&mut adj[gone]);
+        adj[keep].remove(&(gone as u32));
+        for (&c, &s) in &moved {
+            let c = c as usize;
+            if c == keep {
+                continue;
+            }
+            adj[c].remove(&(gone as u32));
+            let total = {
+                let e = adj[keep].entry(c as u32).or_default();
+                *e += s;
+                *e
+            };
+            adj[c].insert(keep as u32, total);
+            touched(c, total);
+        }
+    };
+    let mut head_of_fixed: Vec<Option<usize>> = vec![None; fixed.len()];
+    for (f, members) in fixed.iter().enumerate() {
+        let mut members = members.iter().copied().filter(|&i| i < n);
+        let Some(head) = members.next() else { continue };
+        for m in members {
+            if active[m] && m != head {
+                merge(
+                    &mut adj,
+                    &mut size,
+                    &mut active,
+                    &mut uf,
+                    head,
+                    m,
+                    &mut |_, _| {},
+                );
+            }
+        }
+        locked[head] = true;
+        head_of_fixed[f] = Some(head);
+    }
     let mut heap: BinaryHeap<Merge> = BinaryHeap::new();
     for (a, m) in adj.iter().enumerate() {
+        if !active[a] {
+            continue;
+        }
         for (&b, &sum) in m {
-            if (a as u32) < b && sum >= threshold {
+            let avg = sum / (size[a] * size[b as usize]);
+            if (a as u32) < b && avg >= threshold && !(locked[a] && locked[b as usize]) {
                 heap.push(Merge {
-                    avg: sum,
+                    avg,
                     a: a as u32,
                     b,
                 });
@@ -190,7 +269,7 @@ pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> V
     }
     while let Some(top) = heap.pop() {
         let (a, b) = (top.a as usize, top.b as usize);
-        if !active[a] || !active[b] {
+        if !active[a] || !active[b] || (locked[a] && locked[b]) {
             continue;
         }
         let sum = adj[a].get(&top.b).copied().unwrap_or(0.0);
@@ -212,25 +291,21 @@ pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> V
         } else {
             (b, a)
         };
-        uf.union(keep, gone);
-        active[gone] = false;
-        size[keep] += size[gone];
-        let moved = std::mem::take(&mut adj[gone]);
-        adj[keep].remove(&(gone as u32));
-        for (&c, &s) in &moved {
-            let c = c as usize;
-            if c == keep {
-                continue;
-            }
-            adj[c].remove(&(gone as u32));
-            let total = {
-                let e = adj[keep].entry(c as u32).or_default();
-                *e += s;
-                *e
-            };
-            adj[c].insert(keep as u32, total);
+        locked[keep] |= locked[gone];
+        let keep_locked = locked[keep];
+        let mut pushes = Vec::new();
+        merge(
+            &mut adj,
+            &mut size,
+            &mut active,
+            &mut uf,
+            keep,
+            gone,
+            &mut |c, total| pushes.push((c, total)),
+        );
+        for (c, total) in pushes {
             let avg = total / (size[keep] * size[c]);
-            if avg >= threshold {
+            if avg >= threshold && !(keep_locked && locked[c]) {
                 heap.push(Merge {
                     avg,
                     a: keep as u32,
@@ -239,24 +314,22 @@ pub(crate) fn average_link_sparse(n: usize, edges: &[Edge], threshold: f64) -> V
             }
         }
     }
-    uf.groups()
-}
-
-/// Incremental assignment: the index of the cluster whose average
-/// similarity to the new item is highest, when it reaches `threshold`.
-/// `sims[c]` lists the similarities of the new item to members of cluster c.
-pub fn assign(sims: &[Vec<f64>], threshold: f64) -> Option<usize> {
-    let mut best: Option<(usize, f64)> = None;
-    for (c, v) in sims.iter().enumerate() {
-        if v.is_empty() {
-            continue;
-        }
-        let avg = v.iter().sum::<f64>() / v.len() as f64;
-        if avg >= threshold && !matches!(best, Some((_, b)) if b >= avg) {
-            best = Some((c, avg));
+    // Which fixed cluster each group continues, by its head's root.
+    let mut fixed_of_root: HashMap<usize, usize> = HashMap::new();
+    for (f, h) in head_of_fixed.iter().enumerate() {
+        if let Some(h) = h {
+            fixed_of_root.insert(uf.find(*h), f);
         }
     }
-    best.map(|b| b.0)
+    let mut out: Vec<(Option<usize>, Vec<usize>)> =
+        (0..fixed.len()).map(|f| (Some(f), Vec::new())).collect();
+    for g in uf.groups() {
+        match fixed_of_root.get(&uf.find(g[0])) {
+            Some(&f) => out[f].1 = g,
+            None => out.push((None, g)),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -348,8 +421,47 @@ mod tests {
     }
 
     #[test]
-    fn assign_picks_best_average() {
-        assert_eq!(assign(&[vec![0.2, 0.9], vec![0.6, 0.6]], 0.5), Some(1));
-        assert_eq!(assign(&[vec![0.2], vec![]], 0.5), None);
+    fn extend_keeps_fixed_clusters_and_places_new_items() {
+        // Fixed: {0,1} and {2}. New: 3 and 4 close to each other and to
+        // {0,1}; 5 close to 2 only at 0.4; 6 linked to nothing.
+        let e = [
+            (0, 1, 0.9),
+            (3, 4, 0.8),
+            (0, 3, 0.7),
+            (1, 3, 0.6),
+            (0, 4, 0.6),
+            (1, 4, 0.5),
+            (2, 5, 0.4),
+            // 1 and 2 are similar, but fixed clusters never merge.
+            (1, 2, 0.95),
+        ];
+        let fixed = vec![vec![0, 1], vec![2]];
+        let got = extend(7, &fixed, &e, 0.5);
+        assert_eq!(
+            got,
+            vec![
+                (Some(0), vec![0, 1, 3, 4]),
+                (Some(1), vec![2]),
+                (None, vec![5]),
+                (None, vec![6]),
+            ]
+        );
+        // At 0.3, 5 joins {2}.
+        let got = extend(7, &fixed, &e, 0.3);
+        assert_eq!(got[1], (Some(1), vec![2, 5]));
+        // With nothing fixed it is average link.
+        let all = extend(7, &[], &e, 0.5);
+        let plain = average_link_sparse(7, &e, 0.5);
+        assert_eq!(all.into_iter().map(|c| c.1).collect::<Vec<_>>(), plain);
+    }
+
+    #[test]
+    fn extend_averages_over_every_member_of_both() {
+        // New {3} to fixed {0,1,2}: one pair at 0.75, two unlisted (0): the
+        // average is 0.25, so 3 joins at 0.25 and not at 0.26.
+        let e = [(0, 3, 0.75)];
+        let fixed = vec![vec![0, 1, 2]];
+        assert_eq!(extend(4, &fixed, &e, 0.25)[0].1, vec![0, 1, 2, 3]);
+        assert_eq!(extend(4, &fixed, &e, 0.26).len(), 2);
     }
 }

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use dossier_model::Document;
 
-use crate::{group, Options};
+use crate::{full_regroup_due, group, group_onto, Grouping, Options, PriorStory};
 
 /// Scores of one clustering run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -25,7 +25,48 @@ pub struct ClusteringScore {
 /// The story index of each document (in input order) after [`group`];
 /// copies share their original's story.
 pub fn story_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
-    let g = group(docs, opts);
+    labels_of(&group(docs, opts), docs)
+}
+
+/// The story index of each document (in input order) when the documents
+/// arrive in `batches` batches, grouped after each as `dossier ingest`
+/// does run after run: from scratch when [`full_regroup_due`] says so
+/// (`extend_only`: only the first batch), otherwise with [`group_onto`],
+/// keeping the stories already made. Documents are dealt into batches in
+/// the order of a hash of their id, so the reports of one event arrive
+/// spread over batches.
+pub fn story_labels_in_batches(
+    docs: &[Document],
+    batches: usize,
+    extend_only: bool,
+    opts: &Options,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            blake3::hash(docs[i].id.as_bytes()).as_bytes()[..8].to_vec(),
+            i,
+        )
+    });
+    let per = docs.len().div_ceil(batches.max(1)).max(1);
+    let mut so_far: Vec<Document> = Vec::with_capacity(docs.len());
+    let mut g = Grouping::default();
+    let mut last_full = None;
+    for chunk in order.chunks(per) {
+        so_far.extend(chunk.iter().map(|&i| docs[i].clone()));
+        let first = g.stories.is_empty();
+        if first || (!extend_only && full_regroup_due(so_far.len(), true, last_full)) {
+            g = group(&so_far, opts);
+            last_full = Some(so_far.len());
+            continue;
+        }
+        let prior: Vec<PriorStory> = g.stories.iter().map(PriorStory::of).collect();
+        g = group_onto(&so_far, &prior, opts);
+    }
+    labels_of(&g, docs)
+}
+
+fn labels_of(g: &Grouping, docs: &[Document]) -> Vec<usize> {
     let mut of: HashMap<&str, usize> = HashMap::new();
     for (si, s) in g.stories.iter().enumerate() {
         for id in s.documents.iter().chain(s.duplicates.iter().flatten()) {
@@ -60,8 +101,24 @@ pub fn storyline_labels(docs: &[Document], opts: &Options) -> Vec<usize> {
 
 /// Groups `docs` and scores the stories against `gold` with B-cubed.
 pub fn score(docs: &[Document], gold: &[usize], opts: &Options) -> ClusteringScore {
+    score_in_batches(docs, gold, 1, false, opts)
+}
+
+/// As [`score`], the documents arriving in `batches` batches (see
+/// [`story_labels_in_batches`]); the speed covers every batch's grouping.
+pub fn score_in_batches(
+    docs: &[Document],
+    gold: &[usize],
+    batches: usize,
+    extend_only: bool,
+    opts: &Options,
+) -> ClusteringScore {
     let t = Instant::now();
-    let pred = story_labels(docs, opts);
+    let pred = if batches <= 1 {
+        story_labels(docs, opts)
+    } else {
+        story_labels_in_batches(docs, batches, extend_only, opts)
+    };
     let secs = t.elapsed().as_secs_f64().max(1e-9);
     let (precision, recall, f1) = bcubed(gold, &pred);
     let count = |v: &[usize]| {

@@ -38,8 +38,6 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 use dossier_model::{Document, Span, Story, Storyline};
 
-pub use cluster::assign;
-
 /// Result of grouping.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Grouping {
@@ -379,9 +377,61 @@ pub fn summarize(
         .collect()
 }
 
+/// A story of an earlier grouping: its id and its documents' ids (copies
+/// included), as the store keeps them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PriorStory {
+    pub id: String,
+    pub documents: Vec<String>,
+}
+
+impl PriorStory {
+    /// The prior form of a story of a grouping.
+    pub fn of(s: &Story) -> Self {
+        PriorStory {
+            id: s.id.clone(),
+            documents: s
+                .documents
+                .iter()
+                .chain(s.duplicates.iter().flatten())
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Whether the next grouping should cluster everything from scratch rather
+/// than extend the stored stories: when there are none, when it is not
+/// known when the last full clustering was, or when the store has grown by
+/// half since. Stories extended batch after batch keep early decisions
+/// made on little evidence (two reports of different events that looked
+/// alike when they were alone); a full clustering each time the store
+/// grows by half revisits them, and costs at most about three full
+/// clusterings of the final store in all (a geometric series), however
+/// small the batches.
+pub fn full_regroup_due(documents: usize, has_stories: bool, last_full: Option<usize>) -> bool {
+    match last_full {
+        _ if !has_stories => true,
+        None => true,
+        Some(n) => documents * 2 >= n * 3,
+    }
+}
+
 /// Groups annotated documents into stories and storylines. Documents with
 /// the same id count once.
 pub fn group(docs: &[Document], opts: &Options) -> Grouping {
+    group_onto(docs, &[], opts)
+}
+
+/// Groups documents, keeping the stories of an earlier grouping: a
+/// document of a prior story stays in it (and the story keeps its id), and
+/// only the other documents are clustered, among themselves, then each new
+/// cluster joins the prior story it is most similar to on average when
+/// that reaches the story threshold, or opens a story (see
+/// [`cluster::extend`]). Prior stories are never merged or split; a full
+/// regrouping is `group` (or an empty `prior`). Storylines, timelines,
+/// summaries and comparisons are computed over the result as in `group`.
+pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Grouping {
     let b = Batch::new(docs, opts);
     let n = b.docs.len();
     if n == 0 {
@@ -432,13 +482,29 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
             )
         },
     );
-    let clusters: Vec<Vec<usize>> =
-        cluster::average_link_sparse(reps.len(), &story_pairs, opts.story_threshold)
+    // Each representative's prior story: its own, or one of its copies'.
+    let prior_of: HashMap<&str, usize> = prior
+        .iter()
+        .enumerate()
+        .flat_map(|(p, s)| s.documents.iter().map(move |d| (d.as_str(), p)))
+        .collect();
+    let mut fixed: Vec<Vec<usize>> = vec![Vec::new(); prior.len()];
+    for (x, &i) in reps.iter().enumerate() {
+        let found = std::iter::once(i)
+            .chain(copies_of[i].iter().copied())
+            .find_map(|j| prior_of.get(b.docs[j].id.as_str()));
+        if let Some(&p) = found {
+            fixed[p].push(x);
+        }
+    }
+    let clusters: Vec<(Option<usize>, Vec<usize>)> =
+        cluster::extend(reps.len(), &fixed, &story_pairs, opts.story_threshold)
             .into_iter()
-            .map(|c| {
+            .filter(|(_, c)| !c.is_empty())
+            .map(|(p, c)| {
                 let mut v: Vec<usize> = c.into_iter().map(|x| reps[x]).collect();
                 v.sort_by_key(|&i| date_key(b.docs[i]));
-                v
+                (p, v)
             })
             .collect();
 
@@ -452,7 +518,7 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
     }
     let mut protos: Vec<Proto> = clusters
         .into_iter()
-        .map(|members| {
+        .map(|(continues, members)| {
             let ids: Vec<&str> = members.iter().map(|&i| b.docs[i].id.as_str()).collect();
             let all: Vec<usize> = members
                 .iter()
@@ -473,7 +539,11 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
                 },
             });
             Proto {
-                id: short_hash("story", &ids),
+                // A continued story keeps its id, so links to it hold.
+                id: match continues {
+                    Some(p) => prior[p].id.clone(),
+                    None => short_hash("story", &ids),
+                },
                 first: dates.first().map(|s| s.to_string()),
                 last: dates.last().map(|s| s.to_string()),
                 range,

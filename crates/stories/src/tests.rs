@@ -183,3 +183,79 @@ fn hostile_input_does_not_panic() {
     let g = group(&[d, doc("y", "Y", None, "")], &Options::default());
     assert_eq!(g.stories.len(), 2);
 }
+
+fn prior_of(g: &Grouping) -> Vec<PriorStory> {
+    g.stories.iter().map(PriorStory::of).collect()
+}
+
+#[test]
+fn later_documents_join_or_open_stories_and_stories_keep_their_ids() {
+    let opts = Options::default();
+    let first = group(&sample(), &opts);
+    let prior = prior_of(&first);
+    let mut docs = sample();
+    // Another quake report, and an unrelated one.
+    docs.push(doc(
+        "q4",
+        "BBC",
+        Some("2024-03-06"),
+        "The earthquake in northern Chile, magnitude 7.1 according to the US Geological Survey, damaged roads near Antofagasta; the tsunami warning was lifted.",
+    ));
+    docs.push(doc(
+        "f1",
+        "ESPN",
+        Some("2024-03-07"),
+        "Real Madrid beat Barcelona 3-1 in the league on Sunday, with two goals from Vinicius Junior in the second half at the Bernabeu.",
+    ));
+    let g = group_onto(&docs, &prior, &opts);
+    let quake_before = story_of(&first, "q1");
+    let quake = story_of(&g, "q1");
+    assert_eq!(quake.id, quake_before.id, "a continued story keeps its id");
+    assert!(quake.documents.contains(&"q4".to_string()));
+    let bank_before = story_of(&first, "b1");
+    assert_eq!(story_of(&g, "b1").id, bank_before.id);
+    assert_eq!(story_of(&g, "b1").documents, bank_before.documents);
+    let football = story_of(&g, "f1");
+    assert_eq!(football.documents, vec!["f1".to_string()]);
+    assert_eq!(g.stories.len(), 3);
+}
+
+#[test]
+fn prior_stories_are_never_merged_or_split() {
+    // Two prior stories made of documents that belong together: kept apart,
+    // where a full regrouping joins them.
+    let docs = sample();
+    let opts = Options::default();
+    let prior = vec![
+        PriorStory {
+            id: "story-a".into(),
+            documents: vec!["q1".into(), "q3".into()],
+        },
+        PriorStory {
+            id: "story-b".into(),
+            documents: vec!["q2".into()],
+        },
+        PriorStory {
+            id: "story-c".into(),
+            documents: vec!["b1".into(), "b2".into()],
+        },
+    ];
+    let g = group_onto(&docs, &prior, &opts);
+    let ids: Vec<&str> = g.stories.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(g.stories.len(), 3, "{ids:?}");
+    assert_eq!(story_of(&g, "q1").id, "story-a");
+    assert_eq!(story_of(&g, "q2").id, "story-b");
+    assert_eq!(story_of(&g, "q3").id, "story-a");
+    assert_eq!(group(&docs, &opts).stories.len(), 2);
+    // With nothing prior, it is the full grouping.
+    assert_eq!(group_onto(&docs, &[], &opts), group(&docs, &opts));
+}
+
+#[test]
+fn a_full_regrouping_is_due_when_the_store_grew_by_half() {
+    assert!(full_regroup_due(10, false, Some(10)), "no stories yet");
+    assert!(full_regroup_due(10, true, None), "last full unknown");
+    assert!(!full_regroup_due(14, true, Some(10)));
+    assert!(full_regroup_due(15, true, Some(10)));
+    assert!(!full_regroup_due(10, true, Some(10)));
+}
