@@ -15,8 +15,9 @@ use tantivy::{DocId, Score, SegmentReader};
 /// arrays. The fast-field columns are bit-packed behind an index of which
 /// documents have a value; reading them cost about a third of a broad
 /// faceted search, where an array read costs next to nothing. Eight bytes
-/// per document (8 MB at a million), kept for the segments the current
-/// searcher holds.
+/// per document (8 MB at a million). Entries are keyed by segment id
+/// (a segment never changes; a merge makes a new one) and forgotten at
+/// the next faceted search once their segment has left the searcher.
 #[derive(Default)]
 pub(crate) struct ColumnCache {
     segments: Mutex<FxHashMap<SegmentId, Arc<SegmentColumns>>>,

@@ -16,10 +16,10 @@
 //! cluster is a weighted mean of the averages to its parts), so the flat
 //! clustering at a threshold is every merge whose similarity reaches it.
 //!
-//! Incremental use: a new document joins the cluster whose average
-//! similarity to it is highest when that average reaches the threshold, and
-//! opens a new cluster otherwise ([`assign`]); a periodic batch run
-//! re-balances.
+//! Incremental use ([`extend`]): the same greedy algorithm started from the
+//! clusters of an earlier run instead of singletons, never merging two of
+//! them, so new items join an earlier cluster or each other; a periodic
+//! full run revisits early decisions.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
@@ -232,8 +232,14 @@ pub(crate) fn extend(
         }
     };
     let mut head_of_fixed: Vec<Option<usize>> = vec![None; fixed.len()];
+    // An item listed in two fixed clusters stays in the first: merging it
+    // into the second would join the two.
+    let mut taken = vec![false; n];
     for (f, members) in fixed.iter().enumerate() {
-        let mut members = members.iter().copied().filter(|&i| i < n);
+        let mut members = members
+            .iter()
+            .copied()
+            .filter(|&i| i < n && !std::mem::replace(&mut taken[i], true));
         let Some(head) = members.next() else { continue };
         for m in members {
             if active[m] && m != head {
@@ -453,6 +459,15 @@ mod tests {
         let all = extend(7, &[], &e, 0.5);
         let plain = average_link_sparse(7, &e, 0.5);
         assert_eq!(all.into_iter().map(|c| c.1).collect::<Vec<_>>(), plain);
+    }
+
+    #[test]
+    fn an_item_listed_in_two_fixed_clusters_stays_in_the_first() {
+        let e = [(0, 1, 0.9), (1, 2, 0.9), (2, 3, 0.9)];
+        let fixed = vec![vec![0, 1], vec![1, 2]];
+        let got = extend(4, &fixed, &e, 0.5);
+        assert_eq!(got[0], (Some(0), vec![0, 1]));
+        assert_eq!(got[1], (Some(1), vec![2, 3]));
     }
 
     #[test]

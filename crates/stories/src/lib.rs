@@ -424,13 +424,13 @@ pub fn group(docs: &[Document], opts: &Options) -> Grouping {
 }
 
 /// Groups documents, keeping the stories of an earlier grouping: a
-/// document of a prior story stays in it (and the story keeps its id), and
-/// only the other documents are clustered, among themselves, then each new
-/// cluster joins the prior story it is most similar to on average when
-/// that reaches the story threshold, or opens a story (see
-/// [`cluster::extend`]). Prior stories are never merged or split; a full
-/// regrouping is `group` (or an empty `prior`). Storylines, timelines,
-/// summaries and comparisons are computed over the result as in `group`.
+/// document of a prior story stays in it (and the story keeps its id);
+/// the other documents join a prior story or each other by average link
+/// started from the prior stories (see [`cluster::extend`]). Prior stories
+/// are never merged or split, even when a new copy links documents of two
+/// of them (the copy group is then split by story). A full regrouping is
+/// `group` (or an empty `prior`). Storylines, timelines, summaries and
+/// comparisons are computed over the result as in `group`.
 pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Grouping {
     let b = Batch::new(docs, opts);
     let n = b.docs.len();
@@ -446,7 +446,37 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
         containment: opts.duplicate_containment,
         min_shingles_for_containment: 20,
     };
-    let dup_groups = dedup::duplicate_groups(&texts, &dp);
+    let mut dup_groups = dedup::duplicate_groups(&texts, &dp);
+    // Copy groups are transitive, so a new text close to documents of two
+    // prior stories would join them; split such a group by prior story
+    // (new members go with the first), so no prior story loses a document.
+    let prior_of: HashMap<&str, usize> = prior
+        .iter()
+        .enumerate()
+        .flat_map(|(p, s)| s.documents.iter().map(move |d| (d.as_str(), p)))
+        .collect();
+    if !prior.is_empty() {
+        dup_groups = dup_groups
+            .into_iter()
+            .flat_map(|g| {
+                let mut by_prior: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+                let mut fresh = Vec::new();
+                for &i in &g {
+                    match prior_of.get(b.docs[i].id.as_str()) {
+                        Some(&p) => by_prior.entry(p).or_default().push(i),
+                        None => fresh.push(i),
+                    }
+                }
+                if by_prior.len() <= 1 {
+                    return vec![g];
+                }
+                let mut parts: Vec<Vec<usize>> = by_prior.into_values().collect();
+                parts[0].extend(fresh);
+                parts
+            })
+            .filter(|g| g.len() > 1)
+            .collect();
+    }
     let mut copies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut is_copy = vec![false; n];
     for g in &dup_groups {
@@ -483,11 +513,6 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
         },
     );
     // Each representative's prior story: its own, or one of its copies'.
-    let prior_of: HashMap<&str, usize> = prior
-        .iter()
-        .enumerate()
-        .flat_map(|(p, s)| s.documents.iter().map(move |d| (d.as_str(), p)))
-        .collect();
     let mut fixed: Vec<Vec<usize>> = vec![Vec::new(); prior.len()];
     for (x, &i) in reps.iter().enumerate() {
         let found = std::iter::once(i)

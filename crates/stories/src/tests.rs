@@ -259,3 +259,37 @@ fn a_full_regrouping_is_due_when_the_store_grew_by_half() {
     assert!(full_regroup_due(15, true, Some(10)));
     assert!(!full_regroup_due(10, true, Some(10)));
 }
+
+#[test]
+fn a_new_copy_of_two_prior_stories_joins_neither_to_the_other() {
+    // A roundup carrying two wire texts whole is a copy of each (by
+    // containment), which would make the three one copy group.
+    let docs = vec![
+        doc("x", "Reuters", Some("2024-03-05"), QUAKE_A),
+        doc("y", "FT", Some("2024-03-07"), BANK_A),
+        doc(
+            "z",
+            "Roundup",
+            Some("2024-03-08"),
+            &format!("{QUAKE_A}\n\n{BANK_A}"),
+        ),
+    ];
+    let prior = vec![
+        PriorStory {
+            id: "story-p".into(),
+            documents: vec!["x".into()],
+        },
+        PriorStory {
+            id: "story-q".into(),
+            documents: vec!["y".into()],
+        },
+    ];
+    let opts = Options::default();
+    // Without prior stories the three are one text.
+    let full = group(&docs, &opts);
+    assert_eq!(full.stories.len(), 1, "{:?}", full.stories);
+    let g = group_onto(&docs, &prior, &opts);
+    assert_eq!(story_of(&g, "x").id, "story-p");
+    assert_eq!(story_of(&g, "y").id, "story-q");
+    assert_eq!(g.stories.len(), 2);
+}
