@@ -497,12 +497,32 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
         grace: opts.story_grace_days,
         scale: opts.story_scale_days,
     };
-    let story_pairs = pairs::similar_pairs(
+    // Each representative's prior story: its own, or one of its copies'.
+    let mut fixed: Vec<Vec<usize>> = vec![Vec::new(); prior.len()];
+    let mut placed = vec![prior.is_empty(); reps.len()];
+    for (x, &i) in reps.iter().enumerate() {
+        let found = std::iter::once(i)
+            .chain(copies_of[i].iter().copied())
+            .find_map(|j| prior_of.get(b.docs[j].id.as_str()));
+        if let Some(&p) = found {
+            fixed[p].push(x);
+            placed[x] = true;
+        }
+    }
+    // Prior stories never merge, so only pairs with a new representative
+    // count (all pairs when there is no prior grouping).
+    let focus: Vec<bool> = if prior.is_empty() {
+        Vec::new()
+    } else {
+        placed.iter().map(|&p| !p).collect()
+    };
+    let story_pairs = pairs::similar_pairs_touching(
         &rep_vecs,
         &[],
         &story_decay,
         opts.pair_cap(reps.len()),
         opts.pair_floor,
+        &focus,
         |x, y, cos| {
             cos * time_factor(
                 rep_dates[x],
@@ -512,16 +532,6 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
             )
         },
     );
-    // Each representative's prior story: its own, or one of its copies'.
-    let mut fixed: Vec<Vec<usize>> = vec![Vec::new(); prior.len()];
-    for (x, &i) in reps.iter().enumerate() {
-        let found = std::iter::once(i)
-            .chain(copies_of[i].iter().copied())
-            .find_map(|j| prior_of.get(b.docs[j].id.as_str()));
-        if let Some(&p) = found {
-            fixed[p].push(x);
-        }
-    }
     let clusters: Vec<(Option<usize>, Vec<usize>)> =
         cluster::extend(reps.len(), &fixed, &story_pairs, opts.story_threshold)
             .into_iter()

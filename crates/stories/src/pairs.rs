@@ -48,7 +48,26 @@ pub(crate) fn similar_pairs(
     floor: f64,
     sim: impl Fn(usize, usize, f64) -> f64 + Sync,
 ) -> Vec<Edge> {
+    similar_pairs_touching(vecs, extra, decay, cap, floor, &[], sim)
+}
+
+/// [`similar_pairs`], keeping only the pairs with at least one item marked
+/// in `focus` (all pairs when `focus` is empty): when new documents are
+/// placed among stories that stay as they are, pairs of two old documents
+/// decide nothing, and neither their cosines nor their accumulations are
+/// computed (the postings are still walked). The proposal rule, the window
+/// and every similarity are those of [`similar_pairs`].
+pub(crate) fn similar_pairs_touching(
+    vecs: &[&SparseVec],
+    extra: &[Vec<u32>],
+    decay: &Decay,
+    cap: usize,
+    floor: f64,
+    focus: &[bool],
+    sim: impl Fn(usize, usize, f64) -> f64 + Sync,
+) -> Vec<Edge> {
     let n = vecs.len();
+    let in_focus = |i: usize| focus.is_empty() || focus.get(i).copied().unwrap_or(false);
     // a term in one item pairs nothing; one in two is always worth proposing
     let cap = cap.max(2);
     let (days, window) = window_keys(decay.ranges, decay.grace, decay.scale, floor);
@@ -60,6 +79,7 @@ pub(crate) fn similar_pairs(
     order.sort_by_key(|&i| (day(i).is_some(), day(i), i));
     let undated = order.iter().take_while(|&&i| day(i).is_none()).count() as u32;
     let ranked_day: Vec<i64> = order.iter().map(|&i| day(i).unwrap_or(0)).collect();
+    let ranked_focus: Vec<bool> = order.iter().map(|&i| in_focus(i)).collect();
 
     let extra_of = |i: usize| extra.get(i).map_or(&[][..], |v| v.as_slice());
     let size = |ids: &mut dyn Iterator<Item = u32>| ids.max().map_or(0, |m| m as usize + 1);
@@ -122,7 +142,11 @@ pub(crate) fn similar_pairs(
                     }
                 };
                 let j = order[r];
+                let j_focus = ranked_focus[r];
                 let mut visit = |q: u32, add: f64| {
+                    if !j_focus && !ranked_focus[q as usize] {
+                        return;
+                    }
                     if seen[q as usize] != r32 {
                         seen[q as usize] = r32;
                         acc[q as usize] = 0.0;
@@ -265,6 +289,59 @@ mod tests {
         let e = similar_pairs(&vecs, &extra, &NO_DECAY, 3, 0.0, |_, _, _| 1.0);
         assert!(e.iter().any(|x| (x.0, x.1) == (0, 2)));
         assert!(similar_pairs(&[], &[], &NO_DECAY, 4, 0.0, |_, _, c| c).is_empty());
+    }
+
+    #[test]
+    fn focused_pairs_are_the_pairs_touching_the_focus() {
+        // 80 items with pseudo-random terms and dates (some undated), a
+        // decay with a window, a cap that leaves some terms common.
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % m
+        };
+        let mut v = Vec::new();
+        let mut ranges = Vec::new();
+        let mut focus = Vec::new();
+        for _ in 0..80 {
+            let terms: Vec<(u32, f32)> = (0..6)
+                .map(|_| (next(40) as u32, 1.0 + next(3) as f32))
+                .collect();
+            let mut terms = terms;
+            terms.sort_by_key(|t| t.0);
+            terms.dedup_by_key(|t| t.0);
+            v.push(unit(&terms));
+            ranges.push(if next(5) == 0 {
+                None
+            } else {
+                day(next(60) as i64)
+            });
+            focus.push(next(4) == 0);
+        }
+        let vecs: Vec<&SparseVec> = v.iter().collect();
+        let decay = Decay {
+            ranges: &ranges,
+            grace: 2.0,
+            scale: 3.0,
+        };
+        let sim =
+            |i: usize, j: usize, c: f64| c * crate::time_factor(ranges[i], ranges[j], 2.0, 3.0);
+        let all = similar_pairs(&vecs, &[], &decay, 12, 0.01, sim);
+        let want: Vec<Edge> = all
+            .iter()
+            .copied()
+            .filter(|e| focus[e.0 as usize] || focus[e.1 as usize])
+            .collect();
+        let got = similar_pairs_touching(&vecs, &[], &decay, 12, 0.01, &focus, sim);
+        assert!(
+            want.len() > 20 && want.len() < all.len(),
+            "{} {}",
+            want.len(),
+            all.len()
+        );
+        assert_eq!(got, want);
     }
 
     #[test]
