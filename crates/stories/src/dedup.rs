@@ -11,6 +11,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::text;
 
 const PERMS: usize = 126;
@@ -39,31 +41,41 @@ fn hash_str(s: &str) -> u64 {
 }
 
 /// The set of hashed word `k`-shingles of a text (all words, stop words
-/// included: copies share function words too).
+/// included: copies share function words too). Each word is hashed once
+/// and a shingle's hash chains its words' hashes in order, so no shingle
+/// string is built.
 pub(crate) fn shingles(text_: &str, k: usize) -> HashSet<u64> {
-    let ws: Vec<String> = text::words(text_).into_iter().map(|w| w.norm).collect();
+    let ws: Vec<u64> = text::words(text_)
+        .into_iter()
+        .map(|w| hash_str(&w.norm))
+        .collect();
     let k = k.max(1);
+    let chain = |win: &[u64]| win.iter().fold(0u64, |h, &w| mix(h ^ w));
     let mut out = HashSet::new();
     if ws.len() < k {
         if !ws.is_empty() {
-            out.insert(hash_str(&ws.join(" ")));
+            out.insert(chain(&ws));
         }
         return out;
     }
     for win in ws.windows(k) {
-        out.insert(hash_str(&win.join(" ")));
+        out.insert(chain(win));
     }
     out
 }
 
+/// The seed of each of the `PERMS` hash functions.
+fn seeds() -> &'static [u64; PERMS] {
+    static SEEDS: std::sync::OnceLock<[u64; PERMS]> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(|| std::array::from_fn(|p| mix(p as u64 + 1)))
+}
+
 fn signature(sh: &HashSet<u64>) -> Vec<u64> {
+    let seeds = seeds();
     let mut sig = vec![u64::MAX; PERMS];
     for &h in sh {
-        for (p, slot) in sig.iter_mut().enumerate() {
-            let v = mix(h ^ mix(p as u64 + 1));
-            if v < *slot {
-                *slot = v;
-            }
+        for (slot, &seed) in sig.iter_mut().zip(seeds) {
+            *slot = (*slot).min(mix(h ^ seed));
         }
     }
     sig
@@ -96,8 +108,10 @@ pub(crate) struct DedupParams {
 /// group sorted ascending, groups ordered by their first member; singletons
 /// are not returned.
 pub(crate) fn duplicate_groups(texts: &[&str], p: &DedupParams) -> Vec<Vec<usize>> {
-    let sets: Vec<HashSet<u64>> = texts.iter().map(|t| shingles(t, p.shingle)).collect();
-    let sigs: Vec<Vec<u64>> = sets.iter().map(signature).collect();
+    // Shingles and signatures per text, and the exact check per candidate,
+    // are independent: spread over the cores.
+    let sets: Vec<HashSet<u64>> = texts.par_iter().map(|t| shingles(t, p.shingle)).collect();
+    let sigs: Vec<Vec<u64>> = sets.par_iter().map(signature).collect();
     let mut candidates: HashSet<(usize, usize)> = HashSet::new();
     for band in 0..PERMS / ROWS {
         let mut buckets: HashMap<u64, Vec<usize>> = HashMap::new();
@@ -122,12 +136,16 @@ pub(crate) fn duplicate_groups(texts: &[&str], p: &DedupParams) -> Vec<Vec<usize
     let mut uf = UnionFind::new(texts.len());
     let mut cands: Vec<(usize, usize)> = candidates.into_iter().collect();
     cands.sort_unstable();
-    for (i, j) in cands {
-        let (jac, cont) = overlap(&sets[i], &sets[j]);
-        let small = sets[i].len().min(sets[j].len());
-        if jac >= p.jaccard || (small >= p.min_shingles_for_containment && cont >= p.containment) {
-            uf.union(i, j);
-        }
+    let copies: Vec<(usize, usize)> = cands
+        .into_par_iter()
+        .filter(|&(i, j)| {
+            let (jac, cont) = overlap(&sets[i], &sets[j]);
+            let small = sets[i].len().min(sets[j].len());
+            jac >= p.jaccard || (small >= p.min_shingles_for_containment && cont >= p.containment)
+        })
+        .collect();
+    for (i, j) in copies {
+        uf.union(i, j);
     }
     uf.groups().into_iter().filter(|g| g.len() > 1).collect()
 }

@@ -11,6 +11,9 @@ use dossier_model::Document;
 
 use crate::text;
 
+/// For each stem, the surface forms seen and how often.
+pub(crate) type Surfaces = HashMap<String, HashMap<String, usize>>;
+
 /// A sparse vector: (term id, weight) sorted by term id, L2-normalized.
 pub(crate) type SparseVec = Vec<(u32, f32)>;
 
@@ -30,10 +33,7 @@ pub(crate) struct Corpus {
     pub terms: Vec<String>,
 }
 
-pub(crate) fn text_counts(
-    t: &str,
-    surfaces: &mut HashMap<String, HashMap<String, usize>>,
-) -> HashMap<String, f64> {
+pub(crate) fn text_counts(t: &str, surfaces: &mut Surfaces) -> HashMap<String, f64> {
     let mut m: HashMap<String, f64> = HashMap::new();
     for (term, surf) in text::content_terms(t) {
         *surfaces
@@ -53,7 +53,7 @@ pub(crate) fn doc_counts(
     doc: &Document,
     entity_weight: f64,
     figure_weight: f64,
-    surfaces: &mut HashMap<String, HashMap<String, usize>>,
+    surfaces: &mut Surfaces,
 ) -> Counts {
     let mut m = text_counts(&doc.text, surfaces);
     if let Some(title) = &doc.title {
@@ -89,7 +89,7 @@ pub(crate) fn doc_counts(
 impl Corpus {
     /// Builds the vocabulary (terms sorted, so ids are deterministic) and
     /// smoothed IDF `ln((1+N)/(1+df)) + 1` from the documents' counts.
-    pub fn build(docs: &[Counts], surfaces: &HashMap<String, HashMap<String, usize>>) -> Corpus {
+    pub fn build(docs: &[Counts], surfaces: &Surfaces) -> Corpus {
         let mut df: HashMap<&str, u32> = HashMap::new();
         for d in docs {
             for (t, _) in d {

@@ -37,6 +37,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use dossier_model::{Document, Span, Story, Storyline};
+use rayon::prelude::*;
 
 /// Result of grouping.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -287,11 +288,38 @@ impl<'a> Batch<'a> {
         let mut ds: Vec<&Document> = docs.iter().collect();
         ds.sort_by(|a, b| a.id.cmp(&b.id).then(a.text.cmp(&b.text)));
         ds.dedup_by(|a, b| a.id == b.id);
-        let mut surfaces = HashMap::new();
-        let counts: Vec<features::Counts> = ds
-            .iter()
-            .map(|d| features::doc_counts(d, opts.entity_weight, opts.figure_weight, &mut surfaces))
+        // Term counts per document, on every core: each chunk of documents
+        // keeps its own tally of the surface forms behind each stem, and
+        // the tallies are summed after (sums do not depend on the order).
+        let parts: Vec<(Vec<features::Counts>, features::Surfaces)> = ds
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut surfaces = features::Surfaces::new();
+                let counts = chunk
+                    .iter()
+                    .map(|d| {
+                        features::doc_counts(
+                            d,
+                            opts.entity_weight,
+                            opts.figure_weight,
+                            &mut surfaces,
+                        )
+                    })
+                    .collect();
+                (counts, surfaces)
+            })
             .collect();
+        let mut counts: Vec<features::Counts> = Vec::with_capacity(ds.len());
+        let mut surfaces = features::Surfaces::new();
+        for (c, part) in parts {
+            counts.extend(c);
+            for (stem, forms) in part {
+                let into = surfaces.entry(stem).or_default();
+                for (form, n) in forms {
+                    *into.entry(form).or_default() += n;
+                }
+            }
+        }
         let corpus = features::Corpus::build(&counts, &surfaces);
         let vecs = counts.iter().map(|c| corpus.vector(c)).collect();
         Batch {
