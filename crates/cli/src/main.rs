@@ -296,7 +296,7 @@ fn regroup(store: &mut dyn Store, how: Regroup) -> Result<Vec<Document>> {
         .story_members()
         .context("reading the stored stories")?
         .into_iter()
-        .map(|(id, documents)| dossier_stories::PriorStory { id, documents })
+        .map(dossier_stories::PriorStory::from)
         .collect();
     let full = how == Regroup::Full
         || dossier_stories::full_regroup_due(

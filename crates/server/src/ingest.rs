@@ -126,7 +126,7 @@ fn ingest(
             let prior: Vec<dossier_stories::PriorStory> = store
                 .story_members()?
                 .into_iter()
-                .map(|(id, documents)| dossier_stories::PriorStory { id, documents })
+                .map(dossier_stories::PriorStory::from)
                 .collect();
             let full = dossier_stories::full_regroup_due(
                 all.len(),

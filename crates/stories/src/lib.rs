@@ -413,6 +413,13 @@ pub struct PriorStory {
     pub documents: Vec<String>,
 }
 
+/// A story as the store lists it (`Store::story_members`).
+impl From<(String, Vec<String>)> for PriorStory {
+    fn from((id, documents): (String, Vec<String>)) -> Self {
+        PriorStory { id, documents }
+    }
+}
+
 impl PriorStory {
     /// The prior form of a story of a grouping.
     pub fn of(s: &Story) -> Self {
