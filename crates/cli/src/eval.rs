@@ -355,6 +355,12 @@ fn timelines(dir: &Path, json: bool, predictions: Option<&Path>) -> Result<i32> 
             "date_f1": mean(&scores, |s| s.date_f1),
             "per_timeline": scores,
         },
+        "grid": grid.iter().zip(&runs).map(|(o, (sc, _))| serde_json::json!({
+            "settings": settings(o),
+            "rouge1_f": mean(sc, |s| s.rouge1_f),
+            "rouge2_f": mean(sc, |s| s.rouge2_f),
+            "date_f1": mean(sc, |s| s.date_f1),
+        })).collect::<Vec<_>>(),
         "annotate_seconds": annotate_secs,
         "predict_seconds": predict_secs,
     });

@@ -417,18 +417,22 @@ pub fn subject(topic: &str) -> &str {
 
 /// The settings tried in cross-validation: how many days a report's
 /// opening stands for, how deep in a report a dated sentence may come
-/// from, and salience against redundancy.
+/// from, salience against redundancy, and the longest sentence a date may
+/// take.
 pub fn grid() -> Vec<KeyDateOptions> {
     let mut out = Vec::new();
     for published_days in [1, 2] {
         for mention_depth in [5, usize::MAX] {
             for lambda in [0.6, 0.7, 0.8] {
-                out.push(KeyDateOptions {
-                    published_days,
-                    mention_depth,
-                    lambda,
-                    ..Default::default()
-                });
+                for max_words in [40, 60] {
+                    out.push(KeyDateOptions {
+                        published_days,
+                        mention_depth,
+                        lambda,
+                        max_words,
+                        ..Default::default()
+                    });
+                }
             }
         }
     }
