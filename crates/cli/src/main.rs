@@ -271,54 +271,21 @@ fn ingest_into(
     Ok(ids)
 }
 
-/// How a regrouping treats the stories already stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Regroup {
-    /// Keep them (and their ids) and place only the documents in none of
-    /// them, unless a full clustering is due
-    /// ([`dossier_stories::full_regroup_due`]).
-    Extend,
-    /// Cluster every stored document again.
-    Full,
-}
+pub(crate) use dossier_server::Regroup;
 
-/// Group the stored documents and store the grouping: by default the
-/// stored stories are kept and only new documents join or open stories.
-/// With several workers at once, a grouping over fewer documents than the
-/// stored one is not written (the stored one is newer), and the documents
-/// are read again so that they cover the stored stories.
+/// Group the stored documents and store the grouping
+/// ([`dossier_server::regroup`]). When another worker stored a grouping
+/// over more documents, that one is kept and the documents are read again
+/// so that they cover the stored stories.
 fn regroup(store: &mut dyn Store, how: Regroup) -> Result<Vec<Document>> {
+    let r = dossier_server::regroup(store, how).context("grouping the stored documents")?;
+    if r.written {
+        return Ok(r.documents);
+    }
     let mut docs = store
         .documents()
         .context("reading documents from the store")?;
     dossier_nlp::entities::unify_across(&mut docs);
-    let prior: Vec<dossier_stories::PriorStory> = store
-        .story_members()
-        .context("reading the stored stories")?
-        .into_iter()
-        .map(dossier_stories::PriorStory::from)
-        .collect();
-    let full = how == Regroup::Full
-        || dossier_stories::full_regroup_due(
-            docs.len(),
-            !prior.is_empty(),
-            store.full_grouping_documents()?,
-        );
-    let prior = if full { &[][..] } else { &prior[..] };
-    let g = dossier_stories::group_onto(&docs, prior, &dossier_stories::Options::default());
-    let seen = docs.len();
-    let written = store
-        .replace_grouping_from(&g.stories, &g.storylines, seen)
-        .context("writing stories to the store")?;
-    if written && full {
-        store.set_full_grouping_documents(seen)?;
-    }
-    if !written {
-        docs = store
-            .documents()
-            .context("reading documents from the store")?;
-        dossier_nlp::entities::unify_across(&mut docs);
-    }
     Ok(docs)
 }
 

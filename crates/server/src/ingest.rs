@@ -121,24 +121,7 @@ fn ingest(
         if result.stored > 0 {
             // Group as `dossier ingest` does: the stored stories are kept
             // and the new documents join or open stories.
-            let mut all = store.documents()?;
-            dossier_nlp::entities::unify_across(&mut all);
-            let prior: Vec<dossier_stories::PriorStory> = store
-                .story_members()?
-                .into_iter()
-                .map(dossier_stories::PriorStory::from)
-                .collect();
-            let full = dossier_stories::full_regroup_due(
-                all.len(),
-                !prior.is_empty(),
-                store.full_grouping_documents()?,
-            );
-            let prior = if full { &[][..] } else { &prior[..] };
-            let g = dossier_stories::group_onto(&all, prior, &dossier_stories::Options::default());
-            store.replace_grouping(&g.stories, &g.storylines)?;
-            if full {
-                store.set_full_grouping_documents(all.len())?;
-            }
+            crate::regroup(&mut **store, crate::Regroup::Extend)?;
             drop(store);
             app.index.add(&docs)?;
             app.reload_grouping()?;

@@ -13,6 +13,7 @@
 //! Content-Security-Policy forbids scripts altogether.
 
 mod api;
+mod grouping;
 mod html;
 mod ingest;
 mod ui;
@@ -29,6 +30,7 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 pub use api::OPENAPI;
+pub use grouping::{regroup, Regroup, Regrouped};
 
 /// Limits that protect the server from heavy or hostile requests.
 #[derive(Debug, Clone, Copy)]
