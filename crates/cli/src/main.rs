@@ -274,19 +274,11 @@ fn ingest_into(
 pub(crate) use dossier_server::Regroup;
 
 /// Group the stored documents and store the grouping
-/// ([`dossier_server::regroup`]). When another worker stored a grouping
-/// over more documents, that one is kept and the documents are read again
-/// so that they cover the stored stories.
+/// ([`dossier_server::regroup`]); returns the stored documents.
 fn regroup(store: &mut dyn Store, how: Regroup) -> Result<Vec<Document>> {
-    let r = dossier_server::regroup(store, how).context("grouping the stored documents")?;
-    if r.written {
-        return Ok(r.documents);
-    }
-    let mut docs = store
-        .documents()
-        .context("reading documents from the store")?;
-    dossier_nlp::entities::unify_across(&mut docs);
-    Ok(docs)
+    Ok(dossier_server::regroup(store, how)
+        .context("grouping the stored documents (reading them, or writing their stories)")?
+        .documents)
 }
 
 fn closing_line(t: &Tally) {

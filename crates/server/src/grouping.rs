@@ -1,5 +1,6 @@
 //! Regrouping a store after documents are added: one policy for the
-//! command line (`dossier ingest`, `dossier report`) and the API's ingest.
+//! command line (`dossier ingest`, `dossier report`, `dossier watch`) and
+//! the API's ingest.
 
 use dossier_model::Document;
 use dossier_store::Store;
@@ -17,8 +18,9 @@ pub enum Regroup {
 
 /// What [`regroup`] did.
 pub struct Regrouped {
-    /// Every stored document as the grouping read it, entities unified
-    /// across documents.
+    /// Every stored document, entities unified across documents: as the
+    /// grouping read them, or read again when another worker's grouping
+    /// was kept, so that they cover the stored stories.
     pub documents: Vec<Document>,
     /// False when a grouping over more documents was already stored (by
     /// another worker), which was then kept.
@@ -49,6 +51,10 @@ pub fn regroup(store: &mut dyn Store, how: Regroup) -> dossier_store::Result<Reg
     let written = store.replace_grouping_from(&g.stories, &g.storylines, seen)?;
     if written && full {
         store.set_full_grouping_documents(seen)?;
+    }
+    if !written {
+        docs = store.documents()?;
+        dossier_nlp::entities::unify_across(&mut docs);
     }
     Ok(Regrouped {
         documents: docs,

@@ -6,12 +6,13 @@
 //!    to it. Each sentence names the calendar days it mentions (resolved
 //!    time expressions: "on Monday", "May 12"); a date's score is the
 //!    number of reports that mention it, plus a tenth of a point for each
-//!    report published on it (a tie-breaker). Mentions by reports published *after* the date
-//!    count double: looking back at a day is the clearest sign that it
-//!    mattered.
+//!    report published on it (a small weight: ten reports published on a
+//!    day count as one naming it). Mentions by reports published *after*
+//!    the date count double: looking back at a day is the clearest sign
+//!    that it mattered.
 //! 2. **Candidate sentences** for a date: those that mention it, and the
-//!    opening sentences of reports published on it that name no day within
-//!    the timeline's span.
+//!    opening sentences of reports published on it or the day after that
+//!    name no day within the timeline's span.
 //! 3. **Summary of a date**: the centroid method with maximal marginal
 //!    relevance (as for story summaries): salience is the cosine of a
 //!    sentence's TF-IDF vector to the centroid of the date's candidates;
@@ -38,8 +39,7 @@ pub struct KeyDateOptions {
     pub start: Option<NaiveDate>,
     /// Only reports published, and dates, on or before this day.
     pub end: Option<NaiveDate>,
-    /// Trade-off of salience against redundancy in each date's summary
-    /// (the same value as story summaries use).
+    /// Trade-off of salience against redundancy in each date's summary.
     pub lambda: f64,
     /// How many opening sentences of a report stand for its publication
     /// day when they name no other day.
@@ -212,7 +212,7 @@ pub(crate) fn key_dates_in(
     let chosen_days: HashSet<NaiveDate> = chosen.iter().map(|c| c.0).collect();
 
     // Candidate sentences of each chosen date: (those that name it, openings
-    // of reports published on it).
+    // of reports published on it or up to `published_days - 1` days after).
     let mut cands: HashMap<NaiveDate, (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (si, s) in sents.iter().enumerate() {
         let t = s.span.slice(&docs[s.doc].text);
