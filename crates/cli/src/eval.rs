@@ -335,6 +335,7 @@ fn timelines(dir: &Path, json: bool, predictions: Option<&Path>) -> Result<i32> 
             "lambda": o.lambda,
             "later_weight": o.later_weight,
             "published_weight": o.published_weight,
+            "ahead_mentions": o.ahead_mentions,
         })
     };
     let v = serde_json::json!({

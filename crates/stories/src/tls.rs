@@ -10,9 +10,10 @@
 //!    day count as one naming it). Mentions by reports published *after*
 //!    the date count double: looking back at a day is the clearest sign
 //!    that it mattered.
-//! 2. **Candidate sentences** for a date: those that mention it, and the
-//!    opening sentences of reports published on it or the day after that
-//!    name no day within the timeline's span.
+//! 2. **Candidate sentences** for a date: those that mention it, in
+//!    reports published on or after it (before, a report tells plans and
+//!    expectations), and the opening sentences of reports published on it
+//!    or the day after that name no day within the timeline's span.
 //! 3. **Summary of a date**: the centroid method with maximal marginal
 //!    relevance (as for story summaries): salience is the cosine of a
 //!    sentence's TF-IDF vector to the centroid of the date's candidates;
@@ -59,6 +60,10 @@ pub struct KeyDateOptions {
     /// Longest sentence, in words, that may be picked (a timeline entry is
     /// read at a glance; 60 words was chosen over 40 on Timeline17).
     pub max_words: usize,
+    /// Whether a sentence naming a day may summarize it when its report was
+    /// published before that day (it then tells what was planned or
+    /// expected, not what happened).
+    pub ahead_mentions: bool,
 }
 
 impl Default for KeyDateOptions {
@@ -75,6 +80,7 @@ impl Default for KeyDateOptions {
             published_days: 2,
             later_weight: 1.0,
             published_weight: 0.1,
+            ahead_mentions: false,
         }
     }
 }
@@ -221,7 +227,8 @@ pub(crate) fn key_dates_in(
         }
         if s.index < o.mention_depth {
             for d in &s.days {
-                if chosen_days.contains(d) {
+                let ahead = pubs[s.doc].is_some_and(|p| p < *d);
+                if chosen_days.contains(d) && (o.ahead_mentions || !ahead) {
                     cands.entry(*d).or_default().0.push(si);
                 }
             }
@@ -462,6 +469,48 @@ mod tests {
             .find(|d| d.id == s.source.document)
             .unwrap();
         assert_eq!(&d.text[s.source.start..s.source.end], s.text);
+    }
+
+    #[test]
+    fn a_report_published_before_a_day_does_not_summarize_it() {
+        // The plan, told two days ahead, names the day; the report of
+        // what happened is published the day after.
+        let docs = vec![
+            report(
+                "plan",
+                "2011-01-23",
+                &["Organizers plan a large march through the capital on Tuesday, they said in a statement."],
+                &[(0, "Tuesday", "2011-01-25")],
+            ),
+            report(
+                "done",
+                "2011-01-26",
+                &["Thousands of protesters marched through the capital on Tuesday, clashing with police."],
+                &[(0, "Tuesday", "2011-01-25")],
+            ),
+        ];
+        let o = KeyDateOptions {
+            dates: 1,
+            sentences_per_date: 2,
+            ..Default::default()
+        };
+        let kd = key_dates(&docs, &o);
+        assert_eq!(kd[0].date, "2011-01-25");
+        let from: Vec<&str> = kd[0]
+            .sentences
+            .iter()
+            .map(|s| s.source.document.as_str())
+            .collect();
+        assert_eq!(from, ["done"]);
+        // Allowed, the plan is a candidate too.
+        let kd = key_dates(
+            &docs,
+            &KeyDateOptions {
+                ahead_mentions: true,
+                ..o
+            },
+        );
+        assert_eq!(kd[0].sentences.len(), 2);
     }
 
     #[test]

@@ -418,23 +418,26 @@ pub fn subject(topic: &str) -> &str {
 /// The settings tried in cross-validation: how many days a report's
 /// opening stands for, how deep in a report a dated sentence may come
 /// from, salience against redundancy, the longest sentence a date may
-/// take, and the weight of a report published on a date against one
-/// naming it.
+/// take, the weight of a report published on a date against one naming
+/// it, and whether reports published before a date may summarize it.
 pub fn grid() -> Vec<KeyDateOptions> {
     let mut out = Vec::new();
     for published_days in [1, 2] {
         for mention_depth in [5, usize::MAX] {
             for lambda in [0.6, 0.7] {
                 for max_words in [40, 60] {
-                    for published_weight in [0.1, 0.25, 0.5] {
-                        out.push(KeyDateOptions {
-                            published_days,
-                            mention_depth,
-                            lambda,
-                            max_words,
-                            published_weight,
-                            ..Default::default()
-                        });
+                    for published_weight in [0.1, 0.25] {
+                        for ahead_mentions in [false, true] {
+                            out.push(KeyDateOptions {
+                                published_days,
+                                mention_depth,
+                                lambda,
+                                max_words,
+                                published_weight,
+                                ahead_mentions,
+                                ..Default::default()
+                            });
+                        }
                     }
                 }
             }
