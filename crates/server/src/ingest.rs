@@ -118,7 +118,12 @@ fn ingest(
                 PutOutcome::AlreadyStored => result.already_stored += 1,
             }
         }
-        if result.stored > 0 {
+        // A grouping over fewer documents than are stored means an earlier
+        // request stored its documents but did not finish grouping and
+        // indexing them: a retry, storing nothing new, finishes the work.
+        let unfinished =
+            result.stored == 0 && store.grouping_documents()? != Some(store.count_documents()?);
+        if result.stored > 0 || unfinished {
             // Group as `dossier ingest` does: the stored stories are kept
             // and the new documents join or open stories.
             crate::regroup(&mut **store, crate::Regroup::Extend)?;

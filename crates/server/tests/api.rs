@@ -451,6 +451,65 @@ async fn ingest_needs_the_token_and_limits_the_body() {
 }
 
 #[tokio::test]
+async fn ingest_stores_groups_and_a_retry_finishes_an_interrupted_grouping() {
+    let srv = start(Some("s3cret"), Limits::default()).await;
+    let url = format!("{}/api/documents", srv.base);
+    let body = serde_json::json!({"documents": [{
+        "text": "Negotiators met in Doha on Monday to press for a ceasefire in Gaza, officials said. The talks will resume on Thursday, a mediator said.",
+        "title": "Negotiators meet in Doha",
+        "published": "2025-07-14",
+        "source": "Test Wire",
+    }]});
+    let post = || async {
+        let r = srv
+            .client
+            .post(&url)
+            .bearer_auth("s3cret")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+        r.json::<Value>().await.unwrap()
+    };
+    let v = post().await;
+    assert_eq!(
+        (v["stored"].as_u64(), v["already_stored"].as_u64()),
+        (Some(1), Some(0))
+    );
+    let id = v["ids"][0].as_str().unwrap().to_string();
+    let in_a_story = |store: &SqliteStore| {
+        store
+            .stories()
+            .unwrap()
+            .iter()
+            .any(|s| s.documents.contains(&id))
+    };
+    let mut store = SqliteStore::open_dir(srv._dir.path()).unwrap();
+    assert!(
+        in_a_story(&store),
+        "the new document joins or opens a story"
+    );
+    assert_eq!(store.grouping_documents().unwrap(), Some(3));
+    let (s, page, _) = srv.get("/api/search?q=negotiators").await;
+    assert_eq!(s, 200);
+    assert!(page.contains(&id), "{page}");
+
+    // A grouping that did not finish (stored by a worker that stopped
+    // after storing the documents): the same request again stores
+    // nothing and groups them.
+    store.replace_grouping(&[], &[]).unwrap();
+    assert!(!in_a_story(&store));
+    let v = post().await;
+    assert_eq!(
+        (v["stored"].as_u64(), v["already_stored"].as_u64()),
+        (Some(0), Some(1))
+    );
+    assert!(in_a_story(&store), "the retry regroups");
+    assert_eq!(store.grouping_documents().unwrap(), Some(3));
+}
+
+#[tokio::test]
 async fn ingest_is_refused_without_a_configured_token() {
     let srv = start(None, Limits::default()).await;
     let r = srv
