@@ -221,6 +221,15 @@ async fn start(token: Option<&str>, limits: Limits) -> Server {
 }
 
 impl Server {
+    /// `POST /api/documents` with `body`, as `token` (none: no
+    /// Authorization header).
+    async fn ingest(&self, token: Option<&str>, body: &Value) -> reqwest::Response {
+        let mut req = self.client.post(format!("{}/api/documents", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.json(body).send().await.unwrap()
+    }
     async fn get(&self, path: &str) -> (u16, String, reqwest::header::HeaderMap) {
         let r = self
             .client
@@ -401,26 +410,12 @@ async fn ingest_needs_the_token_and_limits_the_body() {
     .await;
     let url = format!("{}/api/documents", srv.base);
     let body = serde_json::json!({"documents": [{"text": "x"}]});
-    let r = srv.client.post(&url).json(&body).send().await.unwrap();
+    let r = srv.ingest(None, &body).await;
     assert_eq!(r.status().as_u16(), 401);
-    let r = srv
-        .client
-        .post(&url)
-        .bearer_auth("wrong")
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    let r = srv.ingest(Some("wrong"), &body).await;
     assert_eq!(r.status().as_u16(), 401);
     let big = serde_json::json!({"documents": [{"text": "a ".repeat(5000)}]});
-    let r = srv
-        .client
-        .post(&url)
-        .bearer_auth("s3cret")
-        .json(&big)
-        .send()
-        .await
-        .unwrap();
+    let r = srv.ingest(Some("s3cret"), &big).await;
     assert_eq!(r.status().as_u16(), 413);
     let r = srv
         .client
@@ -435,13 +430,11 @@ async fn ingest_needs_the_token_and_limits_the_body() {
     let e: Value = r.json().await.unwrap();
     assert_eq!(e["error"]["status"], 400);
     let r = srv
-        .client
-        .post(&url)
-        .bearer_auth("s3cret")
-        .json(&serde_json::json!({"documents": [{"url": "https://example.org/a"}]}))
-        .send()
-        .await
-        .unwrap();
+        .ingest(
+            Some("s3cret"),
+            &serde_json::json!({"documents": [{"url": "https://example.org/a"}]}),
+        )
+        .await;
     assert_eq!(r.status().as_u16(), 422);
     let e: Value = r.json().await.unwrap();
     assert!(e["failed"][0]["error"]
@@ -453,7 +446,6 @@ async fn ingest_needs_the_token_and_limits_the_body() {
 #[tokio::test]
 async fn ingest_stores_groups_and_a_retry_finishes_an_interrupted_grouping() {
     let srv = start(Some("s3cret"), Limits::default()).await;
-    let url = format!("{}/api/documents", srv.base);
     let body = serde_json::json!({"documents": [{
         "text": "Negotiators met in Doha on Monday to press for a ceasefire in Gaza, officials said. The talks will resume on Thursday, a mediator said.",
         "title": "Negotiators meet in Doha",
@@ -461,14 +453,7 @@ async fn ingest_stores_groups_and_a_retry_finishes_an_interrupted_grouping() {
         "source": "Test Wire",
     }]});
     let post = || async {
-        let r = srv
-            .client
-            .post(&url)
-            .bearer_auth("s3cret")
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let r = srv.ingest(Some("s3cret"), &body).await;
         assert_eq!(r.status().as_u16(), 200);
         r.json::<Value>().await.unwrap()
     };
@@ -513,13 +498,8 @@ async fn ingest_stores_groups_and_a_retry_finishes_an_interrupted_grouping() {
 async fn ingest_is_refused_without_a_configured_token() {
     let srv = start(None, Limits::default()).await;
     let r = srv
-        .client
-        .post(format!("{}/api/documents", srv.base))
-        .bearer_auth("")
-        .json(&serde_json::json!({"documents": [{"text": "x"}]}))
-        .send()
-        .await
-        .unwrap();
+        .ingest(Some(""), &serde_json::json!({"documents": [{"text": "x"}]}))
+        .await;
     assert_eq!(r.status().as_u16(), 403);
 }
 

@@ -306,10 +306,9 @@ mod tests {
         let mut ranges = Vec::new();
         let mut focus = Vec::new();
         for _ in 0..80 {
-            let terms: Vec<(u32, f32)> = (0..6)
+            let mut terms: Vec<(u32, f32)> = (0..6)
                 .map(|_| (next(40) as u32, 1.0 + next(3) as f32))
                 .collect();
-            let mut terms = terms;
             terms.sort_by_key(|t| t.0);
             terms.dedup_by_key(|t| t.0);
             v.push(unit(&terms));
