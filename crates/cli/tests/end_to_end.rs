@@ -597,15 +597,20 @@ fn later_ingests_extend_the_stored_stories_until_a_full_regrouping_is_due() {
     assert_eq!(st.full_grouping_documents().unwrap(), Some(6));
     assert_eq!(st.story_members().unwrap().len(), 3);
     drop(st);
-    // --regroup clusters everything again, even with nothing new stored.
-    let mut st = dossier_store::open(&store.to_string_lossy()).unwrap();
-    st.set_full_grouping_documents(5).unwrap();
+    // 7 documents, under 1.5 x 6: no full clustering is due ...
+    const BALL_2: &str = "Barcelona lost 3-1 to Real Madrid at the Bernabeu on Sunday; Vinicius Junior scored twice after the break.";
+    ingest("4.jsonl", &[("f2", "Marca", "2024-03-08", BALL_2)], &[]);
+    let st = dossier_store::open(&store.to_string_lossy()).unwrap();
+    assert_eq!(st.full_grouping_documents().unwrap(), Some(6));
     drop(st);
+    // ... but --regroup clusters everything again, even with nothing new
+    // stored, and records it in the same transaction as the grouping.
     ingest(
-        "3.jsonl",
-        &[("f1", "ESPN", "2024-03-08", BALL)],
+        "4.jsonl",
+        &[("f2", "Marca", "2024-03-08", BALL_2)],
         &["--regroup"],
     );
     let st = dossier_store::open(&store.to_string_lossy()).unwrap();
-    assert_eq!(st.full_grouping_documents().unwrap(), Some(6));
+    assert_eq!(st.full_grouping_documents().unwrap(), Some(7));
+    assert_eq!(st.grouping_documents().unwrap(), Some(7));
 }

@@ -48,10 +48,7 @@ pub fn regroup(store: &mut dyn Store, how: Regroup) -> dossier_store::Result<Reg
     let prior = if full { &[][..] } else { &prior[..] };
     let g = dossier_stories::group_onto(&docs, prior, &dossier_stories::Options::default());
     let seen = docs.len();
-    let written = store.replace_grouping_from(&g.stories, &g.storylines, seen)?;
-    if written && full {
-        store.set_full_grouping_documents(seen)?;
-    }
+    let written = store.replace_grouping_from(&g.stories, &g.storylines, seen, full)?;
     if !written {
         docs = store.documents()?;
         dossier_nlp::entities::unify_across(&mut docs);

@@ -148,14 +148,19 @@ pub trait Store {
     /// over more. Documents are only ever added, so a grouping over more
     /// documents is newer: when several workers ingest and regroup at once,
     /// the grouping that ends up stored is the one over the most documents,
-    /// whatever order the workers finish in. Returns whether it was written.
+    /// whatever order the workers finish in. `from_scratch` says the
+    /// grouping clustered every document again (no stored story kept); it is
+    /// then also recorded as the last full clustering
+    /// ([`Store::full_grouping_documents`]) in the same transaction. Returns
+    /// whether it was written.
     fn replace_grouping_from(
         &mut self,
         stories: &[Story],
         storylines: &[Storyline],
         documents_seen: usize,
+        from_scratch: bool,
     ) -> Result<bool> {
-        let _ = documents_seen;
+        let _ = (documents_seen, from_scratch);
         self.replace_grouping(stories, storylines)?;
         Ok(true)
     }
@@ -170,13 +175,6 @@ pub trait Store {
     /// clustered from scratch (None when unknown).
     fn full_grouping_documents(&self) -> Result<Option<usize>> {
         Ok(None)
-    }
-
-    /// Records that the stored grouping clustered `documents` documents
-    /// from scratch.
-    fn set_full_grouping_documents(&mut self, documents: usize) -> Result<()> {
-        let _ = documents;
-        Ok(())
     }
 
     /// Each stored story's id and the ids of its documents (copies
@@ -527,6 +525,7 @@ impl Store for SqliteStore {
         stories: &[Story],
         storylines: &[Storyline],
         documents_seen: usize,
+        from_scratch: bool,
     ) -> Result<bool> {
         // IMMEDIATE: the check and the write happen under one write lock.
         let tx = self
@@ -547,6 +546,13 @@ impl Store for SqliteStore {
              ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             [documents_seen as i64],
         )?;
+        if from_scratch {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', ?1)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [documents_seen as i64],
+            )?;
+        }
         Self::write_grouping(&tx, stories, storylines)?;
         tx.commit()?;
         Ok(true)
@@ -574,15 +580,6 @@ impl Store for SqliteStore {
             )
             .optional()?;
         Ok(n.map(|n| n as usize))
-    }
-
-    fn set_full_grouping_documents(&mut self, documents: usize) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [documents as i64],
-        )?;
-        Ok(())
     }
 
     fn story_members(&self) -> Result<Vec<(String, Vec<String>)>> {

@@ -364,6 +364,7 @@ impl Store for PgStore {
         stories: &[Story],
         storylines: &[Storyline],
         documents_seen: usize,
+        from_scratch: bool,
     ) -> Result<bool> {
         let mut c = self.lock();
         let mut tx = c.transaction()?;
@@ -384,6 +385,13 @@ impl Store for PgStore {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             &[&(documents_seen as i64)],
         )?;
+        if from_scratch {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', $1)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                &[&(documents_seen as i64)],
+            )?;
+        }
         Self::write_grouping(&mut tx, stories, storylines)?;
         tx.commit()?;
         Ok(true)
@@ -409,16 +417,6 @@ impl Store for PgStore {
             &[],
         )?;
         Ok(row.map(|r| r.get::<_, i64>(0) as usize))
-    }
-
-    fn set_full_grouping_documents(&mut self, documents: usize) -> Result<()> {
-        let mut c = self.lock();
-        c.execute(
-            "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', $1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&(documents as i64)],
-        )?;
-        Ok(())
     }
 
     fn story_members(&self) -> Result<Vec<(String, Vec<String>)>> {

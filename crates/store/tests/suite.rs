@@ -229,26 +229,26 @@ fn a_grouping_over_fewer_documents_never_replaces_a_newer_one() {
     for b in backends("newer") {
         let mut s = (b.open)();
         assert!(
-            s.replace_grouping_from(&[story("s5", &["a"])], &[], 5)
+            s.replace_grouping_from(&[story("s5", &["a"])], &[], 5, true)
                 .unwrap(),
             "{}",
             b.name
         );
         assert!(
-            !s.replace_grouping_from(&[story("s3", &["a"])], &[], 3)
+            !s.replace_grouping_from(&[story("s3", &["a"])], &[], 3, true)
                 .unwrap(),
             "{}: stale",
             b.name
         );
         assert_eq!(s.stories().unwrap()[0].id, "s5", "{}", b.name);
         assert!(
-            s.replace_grouping_from(&[story("s5b", &["a"])], &[], 5)
+            s.replace_grouping_from(&[story("s5b", &["a"])], &[], 5, false)
                 .unwrap(),
             "{}: same count",
             b.name
         );
         assert!(
-            s.replace_grouping_from(&[story("s7", &["a"])], &[], 7)
+            s.replace_grouping_from(&[story("s7", &["a"])], &[], 7, false)
                 .unwrap(),
             "{}",
             b.name
@@ -257,6 +257,9 @@ fn a_grouping_over_fewer_documents_never_replaces_a_newer_one() {
         let s = (b.open)();
         assert_eq!(s.grouping_documents().unwrap(), Some(7), "{}", b.name);
         assert_eq!(s.stories().unwrap()[0].id, "s7", "{}", b.name);
+        // Only the written full clustering counts as one: the stale one
+        // (over 3) was refused whole, the later ones kept stored stories.
+        assert_eq!(s.full_grouping_documents().unwrap(), Some(5), "{}", b.name);
     }
 }
 
@@ -296,8 +299,13 @@ fn concurrent_writers_store_each_document_exactly_once() {
                         );
                     }
                     let docs = s.documents().unwrap();
-                    s.replace_grouping_from(&[story(&format!("w{w}"), &["d000"])], &[], docs.len())
-                        .unwrap();
+                    s.replace_grouping_from(
+                        &[story(&format!("w{w}"), &["d000"])],
+                        &[],
+                        docs.len(),
+                        false,
+                    )
+                    .unwrap();
                 });
             }
         });
