@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use dossier_nlp::entities::{self, clusters, Clusters, LabelMap, Model, TrainOptions};
+use dossier_nlp::entities::{self, clusters, Casing, Clusters, LabelMap, Model, TrainOptions};
 use dossier_store::{SqliteStore, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,6 +40,11 @@ pub struct TrainNer {
     /// Word cluster file (`dossier train clusters`); none: no cluster features.
     #[arg(long)]
     pub clusters: Option<PathBuf>,
+    /// Files or folders of unlabeled news text (`.jsonl`: the `text` field of
+    /// each record) to build the casing lexicon from (how often each word is
+    /// capitalized inside a sentence); none: no casing features.
+    #[arg(long, num_args = 1..)]
+    pub casing: Vec<PathBuf>,
     /// Train on the first N sentences only (a quick check that training works).
     #[arg(long)]
     pub max_sentences: Option<usize>,
@@ -131,9 +136,22 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         Some(p) => Clusters::load_tsv(p)?,
         None => Clusters::default(),
     };
+    let casing = if a.casing.is_empty() {
+        Casing::default()
+    } else {
+        let texts = clusters::corpus_texts(&a.casing)?;
+        let casing = Casing::build(&texts, entities::casing_key);
+        eprintln!(
+            "casing lexicon: {} words from {} texts",
+            casing.len(),
+            texts.len()
+        );
+        casing
+    };
     let opt = TrainOptions {
         epochs: a.epochs,
         clusters,
+        casing,
         max_sentences: a.max_sentences,
         doc_context: a.doc_context,
     };
@@ -154,6 +172,8 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         "epochs": a.epochs,
         "clusters": a.clusters.as_ref().map(|p| p.display().to_string()),
         "doc_context": a.doc_context,
+        "casing": a.casing.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
+        "casing_words": model.casing_words(),
         "features": model.features(),
         "cluster_words": model.cluster_words(),
         "training_seconds": (secs * 10.0).round() / 10.0,
@@ -326,12 +346,17 @@ mod tests {
         let dev = dir.path().join("dev.txt");
         std::fs::write(&dev, dev_text).unwrap();
         let out = dir.path().join("m.bin");
+        // Unlabeled text for the casing lexicon, as JSONL records.
+        let news = dir.path().join("news.jsonl");
+        let record = serde_json::json!({"text": "The talks resumed in Cairo, and officials from Egypt said the talks would go on.\nLater the officials met envoys from Qatar."});
+        std::fs::write(&news, format!("{record}\n").repeat(3)).unwrap();
         let a = TrainNer {
             data: data.clone(),
             train: None,
             dev: Some(dev.clone()),
             epochs: 2,
             clusters: None,
+            casing: vec![news],
             max_sentences: Some(400),
             doc_context: false,
             out: out.clone(),
@@ -340,10 +365,13 @@ mod tests {
         assert!(s.f1 > 0.2 && s.tokens > 100, "{s:?}");
         let m = Model::load(&out).unwrap();
         assert!(m.features() > 1000);
+        // "talks", "officials", "cairo", "egypt", "said", ... seen 3+ times.
+        assert!(m.casing_words() >= 10, "{}", m.casing_words());
         let rec: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(out.with_extension("json")).unwrap())
                 .unwrap();
         assert_eq!(rec["dev"]["f1"].as_f64().unwrap(), round4(s.f1));
+        assert_eq!(rec["casing_words"], m.casing_words());
         // Predictions in CoNLL layout, one line per token.
         let pred = dir.path().join("pred.txt");
         let code = run_eval_ner(EvalNer {

@@ -10,16 +10,18 @@
 //!   join the fullest form) and across documents ([`unify_across`]).
 
 mod canon;
+pub mod casing;
 mod catalog;
 pub mod clusters;
 mod tagger;
 
 pub use canon::unify_across;
+pub use casing::Casing;
 pub use catalog::{catalog, entity_id, outlet, CanonicalEntity};
 pub use clusters::Clusters;
 pub use tagger::{
-    evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap, Model,
-    NerError, NerScores, Sentence, Tag, TrainOptions, CLASSES, N_TAGS,
+    casing_key, evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap,
+    Model, NerError, NerScores, Sentence, Tag, TrainOptions, CLASSES, N_TAGS,
 };
 
 use crate::segment::{tokenize_span, TokenKind};

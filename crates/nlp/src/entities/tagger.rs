@@ -9,9 +9,10 @@
 //! Model file layout (little endian): magic `DNER`, format version `u32`,
 //! tag count `u32`, feature count `u32`, a scale `f32`, then for each
 //! feature its `u64` key followed by one `i16` weight per tag (weights are
-//! stored quantized: value = i16 * scale), then the word cluster table the
-//! features were built with (see [`super::clusters`]), so one file holds
-//! everything the tagger needs. Version 3 (the only one read) builds keys
+//! stored quantized: value = i16 * scale), then the word cluster table and
+//! the casing lexicon the features were built with (see [`super::clusters`]
+//! and [`super::casing`]; either may be empty), so one file holds
+//! everything the tagger needs. Version 4 (the only one read) builds keys
 //! by combining per-word hashes.
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::time::Instant;
 
+use super::casing::Casing;
 use super::clusters::{Clusters, LEVELS};
 
 /// Entity classes of the tag set, in tag order.
@@ -29,9 +31,10 @@ pub const CLASSES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
 pub const N_TAGS: usize = 1 + 2 * CLASSES.len();
 
 const MAGIC: &[u8; 4] = b"DNER";
-/// Version 3: feature keys combine per-word hashes (versions 1 and 2 hashed
-/// each template's strings whole; their keys mean nothing to this code).
-const FORMAT_VERSION: u32 = 3;
+/// Version 4: feature keys combine per-word hashes (versions 1 and 2 hashed
+/// each template's strings whole; their keys mean nothing to this code),
+/// and the casing lexicon follows the cluster table (version 3 had none).
+const FORMAT_VERSION: u32 = 4;
 
 /// A BIO tag: 0 is `O`; `1 + 2k` is `B-CLASSES[k]`, `2 + 2k` is `I-CLASSES[k]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -185,6 +188,12 @@ fn k3(t: u8, a: u64, b: u64, c: u64) -> u64 {
 }
 fn h1(t: u8, a: &str) -> u64 {
     k1(t, fnv(a))
+}
+
+/// The key of a word in the casing lexicon: the hash of its normalized
+/// form, as the tagger computes it for every token.
+pub fn casing_key(word: &str) -> u64 {
+    fnv(&norm(word))
 }
 
 /// The word as features see it: lower case, curly apostrophes and
@@ -426,6 +435,7 @@ fn static_features(
     words: &[&str],
     forms: &Forms,
     clusters: &Clusters,
+    casing: &Casing,
     doc: &DocContext,
     out: &mut Features,
 ) {
@@ -457,6 +467,20 @@ fn static_features(
     let mut own: Vec<u64> = Vec::new();
     let caps_for_doc = is_caps_sentence(words);
     let use_clusters = !clusters.is_empty();
+    // Casing bucket of each word with a letter (6: not in the lexicon).
+    let case_bucket: Vec<Option<u64>> = if casing.is_empty() {
+        vec![]
+    } else {
+        words
+            .iter()
+            .zip(lh)
+            .map(|(w, h)| {
+                w.chars()
+                    .any(char::is_alphabetic)
+                    .then(|| casing.get(*h).map_or(6, u64::from))
+            })
+            .collect()
+    };
     for i in 0..n {
         let w = words[i];
         let lw = &lower[i];
@@ -555,6 +579,16 @@ fn static_features(
                 f.push(mix(k1(53, shw), p[LEVELS - 1] as u64));
             }
         }
+        if let Some(Some(b)) = case_bucket.get(i) {
+            // How the corpus writes the word, with how it is written here.
+            let flags = (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2;
+            f.push(k2(60, *b, flags));
+            if i > 0 {
+                if let Some(p) = case_bucket[i - 1] {
+                    f.push(k3(61, p, *b, flags));
+                }
+            }
+        }
         // Contexts seen at the word's occurrences in the document.
         if starts_upper(w) {
             if let Some(extra) = doc.by_word.get(lw.as_str()) {
@@ -591,6 +625,8 @@ pub struct Model {
     scale: f32,
     /// Word clusters the cluster features look up (empty: none used).
     clusters: Clusters,
+    /// Casing lexicon the casing features look up (empty: none used).
+    casing: Casing,
 }
 
 impl Model {
@@ -626,7 +662,7 @@ impl Model {
             .iter()
             .zip(&forms)
             .map(|(words, form)| {
-                static_features(words, form, &self.clusters, &doc, &mut feats);
+                static_features(words, form, &self.clusters, &self.casing, &doc, &mut feats);
                 self.tag_with(&feats)
             })
             .collect()
@@ -678,6 +714,11 @@ impl Model {
         self.clusters.len()
     }
 
+    /// Number of words in the model's casing lexicon.
+    pub fn casing_words(&self) -> usize {
+        self.casing.len()
+    }
+
     /// Serialize to the compact binary layout described in the module docs.
     pub fn to_bytes(&self) -> Vec<u8> {
         let scale = self.scale;
@@ -698,6 +739,7 @@ impl Model {
             }
         }
         self.clusters.write_bytes(&mut out);
+        self.casing.write_bytes(&mut out);
         out
     }
 
@@ -729,8 +771,9 @@ impl Model {
             )));
         }
         let (clusters, used) = Clusters::read_bytes(&bytes[end..])?;
-        if end + used != bytes.len() {
-            return Err(bad("trailing bytes after the cluster table"));
+        let (casing, used_casing) = Casing::read_bytes(&bytes[end + used..])?;
+        if end + used + used_casing != bytes.len() {
+            return Err(bad("trailing bytes after the casing lexicon"));
         }
         let mut weights = WeightMap::with_capacity_and_hasher(n, Default::default());
         for chunk in bytes[20..end].chunks_exact(row) {
@@ -744,6 +787,7 @@ impl Model {
             weights,
             scale,
             clusters,
+            casing,
         })
     }
 
@@ -966,7 +1010,7 @@ impl Trainer {
     }
     /// The averaged weights, without features whose weights are all below
     /// `prune` in magnitude.
-    fn averaged(&self, prune: f32, clusters: &Clusters) -> Model {
+    fn averaged(&self, prune: f32, clusters: &Clusters, casing: &Casing) -> Model {
         let now = self.now.max(1) as f32;
         let mut keys: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
         keys.sort_unstable();
@@ -1000,6 +1044,7 @@ impl Trainer {
             weights,
             scale,
             clusters: clusters.clone(),
+            casing: casing.clone(),
         }
     }
 }
@@ -1039,7 +1084,12 @@ fn doc_ranges(data: &[Sentence]) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Static features of every sentence, documents taken together.
-fn data_features(data: &[Sentence], clusters: &Clusters, doc_context: bool) -> Vec<Vec<Vec<u64>>> {
+fn data_features(
+    data: &[Sentence],
+    clusters: &Clusters,
+    casing: &Casing,
+    doc_context: bool,
+) -> Vec<Vec<Vec<u64>>> {
     let mut out = Vec::with_capacity(data.len());
     for r in doc_ranges(data) {
         let sents: Vec<Vec<&str>> = data[r.clone()]
@@ -1054,7 +1104,7 @@ fn data_features(data: &[Sentence], clusters: &Clusters, doc_context: bool) -> V
         };
         let mut feats = Features::default();
         for (words, form) in sents.iter().zip(&forms) {
-            static_features(words, form, clusters, &doc, &mut feats);
+            static_features(words, form, clusters, casing, &doc, &mut feats);
             out.push((0..feats.len()).map(|i| feats.token(i).to_vec()).collect());
         }
     }
@@ -1068,6 +1118,8 @@ pub struct TrainOptions {
     pub epochs: usize,
     /// Word clusters for cluster features (empty: none).
     pub clusters: Clusters,
+    /// Casing lexicon for casing features (empty: none).
+    pub casing: Casing,
     /// Train on the first this many sentences only (a quick check).
     pub max_sentences: Option<usize>,
     /// Add document context features (the contexts of a word's other
@@ -1094,7 +1146,8 @@ pub fn train(
     };
     let clusters = &opt.clusters;
     let epochs = opt.epochs;
-    let feats = data_features(&data, clusters, opt.doc_context);
+    let casing = &opt.casing;
+    let feats = data_features(&data, clusters, casing, opt.doc_context);
     let mut tr = Trainer {
         index: KeyMap::default(),
         w: vec![],
@@ -1136,10 +1189,10 @@ pub fn train(
                 p1 = guess;
             }
         }
-        let model = tr.averaged(0.0, clusters);
+        let model = tr.averaged(0.0, clusters, casing);
         let model = if PRUNE_FRACTION > 0.0 {
             let max = model.max_weight();
-            tr.averaged(max * PRUNE_FRACTION, clusters)
+            tr.averaged(max * PRUNE_FRACTION, clusters, casing)
         } else {
             model
         };
