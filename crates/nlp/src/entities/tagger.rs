@@ -309,7 +309,7 @@ fn suffix(s: &str, n: usize) -> &str {
 struct DocContext {
     /// Per word type (normalized), each context feature with the number of
     /// occurrences showing it.
-    by_word: HashMap<String, Vec<(u64, u32)>>,
+    by_word: HashMap<u64, Vec<(u64, u32)>, BuildHasherDefault<KeyHasher>>,
 }
 
 /// Whether a word's own occurrence is left out of its document context
@@ -322,7 +322,7 @@ const DOC_FEATURES_PER_WORD: usize = 24;
 /// The context features one occurrence contributes.
 fn occurrence_features(
     words: &[&str],
-    lower: &[String],
+    lower_h: &[u64],
     i: usize,
     caps_sentence: bool,
     out: &mut Vec<u64>,
@@ -332,7 +332,7 @@ fn occurrence_features(
     if !w.chars().any(|c| c.is_alphabetic()) {
         return;
     }
-    if !starts_upper(w) {
+    if !name_cased(w) {
         out.push(h1(70, "lower"));
         return;
     }
@@ -341,13 +341,13 @@ fn occurrence_features(
     }
     if i > 0 {
         out.push(h1(71, "capmid"));
-        out.push(h1(72, &lower[i - 1]));
+        out.push(k1(72, lower_h[i - 1]));
         if starts_upper(words[i - 1]) {
             out.push(h1(75, "capprev"));
         }
     }
     if i + 1 < words.len() {
-        out.push(h1(73, &lower[i + 1]));
+        out.push(k1(73, lower_h[i + 1]));
         if starts_upper(words[i + 1]) {
             out.push(h1(74, "capnext"));
         }
@@ -360,20 +360,25 @@ fn is_caps_sentence(words: &[&str]) -> bool {
 
 impl DocContext {
     fn build(sents: &[Vec<&str>], forms: &[Forms]) -> DocContext {
-        let mut counts: HashMap<String, Vec<(u64, u32)>> = HashMap::new();
+        // Only words written as names somewhere are ever looked up: their
+        // lower-case mentions count, other words' do not.
+        let mut counts: HashMap<u64, Vec<(u64, u32)>, BuildHasherDefault<KeyHasher>> =
+            HashMap::default();
+        for (words, form) in sents.iter().zip(forms) {
+            for (w, h) in words.iter().zip(&form.lower_h) {
+                if name_cased(w) {
+                    counts.entry(*h).or_default();
+                }
+            }
+        }
         let mut buf = Vec::new();
         for (words, form) in sents.iter().zip(forms) {
-            let lower = &form.lower;
             let caps = is_caps_sentence(words);
             for i in 0..words.len() {
-                occurrence_features(words, lower, i, caps, &mut buf);
-                if buf.is_empty() {
+                let Some(v) = counts.get_mut(&form.lower_h[i]) else {
                     continue;
-                }
-                let v = match counts.get_mut(lower[i].as_str()) {
-                    Some(v) => v,
-                    None => counts.entry(lower[i].clone()).or_default(),
                 };
+                occurrence_features(words, &form.lower_h, i, caps, &mut buf);
                 for &f in &buf {
                     match v.iter().position(|(k, _)| *k == f) {
                         Some(j) => v[j].1 += 1,
@@ -428,6 +433,17 @@ impl Features {
 
 fn starts_upper(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_uppercase())
+}
+
+/// Written as a name: capitalized, or a lower-case particle joined by a
+/// hyphen to a capitalized part ("al-Ansari", "bin-Zayed", "van-Dijk"), so
+/// that such a word's mentions count as capitalized in its document
+/// context rather than as a common word in lower case.
+fn name_cased(w: &str) -> bool {
+    starts_upper(w)
+        || w.rsplit(['-', '\u{2010}', '\u{2011}'])
+            .next()
+            .is_some_and(|last| last.len() < w.len() && starts_upper(last))
 }
 
 /// The tag-independent features of every token of a sentence.
@@ -590,9 +606,11 @@ fn static_features(
             }
         }
         // Contexts seen at the word's occurrences in the document.
-        if starts_upper(w) {
-            if let Some(extra) = doc.by_word.get(lw.as_str()) {
-                occurrence_features(words, lower, i, caps_for_doc, &mut own);
+        if name_cased(w) {
+            if let Some(extra) = doc.by_word.get(&lwh) {
+                if DOC_EXCLUDE_OWN {
+                    occurrence_features(words, lh, i, caps_for_doc, &mut own);
+                }
                 for &(k, n) in extra {
                     if n > (DOC_EXCLUDE_OWN && own.contains(&k)) as u32 {
                         f.push(k);
@@ -1147,7 +1165,20 @@ pub fn train(
     let clusters = &opt.clusters;
     let epochs = opt.epochs;
     let casing = &opt.casing;
-    let feats = data_features(&data, clusters, casing, opt.doc_context);
+    let mut feats = data_features(&data, clusters, casing, opt.doc_context);
+    if opt.doc_context {
+        // Every sentence once more as a document of its own: CoNLL's
+        // documents are long, so without these the model learns that a
+        // capitalized word with no support elsewhere in its document is a
+        // common word, and drops the name opening a one-sentence input
+        // ("Witkoff told reporters ..."). Example `k` of the added half is
+        // sentence `k - data.len()`.
+        let mut single = data.clone();
+        for (i, s) in single.iter_mut().enumerate() {
+            s.doc = i;
+        }
+        feats.extend(data_features(&single, clusters, casing, true));
+    }
     let mut tr = Trainer {
         index: KeyMap::default(),
         w: vec![],
@@ -1155,7 +1186,7 @@ pub fn train(
         stamp: vec![],
         now: 0,
     };
-    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut order: Vec<usize> = (0..feats.len()).collect();
     let mut rng = XorShift(0x2545_f491_4f6c_dd1d);
     let mut best_model: Option<(f64, usize, Model)> = None;
     for epoch in 1..=epochs.max(1) {
@@ -1166,7 +1197,7 @@ pub fn train(
         let mut errors = 0usize;
         let mut seen = 0usize;
         for &si in &order {
-            let (p1s, gold) = (&feats[si], &data[si].tags);
+            let (p1s, gold) = (&feats[si], &data[si % data.len()].tags);
             let (mut p1, mut p2) = (Tag::O, Tag::O);
             let mut hist = [0u64; 4];
             for (k, sf) in p1s.iter().enumerate() {
@@ -1383,6 +1414,22 @@ mod tests {
             .map(|t| Tag::parse(t).unwrap())
             .collect();
         assert_eq!(spans(&tags), vec![(0, 2, 0), (3, 4, 2), (4, 6, 2)]);
+    }
+
+    #[test]
+    fn names_with_a_lower_case_particle_count_as_capitalized() {
+        for w in [
+            "Witkoff",
+            "al-Ansari",
+            "bin\u{2011}Salman",
+            "Sa’ar",
+            "ÉLYSÉE",
+        ] {
+            assert!(name_cased(w), "{w}");
+        }
+        for w in ["said", "al-", "-", "pro-israeli", "ceasefire", "60-day", ""] {
+            assert!(!name_cased(w), "{w}");
+        }
     }
 
     #[test]
