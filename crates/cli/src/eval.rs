@@ -25,6 +25,10 @@ pub enum EvalWhat {
         dir: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Write every disagreement with the gold annotation (missed,
+        /// spurious, wrong value or type), one JSON object a line.
+        #[arg(long)]
+        errors: Option<PathBuf>,
     },
     /// Quote attribution on PolNeAR (`text/` and `attributions/`): source,
     /// cue and content spans, exact and overlap match.
@@ -99,9 +103,18 @@ pub fn run(args: EvalArgs) -> Result<i32> {
     match args.what {
         EvalWhat::Web(w) => crate::web::run(w),
         EvalWhat::Ner(n) => crate::ner::run_eval_ner(n),
-        EvalWhat::Timex { dir, json } => {
+        EvalWhat::Timex { dir, json, errors } => {
             ensure_dir(&dir)?;
-            let v = dossier_nlp::times::eval::evaluate_timeml(&dir);
+            let mut found = Vec::new();
+            let v = dossier_nlp::times::eval::evaluate_timeml_with_errors(
+                &dir,
+                errors.is_some().then_some(&mut found),
+            );
+            if let Some(path) = &errors {
+                let lines: String = found.iter().map(|e| format!("{e}\n")).collect();
+                std::fs::write(path, lines)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
             print_scores(
                 &v,
                 json,

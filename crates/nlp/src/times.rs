@@ -367,6 +367,31 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     add(r"(?i:\b(?:in|since|by|until|through|during|from|before|after|of|fiscal|early|late|mid|to|and|between|for)(?:\s+|-))(?P<y>(?:1[89]|20)\d{2})\b(?:[^%\d,.]|[,.](?:\D|$)|$)".into(), |c, _| {
         Some(Parsed::Year(c["y"].parse().ok()?))
     });
+    // Years as modifiers, the year alone being the expression: "the 1996
+    // Olympic bombing", "a 1996 law", "its 1990 invasion", "Mixte's 1989
+    // profit". A count ("the 2000 workers", "a 1500 people") is not a year.
+    add(
+        r"(?:\b(?i:the|a|an|its|his|her|their|our|that|this|both)|['’]s)\s+(?P<t>(?P<y>(?:1[89]|20)\d{2}))\s+(?P<n>[A-Za-z][A-Za-z-]*)".into(),
+        |c, _| {
+            let n = &c["n"];
+            let lower = n.starts_with(|ch: char| ch.is_lowercase());
+            if lower
+                && (n.ends_with('s')
+                    || matches!(
+                        n,
+                        "people" | "men" | "women" | "children" | "police" | "personnel" | "staff" | "feet" | "head" | "cattle"
+                    ))
+            {
+                return None;
+            }
+            Some(Parsed::Year(c["y"].parse().ok()?))
+        },
+    );
+    // The middle years of a list: "in 1994, 1995 and 1997".
+    add(
+        r"\b(?:1[89]|20)\d{2},\s+(?P<t>(?P<y>(?:1[89]|20)\d{2}))(?:,|\s+and\b)".into(),
+        |c, _| Some(Parsed::Year(c["y"].parse().ok()?)),
+    );
     // the 1990s
     add(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d)0s\b".into(), |c, _| {
         Some(Parsed::Decade(c["y"].parse().ok()?))
@@ -673,7 +698,11 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
     for rule in RULES.iter() {
         let hay = if rule.lower { lowered.as_str() } else { text };
         for c in crate::captures_fast(&rule.re, hay) {
-            let Some(m) = c.get(0) else { continue };
+            // A rule may match context around the expression and name the
+            // expression itself `t`.
+            let Some(m) = c.name("t").or_else(|| c.get(0)) else {
+                continue;
+            };
             if let Some(p) = (rule.handle)(&c, hay) {
                 let (mut s, mut e) = (m.start(), m.end());
                 // Trim leading prepositions kept only as context and any
@@ -1372,13 +1401,27 @@ mod tests {
     }
 
     #[test]
-    fn years_need_a_preposition() {
+    fn years_need_a_preposition_a_determiner_or_a_list() {
         let d = doc(
             "The war since 2023 killed 2024 people in 1990s terms.",
             Some("2025-01-01"),
         );
         assert_eq!(find(&d, "2023").value, "2023");
         assert!(d.times.iter().all(|t| t.text != "2024"));
+        // A year modifying a noun is the year alone; a count is not a year.
+        let d = doc(
+            "The 2014 war and a 1996 law, Israel's 2005 pullout and their 2019 deal; the 2000 workers and the 1500 people stayed. Raids in 1994, 1995 and 1997.",
+            Some("2025-01-01"),
+        );
+        for y in ["2014", "1996", "2005", "2019", "1995"] {
+            let t = find(&d, y);
+            assert_eq!((t.value.as_str(), t.end - t.start), (y, 4));
+        }
+        assert!(
+            d.times.iter().all(|t| t.text != "2000" && t.text != "1500"),
+            "{:?}",
+            d.times
+        );
     }
 
     #[test]

@@ -162,7 +162,44 @@ struct Counts {
     value_ok: usize,
 }
 
-fn score_doc(tml: &TimemlDoc, c: &mut Counts) {
+/// One disagreement with the gold annotation, for `--errors`: `what` is
+/// `missed` (gold only), `spurious` (system only), `value` or `type`
+/// (overlapping, attribute differs).
+fn error(
+    file: &str,
+    what: &str,
+    text: &str,
+    span: (usize, usize),
+    gold: Option<&GoldTimex>,
+    sys: Option<(String, &str)>,
+) -> serde_json::Value {
+    // A window of context around the span, on character boundaries.
+    let mut a = span.0.saturating_sub(60);
+    while !text.is_char_boundary(a) {
+        a -= 1;
+    }
+    let mut b = (span.1 + 60).min(text.len());
+    while !text.is_char_boundary(b) {
+        b += 1;
+    }
+    serde_json::json!({
+        "file": file,
+        "what": what,
+        "text": &text[span.0..span.1],
+        "gold_type": gold.map(|g| g.kind.as_str()),
+        "gold_value": gold.map(|g| g.value.as_str()),
+        "system_type": sys.as_ref().map(|s| s.0.as_str()),
+        "system_value": sys.as_ref().map(|s| s.1),
+        "context": text[a..b].replace('\n', " "),
+    })
+}
+
+fn score_doc(
+    tml: &TimemlDoc,
+    c: &mut Counts,
+    file: &str,
+    errors: &mut Option<&mut Vec<serde_json::Value>>,
+) {
     let mut doc = Document {
         text: tml.text.clone(),
         published: tml.dct.as_ref().map(|d| d.chars().take(10).collect()),
@@ -180,7 +217,19 @@ fn score_doc(tml: &TimemlDoc, c: &mut Counts) {
             .enumerate()
             .filter(|(i, t)| !used[*i] && t.start < g.end && g.start < t.end)
             .max_by_key(|(_, t)| t.end.min(g.end) - t.start.max(g.start));
-        let Some((i, t)) = best else { continue };
+        let Some((i, t)) = best else {
+            if let Some(e) = errors.as_deref_mut() {
+                e.push(error(
+                    file,
+                    "missed",
+                    &tml.text,
+                    (g.start, g.end),
+                    Some(g),
+                    None,
+                ));
+            }
+            continue;
+        };
         used[i] = true;
         c.relaxed += 1;
         if t.start == g.start && t.end == g.end {
@@ -196,6 +245,30 @@ fn score_doc(tml: &TimemlDoc, c: &mut Counts) {
         if t.value == g.value {
             c.value_ok += 1;
         }
+        if let Some(e) = errors.as_deref_mut() {
+            if t.value != g.value || ty != g.kind {
+                let what = if t.value != g.value { "value" } else { "type" };
+                let sys = Some((ty, t.value.as_str()));
+                e.push(error(file, what, &tml.text, (t.start, t.end), Some(g), sys));
+            }
+        }
+    }
+    if let Some(e) = errors.as_deref_mut() {
+        for (t, _) in doc.times.iter().zip(&used).filter(|(_, u)| !**u) {
+            let ty = serde_json::to_value(t.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default();
+            let sys = Some((ty, t.value.as_str()));
+            e.push(error(
+                file,
+                "spurious",
+                &tml.text,
+                (t.start, t.end),
+                None,
+                sys,
+            ));
+        }
     }
 }
 
@@ -203,6 +276,15 @@ fn score_doc(tml: &TimemlDoc, c: &mut Counts) {
 /// Returns `documents`, `gold`, `system`, `strict_f1`, `relaxed_f1`,
 /// `type_accuracy` and `value_f1`.
 pub fn evaluate_timeml(dir: &Path) -> serde_json::Value {
+    evaluate_timeml_with_errors(dir, None)
+}
+
+/// As [`evaluate_timeml`], and with `errors`, every disagreement with the
+/// gold annotation as a JSON object (see [`error`]), in file order.
+pub fn evaluate_timeml_with_errors(
+    dir: &Path,
+    mut errors: Option<&mut Vec<serde_json::Value>>,
+) -> serde_json::Value {
     let mut files = Vec::new();
     tml_files(dir, &mut files);
     let mut c = Counts::default();
@@ -211,7 +293,8 @@ pub fn evaluate_timeml(dir: &Path) -> serde_json::Value {
         let Ok(xml) = std::fs::read_to_string(f) else {
             continue;
         };
-        score_doc(&parse_timeml(&xml), &mut c);
+        let name = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+        score_doc(&parse_timeml(&xml), &mut c, &name, &mut errors);
         docs += 1;
     }
     let round = |x: f64| (x * 10000.0).round() / 10000.0;
