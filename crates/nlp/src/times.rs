@@ -122,6 +122,9 @@ pub enum Parsed {
     Year0(i64),
     /// Quarter of the anchor year.
     Quarter(u32),
+    /// The anchor's quarter plus an offset ("the latest quarter" -1, "the
+    /// current quarter" 0, "the year-ago quarter" -5).
+    Quarter0(i64),
     /// n units before (negative) or after the anchor; None for "several".
     Offset(Option<f64>, Unit, i32),
     /// `PAST_REF`, `PRESENT_REF`, `FUTURE_REF`.
@@ -476,6 +479,26 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 _ => 4,
             };
             Some(Parsed::Quarter(q))
+        },
+    );
+    // The quarters of earnings reports, relative to the publication date:
+    // "the quarter" and "the latest quarter" or "period" are the last one
+    // completed (the one being reported), "the current quarter" the one
+    // under way, "the year-ago" or "year-earlier" quarter or period the
+    // reported one a year before. Not "quarter-final".
+    add(
+        r"(?i)\b(?P<t>the\s+(?:(?P<a>latest|most\s+recent|just-ended|past|previous|current|year-ago|year-earlier|comparable\s+year-ago|comparable\s+year-earlier)\s+)?(?:fiscal\s+)?(?P<u>quarter|period))(?:[^-a-z0-9]|$)"
+            .into(),
+        |c, _| {
+            let a = c.name("a").map(|m| m.as_str());
+            let k = match a {
+                None if &c["u"] == "period" => return None,
+                Some("current") if &c["u"] == "period" => return None,
+                Some("current") => 0,
+                Some(a) if a.contains("year-") => -5,
+                _ => -1,
+            };
+            Some(Parsed::Quarter0(k))
         },
     );
     // three days ago, a year earlier
@@ -984,6 +1007,17 @@ pub fn resolve(
             Some(a) => (Date, format!("{:04}-Q{q}", a.year()), true),
             None => (Date, format!("XXXX-Q{q}"), true),
         },
+        Parsed::Quarter0(k) => match anchor {
+            Some(a) => {
+                let n = a.year() as i64 * 4 + a.month0() as i64 / 3 + k;
+                (
+                    Date,
+                    format!("{:04}-Q{}", n.div_euclid(4), n.rem_euclid(4) + 1),
+                    true,
+                )
+            }
+            None => (Date, "XXXX-QX".into(), true),
+        },
         Parsed::Offset(n, u, sign) => {
             let Some(a) = anchor else {
                 let v = match u {
@@ -1422,6 +1456,30 @@ mod tests {
             "{:?}",
             d.times
         );
+    }
+
+    #[test]
+    fn quarters_of_earnings_reports() {
+        let d = doc(
+            "Profit rose in the latest quarter from the year-ago quarter, and the current quarter began well. The latest period was strong. The team lost the quarter-final.",
+            Some("1989-10-20"),
+        );
+        assert_eq!(find(&d, "the latest quarter").value, "1989-Q3");
+        assert_eq!(find(&d, "the year-ago quarter").value, "1988-Q3");
+        assert_eq!(find(&d, "the current quarter").value, "1989-Q4");
+        assert_eq!(find(&d, "The latest period").value, "1989-Q3");
+        assert!(
+            d.times.iter().all(|t| !t.text.contains("final")),
+            "{:?}",
+            d.times
+        );
+        // Across a year boundary; a bare "period" is not a quarter.
+        let d = doc(
+            "Sales in the quarter fell over the period.",
+            Some("2025-01-15"),
+        );
+        assert_eq!(find(&d, "the quarter").value, "2024-Q4");
+        assert!(d.times.iter().all(|t| t.text != "the period"));
     }
 
     #[test]
