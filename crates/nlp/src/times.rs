@@ -122,6 +122,14 @@ pub enum Parsed {
     Year0(i64),
     /// Quarter of the anchor year.
     Quarter(u32),
+    /// A season (`SP`, `SU`, `FA`, `WI`): of a given year, or the one
+    /// before (-1, "last summer"), around (0, "this summer") or after (+1,
+    /// "next spring") the anchor.
+    Season {
+        code: &'static str,
+        year: Option<i32>,
+        shift: i32,
+    },
     /// The anchor's quarter plus an offset ("the latest quarter" -1, "the
     /// current quarter" 0, "the year-ago quarter" -5).
     Quarter0(i64),
@@ -479,6 +487,37 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 _ => 4,
             };
             Some(Parsed::Quarter(q))
+        },
+    );
+    // Seasons: "last fall", "this past spring", "the early summer", "the
+    // winter of 2024", "summer 2025". Bare "fall" and "spring" are verbs and
+    // nouns too ("prices fall", "the fall of Kabul"): they need "last",
+    // "next", "this", "early" / "late" or a year.
+    add(
+        r"(?i)\b(?:(?P<s>last|next|this\s+past|the\s+past|this|the)\s+)?(?:(?P<e>early|late|mid)(?:\s+|-))?(?P<n>spring|summer|fall|autumn|winter)\b(?:,?\s+(?:of\s+)?(?P<y>(?:1[89]|20)\d{2})\b)?"
+            .into(),
+        |c, _| {
+            let n = &c["n"];
+            let s = c.name("s").map(|m| m.as_str().split_whitespace().collect::<Vec<_>>().join(" "));
+            let year = c.name("y").and_then(|y| y.as_str().parse().ok());
+            let qualified = year.is_some()
+                || c.name("e").is_some()
+                || matches!(s.as_deref(), Some("last" | "next" | "this" | "this past" | "the past"));
+            if matches!(n, "fall" | "spring") && !qualified {
+                return None;
+            }
+            let code = match n {
+                "spring" => "SP",
+                "summer" => "SU",
+                "fall" | "autumn" => "FA",
+                _ => "WI",
+            };
+            let shift = match s.as_deref() {
+                Some("last" | "this past" | "the past") => -1,
+                Some("next") => 1,
+                _ => 0,
+            };
+            Some(Parsed::Season { code, year, shift })
         },
     );
     // The quarters of earnings reports, relative to the publication date:
@@ -843,6 +882,35 @@ fn add_months(d: NaiveDate, months: i64) -> Option<NaiveDate> {
     }
 }
 
+/// The year of the season meant from `anchor`: the last one ended before it
+/// (`shift` -1), the first one starting after it (+1), or the one under way
+/// or still to come this year (0; in January or February, the winter that
+/// began in December). Winter `Y` runs from December `Y` to February.
+fn season_year(anchor: NaiveDate, code: &str, shift: i32) -> i32 {
+    let start = match code {
+        "SP" => 3,
+        "SU" => 6,
+        "FA" => 9,
+        _ => 12,
+    };
+    // Months since year 0 of the season's first and last month in year `y`.
+    let first = |y: i32| y as i64 * 12 + start as i64 - 1;
+    let last = |y: i32| first(y) + 2;
+    let now = anchor.year() as i64 * 12 + anchor.month0() as i64;
+    let y = anchor.year();
+    match shift {
+        s if s < 0 => (y - 2..=y)
+            .rev()
+            .find(|&yy| last(yy) < now)
+            .unwrap_or(y - 1),
+        s if s > 0 => (y - 1..=y + 1).find(|&yy| first(yy) > now).unwrap_or(y + 1),
+        _ => (y - 1..=y)
+            .find(|&yy| last(yy) >= now)
+            .filter(|&yy| first(yy) <= now + 12)
+            .unwrap_or(y),
+    }
+}
+
 /// The occurrence of a weekday nearest to `anchor` in the given direction
 /// (the anchor's own day counts).
 fn weekday_near(anchor: NaiveDate, day: Weekday, future: bool) -> NaiveDate {
@@ -1006,6 +1074,15 @@ pub fn resolve(
         Parsed::Quarter(q) => match anchor {
             Some(a) => (Date, format!("{:04}-Q{q}", a.year()), true),
             None => (Date, format!("XXXX-Q{q}"), true),
+        },
+        Parsed::Season { code, year, shift } => match (year, anchor) {
+            (Some(y), _) => (Date, format!("{y:04}-{code}"), false),
+            (None, Some(a)) => (
+                Date,
+                format!("{:04}-{code}", season_year(a, code, *shift)),
+                true,
+            ),
+            (None, None) => (Date, format!("XXXX-{code}"), true),
         },
         Parsed::Quarter0(k) => match anchor {
             Some(a) => {
@@ -1456,6 +1533,35 @@ mod tests {
             "{:?}",
             d.times
         );
+    }
+
+    #[test]
+    fn seasons_resolve_around_the_publication_date() {
+        let d = doc(
+            "He was shot last fall. Protests grew this summer and will return next spring. Prices fall in the fall of 2024, and in the early summer. The fall of Kabul came in winter 2021.",
+            Some("1998-08-20"),
+        );
+        assert_eq!(find(&d, "last fall").value, "1997-FA");
+        assert_eq!(find(&d, "this summer").value, "1998-SU");
+        assert_eq!(find(&d, "next spring").value, "1999-SP");
+        assert_eq!(find(&d, "the fall of 2024").value, "2024-FA");
+        assert_eq!(find(&d, "the early summer").value, "1998-SU");
+        assert_eq!(find(&d, "winter 2021").value, "2021-WI");
+        // A verb, and "the fall of" a city, are not seasons.
+        assert!(
+            d.times
+                .iter()
+                .all(|t| t.text != "fall" && t.text != "The fall"),
+            "{:?}",
+            d.times
+        );
+        // In January, this winter began in December; last winter a year before.
+        let d = doc(
+            "This winter is mild; last winter was not.",
+            Some("2025-01-15"),
+        );
+        assert_eq!(find(&d, "This winter").value, "2024-WI");
+        assert_eq!(find(&d, "last winter").value, "2023-WI");
     }
 
     #[test]
