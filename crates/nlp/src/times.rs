@@ -122,6 +122,13 @@ pub enum Parsed {
     Year0(i64),
     /// Quarter of the anchor year.
     Quarter(u32),
+    /// A holiday with a fixed rule in the Gregorian calendar, of a given
+    /// year, or the one before (-1), after (+1) or nearest by tense (0).
+    Holiday {
+        name: &'static str,
+        year: Option<i32>,
+        shift: i32,
+    },
     /// A season (`SP`, `SU`, `FA`, `WI`): of a given year, or the one
     /// before (-1, "last summer"), around (0, "this summer") or after (+1,
     /// "next spring") the anchor.
@@ -487,6 +494,37 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 _ => 4,
             };
             Some(Parsed::Quarter(q))
+        },
+    );
+    // Holidays whose date the Gregorian calendar gives: "Thanksgiving Day",
+    // "last Christmas", "Easter 2024". Days that differ by country
+    // ("Independence Day", "Memorial Day", "Labor Day") or follow the Hebrew
+    // or Islamic calendar are left out rather than resolved wrongly.
+    add(
+        r"(?i)\b(?:(?P<s>last|next|this)\s+)?(?P<h>christmas\s+eve|christmas(?:\s+day)?|new\s+year['’]s\s+(?:eve|day)|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|halloween|valentine['’]s\s+day)\b(?:,?\s+(?P<y>(?:1[89]|20)\d{2})\b)?"
+            .into(),
+        |c, _| {
+            let h = &c["h"];
+            let name = if h.starts_with("christmas") {
+                if h.ends_with("eve") { "christmas eve" } else { "christmas" }
+            } else if h.starts_with("new") {
+                if h.ends_with("eve") { "new year's eve" } else { "new year's day" }
+            } else if h.starts_with("thanksgiving") {
+                "thanksgiving"
+            } else if h.starts_with("easter") {
+                "easter"
+            } else if h.starts_with("halloween") {
+                "halloween"
+            } else {
+                "valentine's day"
+            };
+            let shift = match c.name("s").map(|m| m.as_str()) {
+                Some("last") => -1,
+                Some("next") => 1,
+                _ => 0,
+            };
+            let year = c.name("y").and_then(|y| y.as_str().parse().ok());
+            Some(Parsed::Holiday { name, year, shift })
         },
     );
     // Seasons: "last fall", "this past spring", "the early summer", "the
@@ -882,6 +920,36 @@ fn add_months(d: NaiveDate, months: i64) -> Option<NaiveDate> {
     }
 }
 
+/// The date of a holiday in year `y` (names as the holiday rule gives
+/// them); US Thanksgiving, Western Easter.
+fn holiday_date(name: &str, y: i32) -> Option<NaiveDate> {
+    let md = |m, d| NaiveDate::from_ymd_opt(y, m, d);
+    match name {
+        "christmas" => md(12, 25),
+        "christmas eve" => md(12, 24),
+        "new year's day" => md(1, 1),
+        "new year's eve" => md(12, 31),
+        "halloween" => md(10, 31),
+        "valentine's day" => md(2, 14),
+        // The fourth Thursday of November.
+        "thanksgiving" => NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Thu, 4),
+        "easter" => {
+            // The anonymous Gregorian computus (Meeus/Jones/Butcher).
+            let (a, b, c) = (y % 19, y / 100, y % 100);
+            let (d, e) = (b / 4, b % 4);
+            let g = (8 * b + 13) / 25;
+            let h = (19 * a + b - d - g + 15) % 30;
+            let (i, k) = (c / 4, c % 4);
+            let l = (32 + 2 * e + 2 * i - h - k) % 7;
+            let m = (a + 11 * h + 19 * l) / 433;
+            let month = (h + l - 7 * m + 90) / 25;
+            let day = (h + l - 7 * m + 33 * month + 19) % 32;
+            md(month as u32, day as u32)
+        }
+        _ => None,
+    }
+}
+
 /// The year of the season meant from `anchor`: the last one ended before it
 /// (`shift` -1), the first one starting after it (+1), or the one under way
 /// or still to come this year (0; in January or February, the winter that
@@ -1075,6 +1143,28 @@ pub fn resolve(
             Some(a) => (Date, format!("{:04}-Q{q}", a.year()), true),
             None => (Date, format!("XXXX-Q{q}"), true),
         },
+        Parsed::Holiday { name, year, shift } => {
+            let on = |y: i32| holiday_date(name, y);
+            let date = match (year, anchor) {
+                (Some(y), _) => on(*y),
+                (None, Some(a)) => {
+                    let near: Vec<NaiveDate> =
+                        (a.year() - 1..=a.year() + 1).filter_map(on).collect();
+                    match (shift, tense) {
+                        (-1, _) => near.into_iter().rev().find(|d| *d < a),
+                        (1, _) => near.into_iter().find(|d| *d > a),
+                        (_, Some(true)) => near.into_iter().find(|d| *d >= a),
+                        (_, Some(false)) => near.into_iter().rev().find(|d| *d <= a),
+                        _ => near.into_iter().min_by_key(|d| (*d - a).num_days().abs()),
+                    }
+                }
+                (None, None) => None,
+            };
+            match date {
+                Some(d) => (Date, fmt_date(d), year.is_none()),
+                None => (Date, "XXXX-XX-XX".into(), true),
+            }
+        }
         Parsed::Season { code, year, shift } => match (year, anchor) {
             (Some(y), _) => (Date, format!("{y:04}-{code}"), false),
             (None, Some(a)) => (
@@ -1533,6 +1623,26 @@ mod tests {
             "{:?}",
             d.times
         );
+    }
+
+    #[test]
+    fn holidays_resolve_by_calendar_rule_and_tense() {
+        // 1999-12-03: Thanksgiving 1999 was Thursday, November 25.
+        let d = doc(
+            "Elian was found on Thanksgiving Day. Talks will resume after Christmas. Easter 2024 fell on March 31, Easter 2025 on April 20. He arrived last Thanksgiving.",
+            Some("1999-12-03"),
+        );
+        assert_eq!(find(&d, "Thanksgiving Day").value, "1999-11-25");
+        assert_eq!(find(&d, "Christmas").value, "1999-12-25");
+        assert_eq!(find(&d, "Easter 2024").value, "2024-03-31");
+        assert_eq!(find(&d, "Easter 2025").value, "2025-04-20");
+        assert_eq!(find(&d, "last Thanksgiving").value, "1999-11-25");
+        // Christmas said in January is the one just past.
+        let d = doc(
+            "Hostages were freed at Christmas, officials said.",
+            Some("2025-01-10"),
+        );
+        assert_eq!(find(&d, "Christmas").value, "2024-12-25");
     }
 
     #[test]
