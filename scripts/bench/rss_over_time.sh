@@ -3,10 +3,16 @@
 # every INTERVAL seconds (default 10), to show whether memory stays flat as
 # input streams through.
 #
-# Usage: INTERVAL=10 scripts/bench/rss_over_time.sh COMMAND [ARGS...] > samples.tsv
-# The command's stdout goes to /dev/null and its stderr to samples.tsv.stderr.
-# Output columns: seconds, bytes read so far (GB), resident memory (MB).
-set -euo pipefail
+# Usage: INTERVAL=10 [SAMPLES_ERR=FILE] scripts/bench/rss_over_time.sh COMMAND [ARGS...] > samples.tsv
+# The command's stdout goes to /dev/null, its stderr to SAMPLES_ERR (default:
+# this script's stderr). Output columns: seconds, bytes read so far (GB),
+# resident memory (MB); a last comment line gives the exit status and the
+# peak resident memory the kernel recorded (VmHWM).
+set -uo pipefail
+if [ $# -eq 0 ]; then
+    echo "usage: $0 COMMAND [ARGS...]" >&2
+    exit 2
+fi
 interval=${INTERVAL:-10}
 "$@" > /dev/null 2> "${SAMPLES_ERR:-/dev/stderr}" &
 pid=$!
@@ -14,13 +20,19 @@ start=$(date +%s)
 peak=0
 printf 'seconds\tread_gb\trss_mb\n'
 while kill -0 "$pid" 2> /dev/null; do
-    rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2> /dev/null || echo 0)
-    read_bytes=$(awk '/^rchar/ {print $2}' "/proc/$pid/io" 2> /dev/null || echo 0)
-    hwm=$(awk '/^VmHWM/ {print $2}' "/proc/$pid/status" 2> /dev/null || echo 0)
-    [ -n "$hwm" ] && [ "$hwm" -gt "$peak" ] && peak=$hwm
-    [ -n "$rss" ] && printf '%d\t%.2f\t%d\n' $(( $(date +%s) - start )) \
-        "$(echo "${read_bytes:-0} / 1000000000" | bc -l)" $(( ${rss:-0} / 1024 ))
+    # One read of each file; a process that ended meanwhile gives no row.
+    status=$(cat "/proc/$pid/status" 2> /dev/null) || break
+    io=$(cat "/proc/$pid/io" 2> /dev/null) || break
+    now=$(date +%s)
+    row=$(printf '%s\n%s\n' "$status" "$io" | awk -v t=$((now - start)) '
+        /^VmRSS/ {rss = $2} /^VmHWM/ {hwm = $2} /^rchar/ {rd = $2}
+        END {if (rss != "") printf "%d\t%.2f\t%d\t%d\n", t, rd / 1e9, rss / 1024, hwm}')
+    [ -z "$row" ] && break
+    hwm=${row##*$'\t'}
+    [ "$hwm" -gt "$peak" ] && peak=$hwm
+    printf '%s\n' "${row%$'\t'*}"
     sleep "$interval"
 done
-wait "$pid" && status=0 || status=$?
-printf '# exit %d, peak resident %d MB\n' "$status" $(( peak / 1024 ))
+wait "$pid"
+status=$?
+printf '# exit %d, peak resident %d MB (as last sampled)\n' "$status" $((peak / 1024))

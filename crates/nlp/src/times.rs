@@ -387,28 +387,41 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     });
     // Years as modifiers, the year alone being the expression: "the 1996
     // Olympic bombing", "a 1996 law", "its 1990 invasion", "Mixte's 1989
-    // profit". A count ("the 2000 workers", "a 1500 people") is not a year.
+    // profit", "the 2000 Olympics". A count ("the 2000 workers", "the 1800
+    // Palestinians", "a 2000 km pipeline") is not a year.
     add(
         r"(?:\b(?i:the|a|an|its|his|her|their|our|that|this|both)|['’]s)\s+(?P<t>(?P<y>(?:1[89]|20)\d{2}))\s+(?P<n>[A-Za-z][A-Za-z-]*)".into(),
         |c, _| {
             let n = &c["n"];
-            let lower = n.starts_with(|ch: char| ch.is_lowercase());
-            if lower
-                && (n.ends_with('s')
-                    || matches!(
-                        n,
-                        "people" | "men" | "women" | "children" | "police" | "personnel" | "staff" | "feet" | "head" | "cattle"
-                    ))
-            {
+            let plural = n.ends_with('s') && !matches!(n, "Olympics" | "Paralympics" | "Games");
+            let count_noun = matches!(
+                n,
+                "people" | "men" | "women" | "children" | "police" | "personnel" | "staff" | "feet"
+                    | "head" | "cattle" | "km" | "kg" | "mph" | "m" | "ft" | "MW" | "mw"
+            );
+            if plural || count_noun {
                 return None;
             }
             Some(Parsed::Year(c["y"].parse().ok()?))
         },
     );
-    // The middle years of a list: "in 1994, 1995 and 1997".
+    // The middle years of a list: "in 1994, 1995, 1996 and 1997". The match
+    // is the year alone, so consecutive ones are all found; the year before
+    // it is checked in the text.
     add(
-        r"\b(?:1[89]|20)\d{2},\s+(?P<t>(?P<y>(?:1[89]|20)\d{2}))(?:,|\s+and\b)".into(),
-        |c, _| Some(Parsed::Year(c["y"].parse().ok()?)),
+        r"\b(?P<t>(?P<y>(?:1[89]|20)\d{2}))(?:,|\s+and\b)".into(),
+        |c, text| {
+            let start = c.get(0)?.start();
+            let before = text[..start].trim_end().strip_suffix(',')?;
+            let prev = before.get(before.len().checked_sub(4)?..)?;
+            let is_year = prev.bytes().all(|b| b.is_ascii_digit())
+                && matches!(&prev[..2], "18" | "19" | "20")
+                && !before[..before.len() - 4].ends_with(|ch: char| ch.is_ascii_alphanumeric());
+            if !is_year {
+                return None;
+            }
+            Some(Parsed::Year(c["y"].parse().ok()?))
+        },
     );
     // the 1990s
     add(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d)0s\b".into(), |c, _| {
@@ -499,12 +512,20 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     // Holidays whose date the Gregorian calendar gives: "Thanksgiving Day",
     // "last Christmas", "Easter 2024". Days that differ by country
     // ("Independence Day", "Memorial Day", "Labor Day") or follow the Hebrew
-    // or Islamic calendar are left out rather than resolved wrongly.
+    // or Islamic calendar are left out rather than resolved wrongly. Names
+    // are matched capitalized ("a service of thanksgiving" is not the day),
+    // and not as part of a place or event ("Christmas Island", "the Easter
+    // Rising").
     add(
-        r"(?i)\b(?:(?P<s>last|next|this)\s+)?(?P<h>christmas\s+eve|christmas(?:\s+day)?|new\s+year['’]s\s+(?:eve|day)|thanksgiving(?:\s+day)?|easter(?:\s+sunday)?|halloween|valentine['’]s\s+day)\b(?:,?\s+(?P<y>(?:1[89]|20)\d{2})\b)?"
+        r"\b(?:(?i:(?P<s>last|next|this))\s+)?(?P<h>Christmas(?i:\s+eve|\s+day)?|New\s+Year['’]s\s+(?i:eve|day)|Thanksgiving(?i:\s+day)?|Easter(?i:\s+sunday)?|Halloween|Valentine['’]s\s+(?i:day))\b(?:,?\s+(?P<y>(?:1[89]|20)\d{2})\b)?"
             .into(),
-        |c, _| {
-            let h = &c["h"];
+        |c, text| {
+            let end = c.get(0)?.end();
+            let next = text[end..].trim_start();
+            if ["Island", "Rising", "Parade", "Seal"].iter().any(|w| next.starts_with(w)) {
+                return None;
+            }
+            let h = c["h"].to_ascii_lowercase();
             let name = if h.starts_with("christmas") {
                 if h.ends_with("eve") { "christmas eve" } else { "christmas" }
             } else if h.starts_with("new") {
@@ -518,7 +539,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             } else {
                 "valentine's day"
             };
-            let shift = match c.name("s").map(|m| m.as_str()) {
+            let shift = match c.name("s").map(|m| m.as_str().to_ascii_lowercase()).as_deref() {
                 Some("last") => -1,
                 Some("next") => 1,
                 _ => 0,
@@ -530,13 +551,38 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     // Seasons: "last fall", "this past spring", "the early summer", "the
     // winter of 2024", "summer 2025". Bare "fall" and "spring" are verbs and
     // nouns too ("prices fall", "the fall of Kabul"): they need "last",
-    // "next", "this", "early" / "late" or a year.
+    // "next", "this", "early" / "late" or a year. A capitalized season
+    // next to another capitalized word is a name ("Winter Olympics",
+    // "Summer Games", "Donna Summer"), and "nuclear winter" is no season.
     add(
-        r"(?i)\b(?:(?P<s>last|next|this\s+past|the\s+past|this|the)\s+)?(?:(?P<e>early|late|mid)(?:\s+|-))?(?P<n>spring|summer|fall|autumn|winter)\b(?:,?\s+(?:of\s+)?(?P<y>(?:1[89]|20)\d{2})\b)?"
+        r"\b(?:(?i:(?P<s>last|next|this\s+past|the\s+past|this|the))\s+)?(?:(?i:(?P<e>early|late|mid))(?:\s+|-))?(?P<n>(?i:spring|summer|fall|autumn|winter))\b(?:,?\s+(?i:of\s+)?(?P<y>(?:1[89]|20)\d{2})\b)?"
             .into(),
-        |c, _| {
-            let n = &c["n"];
-            let s = c.name("s").map(|m| m.as_str().split_whitespace().collect::<Vec<_>>().join(" "));
+        |c, text| {
+            let raw = c.name("n")?;
+            let capital = |w: &str| w.starts_with(|ch: char| ch.is_ascii_uppercase());
+            let next = text[raw.end()..].trim_start();
+            let prev_word = text[..c.get(0)?.start()]
+                .trim_end()
+                .rsplit(|ch: char| !ch.is_alphanumeric())
+                .next()
+                .unwrap_or("");
+            if capital(raw.as_str())
+                && c.name("y").is_none()
+                && (capital(next) || (c.name("s").is_none() && capital(prev_word)))
+            {
+                return None;
+            }
+            if prev_word.eq_ignore_ascii_case("nuclear") {
+                return None;
+            }
+            let n = &raw.as_str().to_ascii_lowercase()[..];
+            let s = c.name("s").map(|m| {
+                m.as_str()
+                    .to_ascii_lowercase()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
             let year = c.name("y").and_then(|y| y.as_str().parse().ok());
             let qualified = year.is_some()
                 || c.name("e").is_some()
@@ -566,7 +612,26 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     add(
         r"(?i)\b(?P<t>the\s+(?:(?P<a>latest|most\s+recent|just-ended|past|previous|current|year-ago|year-earlier|comparable\s+year-ago|comparable\s+year-earlier)\s+)?(?:fiscal\s+)?(?P<u>quarter|period))(?:[^-a-z0-9]|$)"
             .into(),
-        |c, _| {
+        |c, text| {
+            // A quarter of a business year: not "the past quarter century",
+            // and only with results nearby (not a quarter of a game).
+            let t = c.name("t")?;
+            if text[t.end()..].trim_start().starts_with("century") {
+                return None;
+            }
+            let mut lo = t.start().saturating_sub(300);
+            while !text.is_char_boundary(lo) {
+                lo -= 1;
+            }
+            let mut hi = (t.end() + 300).min(text.len());
+            while !text.is_char_boundary(hi) {
+                hi += 1;
+            }
+            let near = &text[lo..hi];
+            let business = ["profit", "revenue", "earnings", "sales", "net income", "loss", "a share", "dividend", "results"];
+            if !business.iter().any(|w| near.contains(w)) {
+                return None;
+            }
             let a = c.name("a").map(|m| m.as_str());
             let k = match a {
                 None if &c["u"] == "period" => return None,
@@ -972,10 +1037,7 @@ fn season_year(anchor: NaiveDate, code: &str, shift: i32) -> i32 {
             .find(|&yy| last(yy) < now)
             .unwrap_or(y - 1),
         s if s > 0 => (y - 1..=y + 1).find(|&yy| first(yy) > now).unwrap_or(y + 1),
-        _ => (y - 1..=y)
-            .find(|&yy| last(yy) >= now)
-            .filter(|&yy| first(yy) <= now + 12)
-            .unwrap_or(y),
+        _ => (y - 1..=y).find(|&yy| last(yy) >= now).unwrap_or(y),
     }
 }
 
@@ -1611,18 +1673,16 @@ mod tests {
         assert!(d.times.iter().all(|t| t.text != "2024"));
         // A year modifying a noun is the year alone; a count is not a year.
         let d = doc(
-            "The 2014 war and a 1996 law, Israel's 2005 pullout and their 2019 deal; the 2000 workers and the 1500 people stayed. Raids in 1994, 1995 and 1997.",
+            "The 2014 war and a 1996 law, Israel's 2005 pullout and their 2019 deal at the 2000 Olympics; the 2000 workers, the 1990 people and the 1800 Palestinians, a 2000 km pipe. Raids in 1994, 1995, 1996 and 1997.",
             Some("2025-01-01"),
         );
-        for y in ["2014", "1996", "2005", "2019", "1995"] {
+        for y in ["2014", "1996", "2005", "2019", "2000", "1995"] {
             let t = find(&d, y);
             assert_eq!((t.value.as_str(), t.end - t.start), (y, 4));
         }
-        assert!(
-            d.times.iter().all(|t| t.text != "2000" && t.text != "1500"),
-            "{:?}",
-            d.times
-        );
+        let count = |y: &str| d.times.iter().filter(|t| t.text == y).count();
+        assert_eq!((count("2000"), count("1996")), (1, 2), "{:?}", d.times);
+        assert_eq!((count("1990"), count("1800")), (0, 0), "{:?}", d.times);
     }
 
     #[test]
@@ -1637,6 +1697,12 @@ mod tests {
         assert_eq!(find(&d, "Easter 2024").value, "2024-03-31");
         assert_eq!(find(&d, "Easter 2025").value, "2025-04-20");
         assert_eq!(find(&d, "last Thanksgiving").value, "1999-11-25");
+        // Places, events and the common noun are not the holiday.
+        let d = doc(
+            "Flights to Christmas Island resumed; the Easter Rising is remembered; a service of thanksgiving was held.",
+            Some("2025-01-10"),
+        );
+        assert!(d.times.is_empty(), "{:?}", d.times);
         // Christmas said in January is the one just past.
         let d = doc(
             "Hostages were freed at Christmas, officials said.",
@@ -1665,6 +1731,12 @@ mod tests {
             "{:?}",
             d.times
         );
+        // Names and "nuclear winter" are not seasons.
+        let d = doc(
+            "The Winter Olympics and the Summer Games drew crowds; Donna Summer sang of nuclear winter.",
+            Some("2025-01-10"),
+        );
+        assert!(d.times.is_empty(), "{:?}", d.times);
         // In January, this winter began in December; last winter a year before.
         let d = doc(
             "This winter is mild; last winter was not.",
@@ -1686,6 +1758,16 @@ mod tests {
         assert_eq!(find(&d, "The latest period").value, "1989-Q3");
         assert!(
             d.times.iter().all(|t| !t.text.contains("final")),
+            "{:?}",
+            d.times
+        );
+        // Not a quarter century, nor a quarter of a game.
+        let d = doc(
+            "Over the past quarter century the league grew. He scored ten points in the quarter.",
+            Some("2025-01-15"),
+        );
+        assert!(
+            d.times.iter().all(|t| !t.text.contains("quarter")),
             "{:?}",
             d.times
         );

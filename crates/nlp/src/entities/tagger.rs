@@ -431,14 +431,16 @@ impl Features {
     }
 }
 
-fn starts_upper(w: &str) -> bool {
+pub(super) fn starts_upper(w: &str) -> bool {
     w.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
-/// Written as a name: capitalized, or a lower-case particle joined by a
-/// hyphen to a capitalized part ("al-Ansari", "bin-Zayed", "van-Dijk"), so
-/// that such a word's mentions count as capitalized in its document
-/// context rather than as a common word in lower case.
+/// Written as a name: capitalized, or a lower-case prefix joined by a
+/// hyphen to a capitalized part ("al-Ansari", "bin-Zayed"; also
+/// "pro-Israeli", "mid-January"), so that such a word's mentions count as
+/// capitalized in its document context rather than as a common word in
+/// lower case. Any prefix, not a list of name particles: the committed
+/// model's dev score was measured this way.
 fn name_cased(w: &str) -> bool {
     starts_upper(w)
         || w.rsplit(['-', '\u{2010}', '\u{2011}'])
