@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 /// Every file under the given paths, sorted, with the path as the user
 /// would recognise it (the argument joined with the relative part).
-/// Unreadable paths become failed items.
+/// Unreadable paths, and anything that is neither a file nor a folder (a
+/// pipe, a socket, a device), become failed items.
 pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pending>) {
     let mut files = Vec::new();
     let mut failed = Vec::new();
@@ -27,7 +28,16 @@ pub fn list(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<Pending>) {
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
-                Ok(_) => {}
+                Ok(e) if e.file_type().is_dir() => {}
+                // Reading a file twice (to recognise its format, then to
+                // read it) needs a regular file; a pipe would lose what the
+                // first look consumed.
+                Ok(e) => failed.push(Pending {
+                    origin: e.path().display().to_string(),
+                    input: Err(IngestError::Io(
+                        "not a regular file (a pipe, socket or device): save it to a file first, or send JSONL records to `-`".into(),
+                    )),
+                }),
                 Err(e) => failed.push(Pending {
                     origin: e
                         .path()
@@ -157,6 +167,28 @@ pub fn inputs(paths: &[PathBuf], limits: Limits) -> impl Iterator<Item = Pending
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn pipes_and_devices_fail_with_a_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("feed.warc");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("skipped: mkfifo is not available");
+            return;
+        }
+        std::fs::write(dir.path().join("a.txt"), "A report.").unwrap();
+        // Inside a folder and given directly.
+        let (files, failed) = list(&[dir.path().to_path_buf(), fifo.clone()]);
+        assert_eq!(files, vec![dir.path().join("a.txt")]);
+        assert_eq!(failed.len(), 2, "{failed:?}");
+        for f in &failed {
+            assert_eq!(f.origin, fifo.display().to_string());
+            let msg = f.input.as_ref().unwrap_err().to_string();
+            assert!(msg.contains("not a regular file"), "{msg}");
+        }
+    }
 
     #[test]
     fn folders_are_walked_in_order_and_bad_files_fail_alone() {
