@@ -140,7 +140,7 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         Casing::default()
     } else {
         let texts = clusters::corpus_texts(&a.casing)?;
-        let casing = Casing::build(&texts, entities::casing_key);
+        let casing = Casing::build(&texts);
         eprintln!(
             "casing lexicon: {} words from {} texts",
             casing.len(),

@@ -125,7 +125,7 @@ pub enum Parsed {
     /// A holiday with a fixed rule in the Gregorian calendar, of a given
     /// year, or the one before (-1), after (+1) or nearest by tense (0).
     Holiday {
-        name: &'static str,
+        day: Holiday,
         year: Option<i32>,
         shift: i32,
     },
@@ -526,18 +526,16 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 return None;
             }
             let h = c["h"].to_ascii_lowercase();
-            let name = if h.starts_with("christmas") {
-                if h.ends_with("eve") { "christmas eve" } else { "christmas" }
-            } else if h.starts_with("new") {
-                if h.ends_with("eve") { "new year's eve" } else { "new year's day" }
-            } else if h.starts_with("thanksgiving") {
-                "thanksgiving"
-            } else if h.starts_with("easter") {
-                "easter"
-            } else if h.starts_with("halloween") {
-                "halloween"
-            } else {
-                "valentine's day"
+            let eve = h.ends_with("eve");
+            let day = match h.as_bytes()[0] {
+                b'c' if eve => Holiday::ChristmasEve,
+                b'c' => Holiday::Christmas,
+                b'n' if eve => Holiday::NewYearsEve,
+                b'n' => Holiday::NewYearsDay,
+                b't' => Holiday::Thanksgiving,
+                b'e' => Holiday::Easter,
+                b'h' => Holiday::Halloween,
+                _ => Holiday::Valentines,
             };
             let shift = match c.name("s").map(|m| m.as_str().to_ascii_lowercase()).as_deref() {
                 Some("last") => -1,
@@ -545,7 +543,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 _ => 0,
             };
             let year = c.name("y").and_then(|y| y.as_str().parse().ok());
-            Some(Parsed::Holiday { name, year, shift })
+            Some(Parsed::Holiday { day, year, shift })
         },
     );
     // Seasons: "last fall", "this past spring", "the early summer", "the
@@ -619,15 +617,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             if text[t.end()..].trim_start().starts_with("century") {
                 return None;
             }
-            let mut lo = t.start().saturating_sub(300);
-            while !text.is_char_boundary(lo) {
-                lo -= 1;
-            }
-            let mut hi = (t.end() + 300).min(text.len());
-            while !text.is_char_boundary(hi) {
-                hi += 1;
-            }
-            let near = &text[lo..hi];
+            let near = around(text, t.start(), t.end(), 300);
             let business = ["profit", "revenue", "earnings", "sales", "net income", "loss", "a share", "dividend", "results"];
             if !business.iter().any(|w| near.contains(w)) {
                 return None;
@@ -985,20 +975,47 @@ fn add_months(d: NaiveDate, months: i64) -> Option<NaiveDate> {
     }
 }
 
-/// The date of a holiday in year `y` (names as the holiday rule gives
-/// them); US Thanksgiving, Western Easter.
-fn holiday_date(name: &str, y: i32) -> Option<NaiveDate> {
+/// `text[start..end]` with up to `margin` bytes either side, widened to
+/// character boundaries.
+pub(crate) fn around(text: &str, start: usize, end: usize, margin: usize) -> &str {
+    let mut lo = start.saturating_sub(margin);
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    let mut hi = (end + margin).min(text.len());
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    &text[lo..hi]
+}
+
+/// The holidays the time rules resolve: those whose date a Gregorian rule
+/// gives (US Thanksgiving, Western Easter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holiday {
+    Christmas,
+    ChristmasEve,
+    NewYearsDay,
+    NewYearsEve,
+    Thanksgiving,
+    Easter,
+    Halloween,
+    Valentines,
+}
+
+/// The date of a holiday in year `y`.
+fn holiday_date(day: Holiday, y: i32) -> Option<NaiveDate> {
     let md = |m, d| NaiveDate::from_ymd_opt(y, m, d);
-    match name {
-        "christmas" => md(12, 25),
-        "christmas eve" => md(12, 24),
-        "new year's day" => md(1, 1),
-        "new year's eve" => md(12, 31),
-        "halloween" => md(10, 31),
-        "valentine's day" => md(2, 14),
+    match day {
+        Holiday::Christmas => md(12, 25),
+        Holiday::ChristmasEve => md(12, 24),
+        Holiday::NewYearsDay => md(1, 1),
+        Holiday::NewYearsEve => md(12, 31),
+        Holiday::Halloween => md(10, 31),
+        Holiday::Valentines => md(2, 14),
         // The fourth Thursday of November.
-        "thanksgiving" => NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Thu, 4),
-        "easter" => {
+        Holiday::Thanksgiving => NaiveDate::from_weekday_of_month_opt(y, 11, Weekday::Thu, 4),
+        Holiday::Easter => {
             // The anonymous Gregorian computus (Meeus/Jones/Butcher).
             let (a, b, c) = (y % 19, y / 100, y % 100);
             let (d, e) = (b / 4, b % 4);
@@ -1011,7 +1028,6 @@ fn holiday_date(name: &str, y: i32) -> Option<NaiveDate> {
             let day = (h + l - 7 * m + 33 * month + 19) % 32;
             md(month as u32, day as u32)
         }
-        _ => None,
     }
 }
 
@@ -1205,8 +1221,8 @@ pub fn resolve(
             Some(a) => (Date, format!("{:04}-Q{q}", a.year()), true),
             None => (Date, format!("XXXX-Q{q}"), true),
         },
-        Parsed::Holiday { name, year, shift } => {
-            let on = |y: i32| holiday_date(name, y);
+        Parsed::Holiday { day, year, shift } => {
+            let on = |y: i32| holiday_date(*day, y);
             let date = match (year, anchor) {
                 (Some(y), _) => on(*y),
                 (None, Some(a)) => {

@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dossier_model::Document;
+use dossier_model::{Document, TimeExpr, TimeType};
 
 /// One gold time expression: byte span in the stripped text, type, value.
 #[derive(Debug, Clone, PartialEq)]
@@ -162,35 +162,39 @@ struct Counts {
     value_ok: usize,
 }
 
+/// The TimeML name of a type (`DATE`, `TIME`, `DURATION`, `SET`).
+fn type_name(kind: TimeType) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
 /// One disagreement with the gold annotation, for `--errors`: `what` is
 /// `missed` (gold only), `spurious` (system only), `value` or `type`
-/// (overlapping, attribute differs).
+/// (overlapping, attribute differs). The span shown is the system's when
+/// there is one.
 fn error(
     file: &str,
     what: &str,
     text: &str,
-    span: (usize, usize),
     gold: Option<&GoldTimex>,
-    sys: Option<(String, &str)>,
+    sys: Option<&TimeExpr>,
 ) -> serde_json::Value {
-    // A window of context around the span, on character boundaries.
-    let mut a = span.0.saturating_sub(60);
-    while !text.is_char_boundary(a) {
-        a -= 1;
-    }
-    let mut b = (span.1 + 60).min(text.len());
-    while !text.is_char_boundary(b) {
-        b += 1;
-    }
+    let (start, end) = match (sys, gold) {
+        (Some(t), _) => (t.start, t.end),
+        (None, Some(g)) => (g.start, g.end),
+        (None, None) => (0, 0),
+    };
     serde_json::json!({
         "file": file,
         "what": what,
-        "text": &text[span.0..span.1],
+        "text": &text[start..end],
         "gold_type": gold.map(|g| g.kind.as_str()),
         "gold_value": gold.map(|g| g.value.as_str()),
-        "system_type": sys.as_ref().map(|s| s.0.as_str()),
-        "system_value": sys.as_ref().map(|s| s.1),
-        "context": text[a..b].replace('\n', " "),
+        "system_type": sys.map(|t| type_name(t.kind)),
+        "system_value": sys.map(|t| t.value.as_str()),
+        "context": super::around(text, start, end, 60).replace('\n', " "),
     })
 }
 
@@ -219,14 +223,7 @@ fn score_doc(
             .max_by_key(|(_, t)| t.end.min(g.end) - t.start.max(g.start));
         let Some((i, t)) = best else {
             if let Some(e) = errors.as_deref_mut() {
-                e.push(error(
-                    file,
-                    "missed",
-                    &tml.text,
-                    (g.start, g.end),
-                    Some(g),
-                    None,
-                ));
+                e.push(error(file, "missed", &tml.text, Some(g), None));
             }
             continue;
         };
@@ -235,10 +232,7 @@ fn score_doc(
         if t.start == g.start && t.end == g.end {
             c.strict += 1;
         }
-        let ty = serde_json::to_value(t.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
+        let ty = type_name(t.kind);
         if ty == g.kind {
             c.type_ok += 1;
         }
@@ -248,26 +242,13 @@ fn score_doc(
         if let Some(e) = errors.as_deref_mut() {
             if t.value != g.value || ty != g.kind {
                 let what = if t.value != g.value { "value" } else { "type" };
-                let sys = Some((ty, t.value.as_str()));
-                e.push(error(file, what, &tml.text, (t.start, t.end), Some(g), sys));
+                e.push(error(file, what, &tml.text, Some(g), Some(t)));
             }
         }
     }
     if let Some(e) = errors.as_deref_mut() {
         for (t, _) in doc.times.iter().zip(&used).filter(|(_, u)| !**u) {
-            let ty = serde_json::to_value(t.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default();
-            let sys = Some((ty, t.value.as_str()));
-            e.push(error(
-                file,
-                "spurious",
-                &tml.text,
-                (t.start, t.end),
-                None,
-                sys,
-            ));
+            e.push(error(file, "spurious", &tml.text, None, Some(t)));
         }
     }
 }

@@ -129,6 +129,17 @@ fn group_members(
     Ok(out)
 }
 
+/// The meta keys a written grouping updates with its document count: the
+/// grouping's own, and the last full clustering's when it clustered every
+/// document again.
+pub(crate) fn grouping_counts(from_scratch: bool) -> &'static [&'static str] {
+    if from_scratch {
+        &["grouping_documents", "full_grouping_documents"]
+    } else {
+        &["grouping_documents"]
+    }
+}
+
 /// The system of record.
 pub trait Store {
     /// Store documents in one transaction; returns one outcome per document.
@@ -541,16 +552,11 @@ impl Store for SqliteStore {
         if stored.is_some_and(|n| n > documents_seen as i64) {
             return Ok(false);
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('grouping_documents', ?1)
-             ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            [documents_seen as i64],
-        )?;
-        if from_scratch {
+        for key in grouping_counts(from_scratch) {
             tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', ?1)
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [documents_seen as i64],
+                rusqlite::params![key, documents_seen as i64],
             )?;
         }
         Self::write_grouping(&tx, stories, storylines)?;

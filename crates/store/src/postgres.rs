@@ -380,16 +380,11 @@ impl Store for PgStore {
         if stored.is_some_and(|n| n > documents_seen as i64) {
             return Ok(false);
         }
-        tx.execute(
-            "INSERT INTO meta (key, value) VALUES ('grouping_documents', $1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            &[&(documents_seen as i64)],
-        )?;
-        if from_scratch {
+        for key in crate::grouping_counts(from_scratch) {
             tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('full_grouping_documents', $1)
+                "INSERT INTO meta (key, value) VALUES ($1, $2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                &[&(documents_seen as i64)],
+                &[key, &(documents_seen as i64)],
             )?;
         }
         Self::write_grouping(&mut tx, stories, storylines)?;

@@ -15,7 +15,7 @@
 use std::collections::HashMap;
 
 use super::clusters::tokenize;
-use super::tagger::{starts_upper, NerError};
+use super::tagger::{casing_key, starts_upper, NerError};
 
 /// Buckets of the mid-sentence capitalization rate (`rate < BOUNDS[k]`
 /// gives bucket `k`; `rate >= 0.99` gives the last).
@@ -69,9 +69,9 @@ impl Casing {
 
     /// Count capitalized and lower-case mid-sentence occurrences over
     /// `texts` (split into lines; headline-like lines are skipped) and keep
-    /// the words seen at least [`MIN_COUNT`] times. `key` maps a token to
-    /// its hash (the tagger's normalized-form hash).
-    pub fn build(texts: &[String], key: impl Fn(&str) -> u64) -> Casing {
+    /// the words seen at least [`MIN_COUNT`] times, keyed as the tagger
+    /// looks them up ([`casing_key`]).
+    pub fn build(texts: &[String]) -> Casing {
         let mut counts: HashMap<u64, (u32, u32)> = HashMap::new();
         let mut tokens = Vec::new();
         for text in texts {
@@ -96,7 +96,7 @@ impl Casing {
                     if !up && !low {
                         continue;
                     }
-                    let c = counts.entry(key(w)).or_default();
+                    let c = counts.entry(casing_key(w)).or_default();
                     if up {
                         c.0 += 1;
                     } else {
@@ -151,14 +151,7 @@ impl Casing {
 mod tests {
     use super::*;
 
-    fn key(w: &str) -> u64 {
-        // Any stable hash of the lower-case form serves the tests.
-        w.to_lowercase()
-            .bytes()
-            .fold(1469598103934665603u64, |h, b| {
-                (h ^ b as u64).wrapping_mul(1099511628211)
-            })
-    }
+    use super::casing_key as key;
 
     #[test]
     fn counts_case_inside_sentences_only() {
@@ -170,7 +163,7 @@ mod tests {
              The Envoy Said The Talks Went Well And Analysts Agreed"
                 .to_string(),
         ];
-        let c = Casing::build(&texts, key);
+        let c = Casing::build(&texts);
         // "Witkoff" three times after a word: always capitalized.
         assert_eq!(c.get(key("Witkoff")), Some(5));
         // "analysts": sentence-initial "Analysts" does not count and the

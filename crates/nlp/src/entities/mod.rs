@@ -20,8 +20,8 @@ pub use casing::Casing;
 pub use catalog::{catalog, entity_id, outlet, CanonicalEntity};
 pub use clusters::Clusters;
 pub use tagger::{
-    casing_key, evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap,
-    Model, NerError, NerScores, Sentence, Tag, TrainOptions, CLASSES, N_TAGS,
+    evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap, Model,
+    NerError, NerScores, Sentence, Tag, TrainOptions, CLASSES, N_TAGS,
 };
 
 use crate::segment::{tokenize_span, TokenKind};

@@ -192,7 +192,7 @@ fn h1(t: u8, a: &str) -> u64 {
 
 /// The key of a word in the casing lexicon: the hash of its normalized
 /// form, as the tagger computes it for every token.
-pub fn casing_key(word: &str) -> u64 {
+pub(super) fn casing_key(word: &str) -> u64 {
     fnv(&norm(word))
 }
 
@@ -1103,15 +1103,22 @@ fn doc_ranges(data: &[Sentence]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
-/// Static features of every sentence, documents taken together.
+/// Static features of every sentence, the sentences of a document taken
+/// together, or each sentence as a document of its own when `alone`.
 fn data_features(
     data: &[Sentence],
     clusters: &Clusters,
     casing: &Casing,
     doc_context: bool,
+    alone: bool,
 ) -> Vec<Vec<Vec<u64>>> {
     let mut out = Vec::with_capacity(data.len());
-    for r in doc_ranges(data) {
+    let ranges = if alone {
+        (0..data.len()).map(|k| k..k + 1).collect()
+    } else {
+        doc_ranges(data)
+    };
+    for r in ranges {
         let sents: Vec<Vec<&str>> = data[r.clone()]
             .iter()
             .map(|s| s.words.iter().map(String::as_str).collect())
@@ -1167,7 +1174,7 @@ pub fn train(
     let clusters = &opt.clusters;
     let epochs = opt.epochs;
     let casing = &opt.casing;
-    let mut feats = data_features(&data, clusters, casing, opt.doc_context);
+    let mut feats = data_features(&data, clusters, casing, opt.doc_context, false);
     if opt.doc_context {
         // Every sentence once more as a document of its own: CoNLL's
         // documents are long, so without these the model learns that a
@@ -1175,11 +1182,7 @@ pub fn train(
         // common word, and drops the name opening a one-sentence input
         // ("Witkoff told reporters ..."). Example `k` of the added half is
         // sentence `k - data.len()`.
-        let mut single = data.clone();
-        for (i, s) in single.iter_mut().enumerate() {
-            s.doc = i;
-        }
-        feats.extend(data_features(&single, clusters, casing, true));
+        feats.extend(data_features(&data, clusters, casing, true, true));
     }
     let mut tr = Trainer {
         index: KeyMap::default(),
