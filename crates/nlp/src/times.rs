@@ -514,18 +514,19 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     // ("Independence Day", "Memorial Day", "Labor Day") or follow the Hebrew
     // or Islamic calendar are left out rather than resolved wrongly. Names
     // are matched capitalized ("a service of thanksgiving" is not the day),
-    // and not as part of a place or event ("Christmas Island", "the Easter
-    // Rising").
+    // and not where the name modifies a noun ([`holiday_compound`]: "Christmas
+    // Island", "the Easter Rising", "a Christmas tree").
     add(
         r"\b(?:(?i:(?P<s>last|next|this))\s+)?(?P<h>Christmas(?i:\s+eve|\s+day)?|New\s+Year['’]s\s+(?i:eve|day)|Thanksgiving(?i:\s+day)?|Easter(?i:\s+sunday)?|Halloween|Valentine['’]s\s+(?i:day))\b(?:,?\s+(?P<y>(?:1[89]|20)\d{2})\b)?"
             .into(),
         |c, text| {
             let end = c.get(0)?.end();
-            let next = text[end..].trim_start();
-            if ["Island", "Rising", "Parade", "Seal"].iter().any(|w| next.starts_with(w)) {
+            let h = c["h"].to_ascii_lowercase();
+            // "last Thanksgiving", "Thanksgiving Day": a day, whatever follows
+            let bare = c.name("s").is_none() && !h.contains(char::is_whitespace);
+            if c.name("y").is_none() && holiday_compound(&text[end..], bare) {
                 return None;
             }
-            let h = c["h"].to_ascii_lowercase();
             let eve = h.ends_with("eve");
             let day = match h.as_bytes()[0] {
                 b'c' if eve => Holiday::ChristmasEve,
@@ -987,6 +988,47 @@ pub(crate) fn around(text: &str, start: usize, end: usize, margin: usize) -> &st
         hi += 1;
     }
     &text[lo..hi]
+}
+
+/// Words that may follow a holiday's name without making it a modifier:
+/// function words, auxiliaries and verbs of arrival ("before Christmas
+/// and", "Easter was", "Christmas came early"), and the nouns of time that
+/// keep it a time ("Christmas week", "the Easter holidays").
+static AFTER_HOLIDAY: &str =
+    "a about after again ago all already also an and approached approaches are arrived \
+     arrives as at be because been before both break but by came can comes could day did \
+     does during each evening eve even every fell falls for from had has have he her his \
+     holiday holidays i if in into is it its just last later may might morning must my \
+     next night no nor not now of on only or our passed period recess season she should \
+     since so than that the their then there these they this those though to until \
+     vacation was we week weekend were when which while who will with would yet you";
+
+/// True when the word after a holiday's name makes the name a modifier
+/// rather than a day: a capitalized word ("Christmas Island", "the Easter
+/// Rising", "Easter Egg Podcasts") or, after a `bare` name, a lower-case
+/// word that is neither a function word nor a noun of time ("a Christmas
+/// tree", "Christmas shopping", "Halloween costumes"). A name made a day
+/// by its own words ("Thanksgiving Day", "last Christmas") is one whatever
+/// lower-case word follows ("found Thanksgiving Day clinging to ...").
+fn holiday_compound(after: &str, bare: bool) -> bool {
+    let word: &str = after
+        .strip_prefix([' ', '\u{a0}'])
+        .map(|r| r.trim_start_matches([' ', '\u{a0}']))
+        .map(|r| {
+            let n = r
+                .find(|ch: char| !(ch.is_alphabetic() || ch == '-'))
+                .unwrap_or(r.len());
+            &r[..n]
+        })
+        .unwrap_or("");
+    match word.chars().next() {
+        None => false,
+        Some(ch) if ch.is_uppercase() => true,
+        Some(_) => {
+            let w = word.to_lowercase();
+            bare && !AFTER_HOLIDAY.split_ascii_whitespace().any(|a| a == w)
+        }
+    }
 }
 
 /// The holidays the time rules resolve: those whose date a Gregorian rule
@@ -1715,10 +1757,20 @@ mod tests {
         assert_eq!(find(&d, "last Thanksgiving").value, "1999-11-25");
         // Places, events and the common noun are not the holiday.
         let d = doc(
-            "Flights to Christmas Island resumed; the Easter Rising is remembered; a service of thanksgiving was held.",
+            "Flights to Christmas Island resumed; the Easter Rising is remembered; a service of thanksgiving was held. It lights up like a Christmas tree, in Adam and Joe's Easter Egg Podcasts, with Halloween costumes.",
             Some("2025-01-10"),
         );
         assert!(d.times.is_empty(), "{:?}", d.times);
+        // ... but a noun of time or a verb after the name keeps the day.
+        let d = doc(
+            "Christmas week was quiet. Easter came early; troops left before Christmas and returned. He was found Thanksgiving Day clinging to a tube, a year after last Christmas following the crash.",
+            Some("2025-05-10"),
+        );
+        assert_eq!(find(&d, "Christmas").value, "2024-12-25");
+        assert_eq!(find(&d, "Easter").value, "2025-04-20");
+        assert_eq!(find(&d, "Thanksgiving Day").value, "2024-11-28");
+        assert_eq!(find(&d, "last Christmas").value, "2024-12-25");
+        assert_eq!(d.times.len(), 5, "{:?}", d.times);
         // Christmas said in January is the one just past.
         let d = doc(
             "Hostages were freed at Christmas, officials said.",
