@@ -311,7 +311,7 @@ fn timelines(dir: &Path, json: bool, predictions: Option<&Path>) -> Result<i32> 
     let base = dossier_stories::tls::KeyDateOptions::default();
     let grid = tls_eval::grid();
     let runs: Vec<_> = grid
-        .iter()
+        .par_iter()
         .map(|o| tls_eval::evaluate(&topics, o))
         .collect();
     // The shipped defaults are one of the grid's settings.
@@ -349,6 +349,7 @@ fn timelines(dir: &Path, json: bool, predictions: Option<&Path>) -> Result<i32> 
             "later_weight": o.later_weight,
             "published_weight": o.published_weight,
             "ahead_mentions": o.ahead_mentions,
+            "topic_weight": o.topic_weight,
         })
     };
     let v = serde_json::json!({

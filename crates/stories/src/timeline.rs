@@ -42,8 +42,9 @@ pub(crate) fn lead_sentence(t: &str, sents: &[Span]) -> Option<Span> {
 }
 
 /// Timeline entries of a story: each sentence that holds a DATE time
-/// expression with a (partly) resolved value, plus the lead of every dated
-/// report under its publication date; sorted by date, then document order,
+/// expression with a (partly) resolved value, plus the lead of every report
+/// with a known (not estimated) publication date under that date; sorted
+/// by date, then document order,
 /// then position. One sentence is listed once per date.
 pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineEntry> {
     let mut out: Vec<(String, usize, usize, TimelineEntry)> = Vec::new();
@@ -75,7 +76,14 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
                     },
                 ));
             };
-        if let Some(p) = m.doc.published.as_deref().filter(|p| is_dated_value(p)) {
+        // An estimated publication date is the start of a range ("after
+        // 2023-10-07"): the lead would read as an event of that very day.
+        if let Some(p) = m
+            .doc
+            .published
+            .as_deref()
+            .filter(|p| is_dated_value(p) && !m.doc.published_estimated)
+        {
             if let Some(lead) = lead_sentence(t, &sents[mi]) {
                 push(lead, p, "published", &mut out);
             }
@@ -254,5 +262,21 @@ mod tests {
         assert_eq!(tl[1].date, "2025-03-13");
         assert_eq!(tl[1].basis, "published");
         assert_eq!(&text[tl[1].source.start..tl[1].source.end], tl[1].text);
+        // An estimated date (the start of a range) dates no lead: only the
+        // sentence the text itself dates is left.
+        let undated = Document {
+            published: Some("2023-10-07".into()),
+            published_estimated: true,
+            times: d.times[1..].to_vec(),
+            ..d.clone()
+        };
+        let m = [Member {
+            doc: &undated,
+            outlet: "x".into(),
+            moment: "s".into(),
+        }];
+        let tl = timeline(&m, &sents);
+        assert_eq!(tl.len(), 1, "{tl:?}");
+        assert!(tl[0].text.starts_with("The war began"));
     }
 }

@@ -5,9 +5,9 @@
 //! 1. **Date ranking.** A date is important when many reports refer back
 //!    to it. Each sentence names the calendar days it mentions (resolved
 //!    time expressions: "on Monday", "May 12"); a date's score is the
-//!    number of reports that mention it, plus a tenth of a point for each
-//!    report published on it (a small weight: ten reports published on a
-//!    day count as one naming it). Mentions by reports published *after*
+//!    number of reports that mention it, plus a quarter of a point for
+//!    each report published on it (a small weight: four reports published
+//!    on a day count as one naming it). Mentions by reports published *after*
 //!    the date count double: looking back at a day is the clearest sign
 //!    that it mattered.
 //! 2. **Candidate sentences** for a date: those that mention it, in
@@ -16,8 +16,11 @@
 //!    or the day after that name no day within the timeline's span.
 //! 3. **Summary of a date**: the centroid method with maximal marginal
 //!    relevance (as for story summaries): salience is the cosine of a
-//!    sentence's TF-IDF vector to the centroid of the date's candidates;
-//!    each pick is penalized by its likeness to earlier picks.
+//!    sentence's TF-IDF vector to the centroid of the date's candidates,
+//!    plus half its cosine to the centroid of every date's candidates (a
+//!    day's entry should say what happened in the matter the timeline
+//!    follows, not in whatever else the day's reports covered); each pick
+//!    is penalized by its likeness to earlier picks.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -64,6 +67,9 @@ pub struct KeyDateOptions {
     /// published before that day (it then tells what was planned or
     /// expected, not what happened).
     pub ahead_mentions: bool,
+    /// Weight of a sentence's likeness to the whole timeline's candidates
+    /// (what the matter is about) beside its likeness to its own day's.
+    pub topic_weight: f64,
 }
 
 impl Default for KeyDateOptions {
@@ -79,8 +85,9 @@ impl Default for KeyDateOptions {
             mention_depth: usize::MAX,
             published_days: 2,
             later_weight: 1.0,
-            published_weight: 0.1,
+            published_weight: 0.25,
             ahead_mentions: false,
+            topic_weight: 0.5,
         }
     }
 }
@@ -271,6 +278,9 @@ pub(crate) fn key_dates_in(
         .map(|(si, c)| (*si, corpus.vector(c)))
         .collect();
 
+    // What the whole timeline is about: the centroid of every candidate
+    // (in pool order, so the sum is the same run after run).
+    let topic = centroid(pool.iter().map(|si| &vecs[si]));
     let none = (Vec::new(), Vec::new());
     // Best-ranked days pick first; a sentence picked for one day is not
     // offered to another.
@@ -279,7 +289,7 @@ pub(crate) fn key_dates_in(
         .iter()
         .map(|&&(d, score, n_by, n_pub)| {
             let (ment, publ) = cands.get(&d).unwrap_or(&none);
-            let picks = pick(ment, publ, &vecs, &sents, docs, o, &mut used);
+            let picks = pick(ment, publ, &vecs, &topic, &sents, docs, o, &mut used);
             KeyDate {
                 date: d.format("%Y-%m-%d").to_string(),
                 score,
@@ -344,6 +354,7 @@ fn pick(
     ment: &[usize],
     publ: &[usize],
     vecs: &HashMap<usize, SparseVec>,
+    topic: &SparseVec,
     sents: &[Sent],
     docs: &[&Document],
     o: &KeyDateOptions,
@@ -365,7 +376,10 @@ fn pick(
         })
         .collect();
     let cen = centroid(ids.iter().map(|si| &vecs[si]));
-    let sal: Vec<f64> = ids.iter().map(|si| cosine(&vecs[si], &cen)).collect();
+    let sal: Vec<f64> = ids
+        .iter()
+        .map(|si| cosine(&vecs[si], &cen) + o.topic_weight * cosine(&vecs[si], topic))
+        .collect();
     let vs: Vec<&SparseVec> = ids.iter().map(|si| &vecs[si]).collect();
     let picked = mmr(&vs, &sal, o.lambda, |p| p.len() >= o.sentences_per_date);
     let picked: Vec<usize> = picked.into_iter().map(|i| ids[i]).collect();

@@ -419,7 +419,8 @@ pub fn subject(topic: &str) -> &str {
 /// opening stands for, how deep in a report a dated sentence may come
 /// from, salience against redundancy, the longest sentence a date may
 /// take, the weight of a report published on a date against one naming
-/// it, and whether reports published before a date may summarize it.
+/// it, whether reports published before a date may summarize it, and the
+/// weight of a sentence's likeness to the whole timeline.
 pub fn grid() -> Vec<KeyDateOptions> {
     let mut out = Vec::new();
     for published_days in [1, 2] {
@@ -428,15 +429,18 @@ pub fn grid() -> Vec<KeyDateOptions> {
                 for max_words in [40, 60] {
                     for published_weight in [0.1, 0.25] {
                         for ahead_mentions in [false, true] {
-                            out.push(KeyDateOptions {
-                                published_days,
-                                mention_depth,
-                                lambda,
-                                max_words,
-                                published_weight,
-                                ahead_mentions,
-                                ..Default::default()
-                            });
+                            for topic_weight in [0.0, 0.25, 0.5, 0.75] {
+                                out.push(KeyDateOptions {
+                                    published_days,
+                                    mention_depth,
+                                    lambda,
+                                    max_words,
+                                    published_weight,
+                                    ahead_mentions,
+                                    topic_weight,
+                                    ..Default::default()
+                                });
+                            }
                         }
                     }
                 }
