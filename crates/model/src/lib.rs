@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -370,6 +370,12 @@ pub struct TimelineEntry {
     /// dated by the report's own date.
     pub basis: String,
     pub source: SourceRef,
+    /// When the expression gave no year ("Oct. 7" in an undated report)
+    /// and another report of the story names the same day with its year
+    /// ("October 7, 2023"), and no other year: that report's id. `date`
+    /// then carries the year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_from: Option<String>,
 }
 
 /// One sentence of a story summary and where it came from.

@@ -6,7 +6,8 @@
 //! actors. Nothing is recomputed here.
 
 use dossier_model::{
-    Agreement, Document, FigureComparison, QuoteRef, SourceRef, Story, Storyline, SCHEMA_VERSION,
+    Agreement, Document, FigureComparison, QuoteRef, SourceRef, Story, Storyline, TimelineEntry,
+    SCHEMA_VERSION,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -103,6 +104,15 @@ impl Citations {
         let n = self.order.len();
         self.index.insert(doc.to_string(), n);
         n
+    }
+}
+
+/// " (year from [n])" for a timeline entry whose year another report
+/// gave (the text named the day without one), else nothing.
+fn year_note(t: &TimelineEntry, cites: &mut Citations) -> String {
+    match &t.year_from {
+        Some(doc) => format!(" (year from [{}])", cites.mark(doc)),
+        None => String::new(),
     }
 }
 
@@ -268,7 +278,8 @@ pub fn render_text(r: &Report) -> String {
             let _ = writeln!(o, "\nTIMELINE");
             for t in &s.timeline {
                 let n = cites.mark(&t.source.document);
-                let _ = writeln!(o, "  {:<12} {} [{n}]", t.date, t.text);
+                let note = year_note(t, &mut cites);
+                let _ = writeln!(o, "  {:<12} {} [{n}]{note}", t.date, t.text);
             }
         }
         if !s.quotes.is_empty() {
@@ -490,9 +501,12 @@ pub fn render_markdown(r: &Report) -> String {
             );
             for t in &s.timeline {
                 let n = cites.mark(&t.source.document);
+                let note = year_note(t, &mut cites)
+                    .replace('[', "\\[")
+                    .replace(']', "\\]");
                 let _ = writeln!(
                     o,
-                    "| {} | {} | \\[{n}\\] |",
+                    "| {} | {} | \\[{n}\\]{note} |",
                     md_escape(&t.date),
                     md_escape(&t.text)
                 );
@@ -674,12 +688,14 @@ pub fn render_html(r: &Report) -> String {
             o.push_str("<h3>Timeline</h3><table><tr><th>Date</th><th>Event</th></tr>");
             for t in &s.timeline {
                 let n = cites.mark(&t.source.document);
+                let note = year_note(t, &mut cites);
                 let _ = write!(
                     o,
-                    "<tr><td>{}</td><td>{} {}</td></tr>",
+                    "<tr><td>{}</td><td>{} {}{}</td></tr>",
                     html_escape(&t.date),
                     html_escape(&t.text),
-                    cite_html(n, &t.source)
+                    cite_html(n, &t.source),
+                    html_escape(&note)
                 );
             }
             o.push_str("</table>");
@@ -828,6 +844,7 @@ mod tests {
                 text: "He said “yes”.".into(),
                 basis: "published".into(),
                 source: src.clone(),
+                year_from: None,
             }],
             quotes: vec![QuoteRef {
                 document: "d1".into(),

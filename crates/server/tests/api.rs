@@ -108,6 +108,7 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
             text: "Talks in Doha would resume.".into(),
             basis: "Tuesday".into(),
             source: src.clone(),
+            year_from: None,
         }],
         quotes: vec![
             QuoteRef {

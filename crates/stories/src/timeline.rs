@@ -1,6 +1,6 @@
 //! Per-story timeline (dated sentences) and extractive summary.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use dossier_model::{Span, SummarySentence, TimeType, TimelineEntry};
 
@@ -73,6 +73,7 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
                             start: span.start,
                             end: span.end,
                         },
+                        year_from: None,
                     },
                 ));
             };
@@ -97,8 +98,45 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
             }
         }
     }
+    fill_years(&mut out);
     out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     out.into_iter().map(|x| x.3).collect()
+}
+
+/// Gives a year to days named without one (`XXXX-10-07`, from "Oct. 7" in
+/// an undated report) when the story's other entries name that month and
+/// day with exactly one year (`2023-10-07`, from "October 7, 2023"): the
+/// reports are then taken to mean the same day, and the entry records
+/// which report gave the year. Publication dates lend no year (a report
+/// published on 7 October says nothing about other years' 7 October).
+fn fill_years(out: &mut [(String, usize, usize, TimelineEntry)]) {
+    let full = |d: &str| d.len() == 10 && d.bytes().all(|b| b.is_ascii_digit() || b == b'-');
+    // month-day -> year -> first report naming it
+    let mut years: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    for (_, _, _, e) in out.iter() {
+        if e.basis != "published" && full(&e.date) {
+            years
+                .entry(e.date[5..].to_string())
+                .or_default()
+                .entry(e.date[..4].to_string())
+                .or_insert_with(|| e.source.document.clone());
+        }
+    }
+    for (key, _, _, e) in out.iter_mut() {
+        let Some(md) = e
+            .date
+            .strip_prefix("XXXX-")
+            .filter(|md| full(&format!("0000-{md}")))
+        else {
+            continue;
+        };
+        if let Some(ys) = years.get(md).filter(|ys| ys.len() == 1) {
+            let (y, from) = ys.iter().next().expect("one year");
+            e.date = format!("{y}-{md}");
+            e.year_from = Some(from.clone());
+            *key = date_sort_key(&e.date);
+        }
+    }
 }
 
 /// An extractive summary of `k` sentences by maximal marginal relevance:
@@ -278,5 +316,81 @@ mod tests {
         let tl = timeline(&m, &sents);
         assert_eq!(tl.len(), 1, "{tl:?}");
         assert!(tl[0].text.starts_with("The war began"));
+    }
+
+    /// A report dated by one DATE expression per text: `(text, word, value)`.
+    fn dated(id: &str, text: &str, word: &str, value: &str) -> Document {
+        let at = text.find(word).unwrap();
+        Document {
+            id: id.into(),
+            text: text.into(),
+            times: vec![TimeExpr {
+                start: at,
+                end: at + word.len(),
+                text: word.into(),
+                kind: TimeType::Date,
+                value: value.into(),
+                relative: false,
+            }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_day_named_without_year_takes_the_one_year_other_reports_give() {
+        let a = dated(
+            "a",
+            "The attack on October 7, 2023 killed about 1,200 people.",
+            "October 7, 2023",
+            "2023-10-07",
+        );
+        let b = dated(
+            "b",
+            "Since the Oct. 7 attacks, talks have stalled again.",
+            "Oct. 7",
+            "XXXX-10-07",
+        );
+        let c = dated(
+            "c",
+            "Truce talks resumed on March 1 in Cairo after a pause.",
+            "March 1",
+            "XXXX-03-01",
+        );
+        let docs = [a, b, c];
+        let run = |docs: &[Document]| {
+            let m: Vec<Member> = docs
+                .iter()
+                .map(|d| Member {
+                    doc: d,
+                    outlet: d.id.clone(),
+                    moment: "s".into(),
+                })
+                .collect();
+            let sents: Vec<Vec<Span>> = docs
+                .iter()
+                .map(|d| text::split_sentences(&d.text))
+                .collect();
+            timeline(&m, &sents)
+        };
+        let tl = run(&docs);
+        let of = |tl: &[TimelineEntry], id: &str| {
+            tl.iter()
+                .find(|t| t.source.document == id)
+                .map(|t| (t.date.clone(), t.year_from.clone()))
+                .unwrap()
+        };
+        assert_eq!(of(&tl, "b"), ("2023-10-07".into(), Some("a".into())));
+        // no report gives March 1 a year: it stays open
+        assert_eq!(of(&tl, "c"), ("XXXX-03-01".into(), None));
+        // two years for the same day: which one is meant is not known
+        let d = dated(
+            "d",
+            "On October 7, 2024 crowds marked a year of war.",
+            "October 7, 2024",
+            "2024-10-07",
+        );
+        let mut more = docs.to_vec();
+        more.push(d);
+        assert_eq!(of(&run(&more), "b"), ("XXXX-10-07".into(), None));
     }
 }
