@@ -925,6 +925,22 @@ mod tests {
     }
 
     #[test]
+    fn a_borrowed_year_is_marked_in_every_format() {
+        let (d, mut s, l) = fixture();
+        s[0].timeline[0].year_from = Some("d1".into());
+        let r = Report::select(&d, &s, &l, None);
+        let t = render_text(&r);
+        assert!(t.contains("“yes”. [1] (year from [1])"), "{t}");
+        let md = render_markdown(&r);
+        assert!(md.contains("\\[1\\] (year from \\[1\\]) |"), "{md}");
+        let html = render_html(&r);
+        assert!(html.contains("(year from [1])"), "{html}");
+        s[0].timeline[0].year_from = None;
+        let t = render_text(&Report::select(&d, &s, &l, None));
+        assert!(!t.contains("year from"), "{t}");
+    }
+
+    #[test]
     fn markdown_escapes_table_breakers() {
         let (d, s, l) = fixture();
         let md = render_markdown(&Report::select(&d, &s, &l, None));

@@ -265,12 +265,13 @@ fn source_link(doc: &str, start: usize, outlet: &str) -> String {
     )
 }
 
-/// A timeline row: the date, the sentence, a link to where it was said.
+/// A timeline row: the date (HTML, already escaped), the sentence, a link
+/// to where it was said.
 fn dated_row(o: &mut String, date: &str, text: &str, src: &dossier_model::SourceRef) {
     let _ = write!(
         o,
         "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-        esc(date),
+        date,
         esc(text),
         source_link(&src.document, src.start, &src.outlet)
     );
@@ -325,7 +326,16 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
     if !s.timeline.is_empty() {
         o.push_str("<h2 id=\"timeline\">Timeline</h2><table class=\"timeline\"><thead><tr><th>Date</th><th>Event</th><th>Source</th></tr></thead><tbody>");
         for t in &s.timeline {
-            dated_row(&mut o, &t.date, &t.text, &t.source);
+            // a year another report gave: say so, and link to it
+            let date = match &t.year_from {
+                Some(doc) => format!(
+                    "{}<br><a class=\"src\" href=\"/documents/{}\">year from another report</a>",
+                    esc(&t.date),
+                    enc(doc)
+                ),
+                None => esc(&t.date),
+            };
+            dated_row(&mut o, &date, &t.text, &t.source);
         }
         o.push_str("</tbody></table>");
     }
@@ -426,7 +436,7 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
         );
         for k in &l.timeline {
             for x in &k.sentences {
-                dated_row(&mut o, &k.date, &x.text, &x.source);
+                dated_row(&mut o, &esc(&k.date), &x.text, &x.source);
             }
         }
         o.push_str("</tbody></table>");

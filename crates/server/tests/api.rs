@@ -103,13 +103,22 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
         first_date: Some("2025-07-08".into()),
         last_date: Some("2025-07-09".into()),
         outlets: vec!["Reuters".into(), "Evil <b>Outlet</b>".into()],
-        timeline: vec![TimelineEntry {
-            date: "2025-07-08".into(),
-            text: "Talks in Doha would resume.".into(),
-            basis: "Tuesday".into(),
-            source: src.clone(),
-            year_from: None,
-        }],
+        timeline: vec![
+            TimelineEntry {
+                date: "2025-07-08".into(),
+                text: "Talks in Doha would resume.".into(),
+                basis: "Tuesday".into(),
+                source: src.clone(),
+                year_from: None,
+            },
+            TimelineEntry {
+                date: "2023-10-07".into(),
+                text: "The war began with the Oct. 7 attack.".into(),
+                basis: "Oct. 7".into(),
+                source: src.clone(),
+                year_from: Some("doc2".into()),
+            },
+        ],
         quotes: vec![
             QuoteRef {
                 document: "doc1".into(),
@@ -552,6 +561,13 @@ async fn pages_show_the_story_and_escape_article_text() {
     let (_, story, _) = srv.get("/stories/story1").await;
     assert!(story.contains("id=\"timeline\""));
     assert!(story.contains("2025-07-08"));
+    // a year another report gave is marked and links to that report
+    assert!(
+        story.contains(
+            "2023-10-07<br><a class=\"src\" href=\"/documents/doc2\">year from another report</a>"
+        ),
+        "{story}"
+    );
     assert!(story.contains("<span class=\"differ\">differ</span>"));
     assert!(story.contains("<span class=\"anon\">anonymous</span> a senior official"));
     assert!(story.contains("href=\"/entities/Steve%20Witkoff\">Steve Witkoff</a>"));

@@ -99,7 +99,15 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
         }
     }
     fill_years(&mut out);
-    out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out.sort_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then(a.1.cmp(&b.1))
+            .then(a.2.cmp(&b.2))
+            .then(a.3.year_from.is_some().cmp(&b.3.year_from.is_some()))
+    });
+    // A sentence naming a day with and without its year ("on October 7,
+    // 2023 ... since Oct. 7") is listed once, as the text dates it.
+    out.dedup_by(|b, a| a.1 == b.1 && a.2 == b.2 && a.3.date == b.3.date);
     out.into_iter().map(|x| x.3).collect()
 }
 
@@ -392,5 +400,30 @@ mod tests {
         let mut more = docs.to_vec();
         more.push(d);
         assert_eq!(of(&run(&more), "b"), ("XXXX-10-07".into(), None));
+        // one sentence naming the day with and without the year: listed
+        // once, dated by its own words
+        let text = "The attack of October 7, 2023 shaped everything since Oct. 7 for the region.";
+        let mut e = dated("e", text, "October 7, 2023", "2023-10-07");
+        e.times
+            .push(dated("e", text, "Oct. 7", "XXXX-10-07").times[0].clone());
+        let tl = run(&[e]);
+        assert_eq!(tl.len(), 1, "{tl:?}");
+        assert_eq!(tl[0].year_from, None);
+        // a publication date lends no year
+        let mut f = dated(
+            "f",
+            "Crowds gathered again on Oct. 7 in the city.",
+            "Oct. 7",
+            "XXXX-10-07",
+        );
+        f.published = Some("2024-10-07".into());
+        let g = dated(
+            "g",
+            "Talks stalled over the Oct. 7 file again.",
+            "Oct. 7",
+            "XXXX-10-07",
+        );
+        let tl = run(&[f, g]);
+        assert!(tl.iter().all(|t| t.year_from.is_none()), "{tl:?}");
     }
 }

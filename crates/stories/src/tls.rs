@@ -592,4 +592,38 @@ mod tests {
             40
         ));
     }
+
+    #[test]
+    fn a_day_is_told_by_what_the_timeline_follows() {
+        // 10 January: one report of the talks the timeline follows, two of
+        // a football final the same day; the 12th and 14th are the talks.
+        let lines = [
+            ("a", "Ceasefire talks on Gaza hostages resumed in Doha on January 10 with the mediators.", "January 10", "2025-01-10"),
+            ("b", "Football fans celebrated the league title in Madrid on January 10 with fireworks.", "January 10", "2025-01-10"),
+            ("c", "Football fans in Barcelona marched on January 10 against ticket prices.", "January 10", "2025-01-10"),
+            ("d", "Ceasefire talks on Gaza hostages stalled in Doha on January 12 as the mediators left.", "January 12", "2025-01-12"),
+            ("e", "The mediators said ceasefire talks on Gaza hostages would resume in Doha on January 12.", "January 12", "2025-01-12"),
+            ("f", "Gaza ceasefire talks on the hostages ended in Doha on January 14 with a deal.", "January 14", "2025-01-14"),
+        ];
+        let docs: Vec<Document> = lines
+            .iter()
+            .map(|(id, line, word, value)| report(id, "2025-01-20", &[line], &[(0, word, value)]))
+            .collect();
+        let picked_on_10th = |topic_weight: f64| {
+            let o = KeyDateOptions {
+                dates: 3,
+                sentences_per_date: 1,
+                topic_weight,
+                ..Default::default()
+            };
+            let kd = key_dates(&docs, &o);
+            let day = kd
+                .iter()
+                .find(|k| k.date == "2025-01-10")
+                .expect("the 10th is chosen");
+            day.sentences[0].source.document.clone()
+        };
+        assert_ne!(picked_on_10th(0.0), "a");
+        assert_eq!(picked_on_10th(0.5), "a");
+    }
 }
