@@ -487,13 +487,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     });
     // over the weekend, this weekend, last weekend
     add(r"(?i)\b(?:(?P<s>this|last|next|this\s+past|the\s+past)\s+weekend|(?:over|during|on|at)\s+the\s+weekend)\b".into(), |c, _| {
-        let s = c.name("s").map(|s| s.as_str().to_ascii_lowercase());
-        let k = match s.as_deref() {
-            Some("last") | Some("this past") | Some("the past") => -1,
-            Some("next") => 1,
-            _ => 0,
-        };
-        Some(Parsed::Weekend(k))
+        Some(Parsed::Weekend(direction(c.name("s").map(|m| m.as_str()))))
     });
     // the third quarter
     add(
@@ -538,11 +532,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 b'h' => Holiday::Halloween,
                 _ => Holiday::Valentines,
             };
-            let shift = match c.name("s").map(|m| m.as_str().to_ascii_lowercase()).as_deref() {
-                Some("last") => -1,
-                Some("next") => 1,
-                _ => 0,
-            };
+            let shift = direction(c.name("s").map(|m| m.as_str()));
             let year = c.name("y").and_then(|y| y.as_str().parse().ok());
             Some(Parsed::Holiday { day, year, shift })
         },
@@ -595,11 +585,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 "fall" | "autumn" => "FA",
                 _ => "WI",
             };
-            let shift = match s.as_deref() {
-                Some("last" | "this past" | "the past") => -1,
-                Some("next") => 1,
-                _ => 0,
-            };
+            let shift = direction(s.as_deref());
             Some(Parsed::Season { code, year, shift })
         },
     );
@@ -988,6 +974,23 @@ pub(crate) fn around(text: &str, start: usize, end: usize, margin: usize) -> &st
         hi += 1;
     }
     &text[lo..hi]
+}
+
+/// The direction a qualifier gives a weekend, holiday or season: -1 for
+/// "last", "this past" and "the past", 1 for "next", 0 otherwise ("this",
+/// none). Case and spacing do not matter.
+fn direction(qualifier: Option<&str>) -> i32 {
+    let q = qualifier.map(|q| {
+        q.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_ascii_lowercase()
+    });
+    match q.as_deref() {
+        Some("last" | "this past" | "the past") => -1,
+        Some("next") => 1,
+        _ => 0,
+    }
 }
 
 /// Words that may follow a holiday's name without making it a modifier:
