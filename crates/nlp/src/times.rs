@@ -786,7 +786,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
 });
 
 static FUTURE_CUE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:will|'ll|’ll|shall|scheduled|due|expected|planned|plans|plan|upcoming|next|until|ahead|won't|won’t|slated|set)$").unwrap()
+    Regex::new(r"(?i)^(?:will|'ll|’ll|shall|scheduled|due|expected|planned|plans|plan|upcoming|next|until|ahead|won't|won’t|slated|set|payable|effective|expect|expects)$").unwrap()
 });
 static PAST_CUE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:[a-z]+ed|said|told|met|came|began|held|took|gave|made|went|was|were|had|did|saw|left|spoke|wrote|won|lost|struck|killed|fell|rose|sent|brought|ago|since|last|earlier)$").unwrap()
@@ -818,8 +818,13 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
         }
     };
     let b = words(before);
-    for w in b.iter().rev().take(10) {
+    for (i, w) in b.iter().enumerate().rev().take(10) {
         if let Some(f) = cue(w) {
+            // "to be completed", "will be paid": a participle after "be"
+            // tells what is still to happen
+            if !f && i > 0 && b[i - 1].eq_ignore_ascii_case("be") && w.ends_with("ed") {
+                return Some(true);
+            }
             return Some(f);
         }
     }
@@ -1750,6 +1755,19 @@ mod tests {
         let count = |y: &str| d.times.iter().filter(|t| t.text == y).count();
         assert_eq!((count("2000"), count("1996")), (1, 2), "{:?}", d.times);
         assert_eq!((count("1990"), count("1800")), (0, 0), "{:?}", d.times);
+    }
+
+    #[test]
+    fn payments_and_completions_to_come_are_dated_ahead() {
+        // Published 1989-11-02: record dates, payments and closings named
+        // without a year lie ahead, though "reduced" or "completed" end in -ed.
+        let d = doc(
+            "The reduced dividend is payable Jan. 2 to stock of record Nov. 20. They expect the sale to be completed by Dec. 15. The plant was completed on Oct. 3.",
+            Some("1989-11-02"),
+        );
+        assert_eq!(find(&d, "Jan. 2").value, "1990-01-02");
+        assert_eq!(find(&d, "Dec. 15").value, "1989-12-15");
+        assert_eq!(find(&d, "Oct. 3").value, "1989-10-03");
     }
 
     #[test]
