@@ -565,17 +565,12 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 return None;
             }
             let n = &raw.as_str().to_ascii_lowercase()[..];
-            let s = c.name("s").map(|m| {
-                m.as_str()
-                    .to_ascii_lowercase()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            });
+            let s = c.name("s").map(|m| m.as_str());
             let year = c.name("y").and_then(|y| y.as_str().parse().ok());
+            // every qualifier the rule takes but a bare "the"
             let qualified = year.is_some()
                 || c.name("e").is_some()
-                || matches!(s.as_deref(), Some("last" | "next" | "this" | "this past" | "the past"));
+                || s.is_some_and(|s| !s.eq_ignore_ascii_case("the"));
             if matches!(n, "fall" | "spring") && !qualified {
                 return None;
             }
@@ -585,7 +580,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 "fall" | "autumn" => "FA",
                 _ => "WI",
             };
-            let shift = direction(s.as_deref());
+            let shift = direction(s);
             Some(Parsed::Season { code, year, shift })
         },
     );

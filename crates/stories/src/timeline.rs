@@ -2,11 +2,14 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use chrono::Datelike;
+
 use dossier_model::{Span, SummarySentence, TimeType, TimelineEntry};
 
 use crate::compare::Member;
 use crate::features::{centroid, cosine, mmr, Corpus, SparseVec};
 use crate::text;
+use crate::tls::day;
 
 /// True for a TIMEX3 date value that says something about when: a
 /// calendar value (`2025-07-08`, `2025-03`, `2025-W28`, `2025`) possibly
@@ -118,29 +121,29 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
 /// which report gave the year. Publication dates lend no year (a report
 /// published on 7 October says nothing about other years' 7 October).
 fn fill_years(out: &mut [(String, usize, usize, TimelineEntry)]) {
-    let full = |d: &str| d.len() == 10 && d.bytes().all(|b| b.is_ascii_digit() || b == b'-');
-    // month-day -> year -> first report naming it
-    let mut years: HashMap<String, BTreeMap<String, String>> = HashMap::new();
+    // (month, day) -> year -> first report naming it
+    let mut years: HashMap<(u32, u32), BTreeMap<i32, String>> = HashMap::new();
     for (_, _, _, e) in out.iter() {
-        if e.basis != "published" && full(&e.date) {
+        if let Some(d) = day(&e.date).filter(|_| e.basis != "published") {
             years
-                .entry(e.date[5..].to_string())
+                .entry((d.month(), d.day()))
                 .or_default()
-                .entry(e.date[..4].to_string())
+                .entry(d.year())
                 .or_insert_with(|| e.source.document.clone());
         }
     }
     for (key, _, _, e) in out.iter_mut() {
-        let Some(md) = e
+        // a leap year, so that XXXX-02-29 reads as a day
+        let Some(d) = e
             .date
             .strip_prefix("XXXX-")
-            .filter(|md| full(&format!("0000-{md}")))
+            .and_then(|md| day(&format!("2000-{md}")))
         else {
             continue;
         };
-        if let Some(ys) = years.get(md).filter(|ys| ys.len() == 1) {
+        if let Some(ys) = years.get(&(d.month(), d.day())).filter(|ys| ys.len() == 1) {
             let (y, from) = ys.iter().next().expect("one year");
-            e.date = format!("{y}-{md}");
+            e.date = format!("{y:04}-{:02}-{:02}", d.month(), d.day());
             e.year_from = Some(from.clone());
             *key = date_sort_key(&e.date);
         }

@@ -17,7 +17,8 @@
 //! 3. **Summary of a date**: the centroid method with maximal marginal
 //!    relevance (as for story summaries): salience is the cosine of a
 //!    sentence's TF-IDF vector to the centroid of the date's candidates,
-//!    plus half its cosine to the centroid of every date's candidates (a
+//!    plus `topic_weight` (0.5 by default) times its cosine to the centroid
+//!    of every date's candidates (a
 //!    day's entry should say what happened in the matter the timeline
 //!    follows, not in whatever else the day's reports covered); each pick
 //!    is penalized by its likeness to earlier picks.
@@ -92,7 +93,7 @@ impl Default for KeyDateOptions {
     }
 }
 
-fn day(v: &str) -> Option<NaiveDate> {
+pub(crate) fn day(v: &str) -> Option<NaiveDate> {
     // Only fully known calendar days: `2011-02-11`, not `2011-02` or
     // `XXXX-02-11`.
     if v.len() != 10 || !v.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
