@@ -10,7 +10,7 @@ time, 'align_date_content_costs_many_to_one', f-scores averaged over
 timelines, date F1 on the shared dates. A date listed twice in a reference
 keeps its last entry, as their loader does.
 
-    pip install tilse==0.2.1
+    pip install tilse==0.2.1          # and apt-get install libxml-dom-perl: ROUGE-1.5.5 needs XML::DOM
     python3 scripts/bench/tilse_check.py ../shared/data/timelines/timeline17 PRED.jsonl
 """
 import datetime

@@ -120,6 +120,11 @@ pub enum Parsed {
     Weekend(i32),
     Month0(i64),
     Year0(i64),
+    /// A month of the anchor's year plus an offset ("June last year").
+    MonthOfYear0 {
+        month: u32,
+        k: i64,
+    },
     /// Quarter of the anchor year.
     Quarter(u32),
     /// A holiday with a fixed rule in the Gregorian calendar, of a given
@@ -149,8 +154,14 @@ pub enum Parsed {
     /// A recurring time: a unit, or a weekday.
     Set(Unit),
     SetWeekday(Weekday),
-    /// Clock time, with the day it falls on when the text says.
+    /// Clock time on the anchor's day.
     Clock(u32, u32),
+    /// Clock time on a named day ("9 a.m. Tuesday", "Nov. 9 at 5 p.m.").
+    At {
+        day: Box<Parsed>,
+        h: u32,
+        m: u32,
+    },
 }
 
 /// One recognized time expression before resolution.
@@ -326,6 +337,23 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             let y: i32 = c["y"].parse().ok()?;
             let m = month_num(&c["m"])?;
             (1000..2200).contains(&y).then_some(Parsed::YearMonth(y, m))
+        },
+    );
+    // (in) June last year, January this year, March of next year
+    add(
+        format!(
+            r"(?i:\b(?:early|mid|late){HY}?\s*)?(?P<m>{mon}),?\s+(?i:of\s+)?(?P<s>(?i:last|this|next))\s+(?i:year)\b"
+        ),
+        |c, _| {
+            let k = match c["s"].to_ascii_lowercase().as_str() {
+                "last" => -1,
+                "next" => 1,
+                _ => 0,
+            };
+            Some(Parsed::MonthOfYear0 {
+                month: month_num(&c["m"])?,
+                k,
+            })
         },
     );
     // mid-January / early March / last November / in May
@@ -777,6 +805,18 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             Some(Parsed::Clock(h, mi))
         },
     );
+    // "the year ended March 31", "the fiscal year ending June 30": a
+    // twelve-month period closing on the date that follows
+    add(
+        r"(?i)\b(?P<t>the\s+(?:fiscal\s+|financial\s+)?year)\s+(?:that\s+)?(?:ended|ending|ends|to)\s".into(),
+        |_, _| Some(Parsed::Duration(Some(1.0), Unit::Year)),
+    );
+    // noon (midnight is left out: which day it closes is a convention)
+    // ("high noon" is a figure of speech)
+    add(r"(?i)\bnoon\b".into(), |c, text| {
+        let before = text[..c.get(0)?.start()].trim_end();
+        (!before.to_ascii_lowercase().ends_with("high")).then_some(Parsed::Clock(12, 0))
+    });
     rules
 });
 
@@ -786,6 +826,14 @@ static FUTURE_CUE: Lazy<Regex> = Lazy::new(|| {
 static PAST_CUE: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"^(?:[a-z]+ed|said|told|met|came|began|held|took|gave|made|went|was|were|had|did|saw|left|spoke|wrote|won|lost|struck|killed|fell|rose|sent|brought|ago|since|last|earlier)$").unwrap()
 });
+
+/// Words ending in "-ed" that are not past forms ("will succeed Mr. Davison
+/// Feb. 1", "two hundred").
+const NOT_PAST_ED: &[&str] = &[
+    "need", "red", "bed", "shed", "hundred", "indeed", "succeed", "proceed", "exceed", "feed",
+    "seed", "speed", "deed", "bleed", "breed", "greed", "heed", "sacred", "naked", "wicked",
+    "rugged",
+];
 
 /// True when the words nearest to `[start, end)` within its sentence point
 /// after the document date. The nearest tense cue before the mention wins;
@@ -806,13 +854,22 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
         let l = w.to_lowercase();
         if FUTURE_CUE.is_match(&l) {
             Some(true)
-        } else if PAST_CUE.is_match(&l) && l != "need" && l != "red" && l != "bed" {
+        } else if PAST_CUE.is_match(&l) && !NOT_PAST_ED.contains(&l.as_str()) {
             Some(false)
         } else {
             None
         }
     };
     let b = words(before);
+    // "as soon as Tuesday": the earliest time something may happen
+    if b.len() >= 3
+        && b[b.len() - 3..]
+            .iter()
+            .map(|w| w.to_lowercase())
+            .eq(["as", "soon", "as"])
+    {
+        return Some(true);
+    }
     for (i, w) in b.iter().enumerate().rev().take(10) {
         if let Some(f) = cue(w) {
             // "to be completed", "will be paid": a participle after "be"
@@ -903,6 +960,7 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
         }
     }
     kept.sort_by_key(|k| k.0);
+    let kept = clocks_on_days(text, kept);
     kept.into_iter()
         .map(|(s, e, parsed)| {
             let sent = sentences
@@ -928,6 +986,59 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
         .collect()
 }
 
+/// Between a clock time and the day it falls on: "9 a.m. Tuesday", "5
+/// p.m. EST Nov. 9", "4 a.m. (EDT) Thursday"; "Tuesday at 9 a.m.".
+static CLOCK_THEN_DAY: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^,?\s+(?:\(?[A-Z]{2,4}\)?,?\s+)?(?:on\s+)?$").unwrap());
+static DAY_THEN_CLOCK: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^,?\s+(?:at|from|by|until|around|about|after|before)?\s*$").unwrap());
+
+/// Joins a clock time and the day beside it into one expression whose
+/// value is that day at that time.
+fn clocks_on_days(text: &str, kept: Vec<(usize, usize, Parsed)>) -> Vec<(usize, usize, Parsed)> {
+    let is_day = |p: &Parsed| {
+        matches!(
+            p,
+            Parsed::Weekday { part: None, .. }
+                | Parsed::MonthDay(..)
+                | Parsed::Date(_)
+                | Parsed::Day { part: None, .. }
+        )
+    };
+    let mut out: Vec<(usize, usize, Parsed)> = Vec::with_capacity(kept.len());
+    let mut it = kept.into_iter().peekable();
+    while let Some((s, e, p)) = it.next() {
+        if let Some((s2, e2, p2)) = it.peek() {
+            let gap = &text[e..*s2];
+            let joined = match (&p, p2) {
+                (Parsed::Clock(h, m), d) if is_day(d) && CLOCK_THEN_DAY.is_match(gap) => {
+                    Some((*h, *m, d.clone()))
+                }
+                (d, Parsed::Clock(h, m)) if is_day(d) && DAY_THEN_CLOCK.is_match(gap) => {
+                    Some((*h, *m, d.clone()))
+                }
+                _ => None,
+            };
+            if let Some((h, m, day)) = joined {
+                let end = *e2;
+                it.next();
+                out.push((
+                    s,
+                    end,
+                    Parsed::At {
+                        day: Box::new(day),
+                        h,
+                        m,
+                    },
+                ));
+                continue;
+            }
+        }
+        out.push((s, e, p));
+    }
+    out
+}
+
 fn fmt_date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
@@ -946,6 +1057,11 @@ fn fmt_num(n: f64) -> String {
 }
 
 fn duration_value(n: Option<f64>, u: Unit) -> String {
+    // Decades as years ("two decades" P20Y): ISO 8601 has no decade unit,
+    // and years are what a reader and other tools compare.
+    if let (Unit::Decade, Some(k)) = (u, n) {
+        return format!("P{}Y", fmt_num(10.0 * k));
+    }
     let n = n.map(fmt_num).unwrap_or_else(|| "X".into());
     if u.is_clock() {
         format!("PT{n}{}", u.code())
@@ -1264,6 +1380,10 @@ pub fn resolve(
             Some(d) => (Date, d.format("%Y-%m").to_string(), true),
             None => (Date, "XXXX-XX".into(), true),
         },
+        Parsed::MonthOfYear0 { month, k } => match anchor {
+            Some(a) => (Date, format!("{:04}-{month:02}", a.year() as i64 + k), true),
+            None => (Date, format!("XXXX-{month:02}"), true),
+        },
         Parsed::Year0(k) => match anchor {
             Some(a) => (Date, format!("{:04}", a.year() as i64 + k), true),
             None => (Date, "XXXX".into(), true),
@@ -1349,6 +1469,10 @@ pub fn resolve(
         Parsed::Duration(n, u) => (Duration, duration_value(*n, *u), false),
         Parsed::Set(u) => (Set, duration_value(Some(1.0), *u), false),
         Parsed::SetWeekday(d) => (Set, format!("XXXX-WXX-{}", d.number_from_monday()), false),
+        Parsed::At { day, h, m } => {
+            let (_, v, rel) = resolve(day, anchor, tense);
+            (Time, format!("{v}T{h:02}:{m:02}"), rel)
+        }
         Parsed::Clock(h, m) => match anchor {
             Some(a) => (Time, format!("{}T{h:02}:{m:02}", fmt_date(a)), true),
             None => (Time, format!("XXXX-XX-XXT{h:02}:{m:02}"), true),
@@ -1608,6 +1732,80 @@ pub fn annotate(doc: &mut Document) {
             }
         })
         .collect();
+    comparison_quarters(&doc.text, &mut doc.times);
+}
+
+/// Words near an earnings report's figures (as for "the latest quarter").
+const BUSINESS_WORDS: &[&str] = &[
+    "profit",
+    "revenue",
+    "earnings",
+    "sales",
+    "net income",
+    "loss",
+    "a share",
+    "dividend",
+    "results",
+];
+
+/// In an earnings report, "a year ago", "a year earlier" and "last year"
+/// beside a quarter's results compare with the same quarter a year before
+/// ("net rose to $5 million from $4 million a year ago"), and "the 1988
+/// quarter" or "period" is that quarter of 1988. The quarter is the last
+/// one the report named before (a year-ago quarter does not count: the
+/// comparison is with the quarter being reported). Without a quarter named
+/// before, or without results nearby, the year stays a year.
+fn comparison_quarters(text: &str, times: &mut [TimeExpr]) {
+    fn quarter_of(v: &str) -> Option<(i32, u32)> {
+        let (y, q) = v.split_once("-Q")?;
+        Some((y.parse().ok()?, q.parse().ok()?))
+    }
+    let mut reported: Option<(i32, u32)> = None;
+    for t in times.iter_mut() {
+        let lower = t.text.to_lowercase();
+        if let Some(yq) = quarter_of(&t.value) {
+            if reported.is_none() && !lower.contains("year") {
+                reported = Some(yq);
+            }
+            continue;
+        }
+        let Some((y0, q0)) = reported else { continue };
+        // "last year" is often the whole year ("which last year accounted
+        // for 41% of sales"); it is the year-ago quarter only as the
+        // comparison of a figure: "last year's $1.55 billion", "down from
+        // $21.4 million last year".
+        let before = around(text, t.start, t.start, 30);
+        let clause = before.rsplit(['.', ';']).next().unwrap_or(before);
+        let figure_before = clause.contains(|ch: char| ch.is_ascii_digit());
+        let back = [
+            "a year ago",
+            "a year earlier",
+            "one year ago",
+            "one year earlier",
+        ]
+        .contains(&lower.as_str())
+            || (lower == "last year"
+                && (text[t.end..].starts_with("'s")
+                    || text[t.end..].starts_with("\u{2019}s")
+                    || figure_before));
+        let next = text[t.end..].trim_start();
+        let year_period = t.value.len() == 4
+            && t.value.bytes().all(|b| b.is_ascii_digit())
+            && (next.starts_with("quarter") || next.starts_with("period"));
+        if !(back || year_period) {
+            continue;
+        }
+        let near = around(text, t.start, t.end, 150).to_lowercase();
+        if !BUSINESS_WORDS.iter().any(|w| near.contains(w)) {
+            continue;
+        }
+        let y = if back {
+            y0 - 1
+        } else {
+            t.value.parse().unwrap_or(y0)
+        };
+        t.value = format!("{y:04}-Q{q0}");
+    }
 }
 
 #[cfg(test)]
@@ -1898,6 +2096,67 @@ mod tests {
             let _ = doc(t, Some("2025-01-01"));
         }
         let d = doc("at 3 p.m. on Friday", Some("2025-01-01"));
-        assert_eq!(find(&d, "3 p.m.").value, "2025-01-01T15:00");
+        assert_eq!(find(&d, "3 p.m. on Friday").value, "2025-01-03T15:00");
+    }
+
+    #[test]
+    fn clock_times_on_their_day() {
+        let d = doc(
+            "Talks broke off at noon Thursday. The deadline will be 9 a.m. EST Tuesday. \
+             The offer will expire Nov. 9 at 5 p.m. The film High Noon played. They met at 3 p.m.",
+            Some("1998-02-13"),
+        );
+        assert_eq!(find(&d, "noon Thursday").value, "1998-02-12T12:00");
+        assert_eq!(find(&d, "9 a.m. EST Tuesday").value, "1998-02-17T09:00");
+        assert_eq!(find(&d, "Nov. 9 at 5 p.m.").value, "1998-11-09T17:00");
+        assert_eq!(find(&d, "3 p.m.").value, "1998-02-13T15:00");
+        assert!(d.times.iter().all(|t| !t.text.contains("Noon")));
+    }
+
+    #[test]
+    fn year_ago_comparisons_in_earnings_reports() {
+        let d = doc(
+            "Third-quarter net income rose to $5 million, or 10 cents a share, from $4 million a year ago. \
+             Sales rose to $80 million from last year's $70 million. In the 1988 period, the \
+             company took a charge. Last year the unit accounted for 41% of the market.",
+            Some("1989-11-02"),
+        );
+        assert_eq!(find(&d, "a year ago").value, "1988-Q3");
+        assert_eq!(find(&d, "last year").value, "1988-Q3");
+        assert_eq!(find(&d, "1988").value, "1988-Q3");
+        // not a comparison of figures: the year
+        assert_eq!(find(&d, "Last year").value, "1988");
+        // no quarter named: a year ago is a year
+        let d = doc(
+            "Profit rose to $5 million from $4 million a year ago.",
+            Some("1989-11-02"),
+        );
+        assert_eq!(find(&d, "a year ago").value, "1988");
+    }
+
+    #[test]
+    fn months_of_last_or_next_year_and_fiscal_years() {
+        let d = doc(
+            "In June last year the leaders met, and in January this year again; \
+             more talks are set for March of next year. For the fiscal year ended Sept. 30, \
+             profit fell to a low not seen in two decades.",
+            Some("1998-02-19"),
+        );
+        assert_eq!(find(&d, "June last year").value, "1997-06");
+        assert_eq!(find(&d, "January this year").value, "1998-01");
+        assert_eq!(find(&d, "March of next year").value, "1999-03");
+        let fy = find(&d, "the fiscal year");
+        assert_eq!((fy.kind, fy.value.as_str()), (TimeType::Duration, "P1Y"));
+        assert_eq!(find(&d, "two decades").value, "P20Y");
+    }
+
+    #[test]
+    fn tense_cues_as_soon_as_and_words_ending_in_eed() {
+        let d = doc(
+            "The boy could leave as soon as Tuesday. Mr. Smith will succeed Mr. Jones Feb. 1.",
+            Some("2000-04-03"),
+        );
+        assert_eq!(find(&d, "Tuesday").value, "2000-04-04");
+        assert_eq!(find(&d, "Feb. 1").value, "2001-02-01");
     }
 }
