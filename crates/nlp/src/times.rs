@@ -120,6 +120,9 @@ pub enum Parsed {
     Weekend(i32),
     Month0(i64),
     Year0(i64),
+    /// The last day of the anchor's year, or of the year before when the
+    /// context looks back ("since year-end").
+    YearEnd,
     /// A month of the anchor's year plus an offset ("June last year").
     MonthOfYear0 {
         month: u32,
@@ -493,6 +496,28 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             t.split_whitespace().last().and_then(part_of_day)
         };
         Some(Parsed::Day { offset, part })
+    });
+    // "year-earlier profit", "year-ago results": the year before (a quarter
+    // a year before in an earnings report; see `comparison_quarters`)
+    add(
+        r"(?i)\b(?P<t>year-(?:earlier|ago))\s+(?P<n>[a-z]+)".into(),
+        |c, _| {
+            // not "the year-ago third quarter", "the year-earlier nine
+            // months": there the period itself is named
+            let next = &c["n"];
+            let period_follows = [
+                "first", "second", "third", "fourth", "quarter", "period", "half",
+            ]
+            .contains(&next)
+                || num_value(next).is_some();
+            (!period_follows).then_some(Parsed::Year0(-1))
+        },
+    );
+    // "by year-end", "since year-end": the close of this year or the last
+    add(r"(?i)\byear-end\b".into(), |_, _| Some(Parsed::YearEnd));
+    // "sales for the full year": the business year under way
+    add(r"(?i)\bthe\s+full\s+year\b".into(), |_, _| {
+        Some(Parsed::Year0(0))
     });
     // last week, this month, earlier this year, the previous week, next year
     add(r"(?i)\b(?:(?:earlier|later)\s+)?(?P<s>last|this|next|the\s+previous|the\s+following)\s+(?P<u>week|month|year)\b".into(), |c, _| {
@@ -1384,6 +1409,13 @@ pub fn resolve(
             Some(a) => (Date, format!("{:04}-{month:02}", a.year() as i64 + k), true),
             None => (Date, format!("XXXX-{month:02}"), true),
         },
+        Parsed::YearEnd => match anchor {
+            Some(a) => {
+                let y = a.year() - i32::from(tense == Some(false));
+                (Date, format!("{y:04}-12-31"), true)
+            }
+            None => (Date, "XXXX-12-31".into(), true),
+        },
         Parsed::Year0(k) => match anchor {
             Some(a) => (Date, format!("{:04}", a.year() as i64 + k), true),
             None => (Date, "XXXX".into(), true),
@@ -1751,10 +1783,11 @@ const BUSINESS_WORDS: &[&str] = &[
 /// In an earnings report, "a year ago", "a year earlier" and "last year"
 /// beside a quarter's results compare with the same quarter a year before
 /// ("net rose to $5 million from $4 million a year ago"), and "the 1988
-/// quarter" or "period" is that quarter of 1988. The quarter is the last
-/// one the report named before (a year-ago quarter does not count: the
-/// comparison is with the quarter being reported). Without a quarter named
-/// before, or without results nearby, the year stays a year.
+/// quarter" or "period" is that quarter of 1988; so are "year-earlier
+/// profit" and "year-ago results". The quarter is the first one the report
+/// names (the one being reported; a year-ago quarter does not count, nor
+/// one named in passing later, "a flat second quarter"). Without a quarter
+/// named before, or without results nearby, the year stays a year.
 fn comparison_quarters(text: &str, times: &mut [TimeExpr]) {
     fn quarter_of(v: &str) -> Option<(i32, u32)> {
         let (y, q) = v.split_once("-Q")?;
@@ -1782,6 +1815,8 @@ fn comparison_quarters(text: &str, times: &mut [TimeExpr]) {
             "a year earlier",
             "one year ago",
             "one year earlier",
+            "year-earlier",
+            "year-ago",
         ]
         .contains(&lower.as_str())
             || (lower == "last year"
@@ -2132,6 +2167,22 @@ mod tests {
             Some("1989-11-02"),
         );
         assert_eq!(find(&d, "a year ago").value, "1988");
+    }
+
+    #[test]
+    fn year_earlier_results_year_end_and_the_full_year() {
+        let d = doc(
+            "Third-quarter profit rose 5%, compared with year-earlier profit of $3 million. \
+             In the year-ago third quarter it lost money. Sales for the full year will grow, \
+             and the deal should close by year-end.",
+            Some("1989-11-02"),
+        );
+        assert_eq!(find(&d, "year-earlier").value, "1988-Q3");
+        assert!(d.times.iter().all(|t| t.text != "year-ago"));
+        assert_eq!(find(&d, "the full year").value, "1989");
+        assert_eq!(find(&d, "year-end").value, "1989-12-31");
+        let d = doc("Shares have fallen 10% since year-end.", Some("1989-11-02"));
+        assert_eq!(find(&d, "year-end").value, "1988-12-31");
     }
 
     #[test]
