@@ -653,8 +653,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 return None;
             }
             let near = around(text, t.start(), t.end(), 300);
-            let business = ["profit", "revenue", "earnings", "sales", "net income", "loss", "a share", "dividend", "results"];
-            if !business.iter().any(|w| near.contains(w)) {
+            if !BUSINESS_WORDS.iter().any(|w| near.contains(w)) {
                 return None;
             }
             let a = c.name("a").map(|m| m.as_str());
@@ -1767,7 +1766,8 @@ pub fn annotate(doc: &mut Document) {
     comparison_quarters(&doc.text, &mut doc.times);
 }
 
-/// Words near an earnings report's figures (as for "the latest quarter").
+/// Words near an earnings report's figures: a quarter ("the latest
+/// quarter") or a year-ago comparison counts only with one of them nearby.
 const BUSINESS_WORDS: &[&str] = &[
     "profit",
     "revenue",
@@ -1807,9 +1807,11 @@ fn comparison_quarters(text: &str, times: &mut [TimeExpr]) {
         // for 41% of sales"); it is the year-ago quarter only as the
         // comparison of a figure: "last year's $1.55 billion", "down from
         // $21.4 million last year".
-        let before = around(text, t.start, t.start, 30);
-        let clause = before.rsplit(['.', ';']).next().unwrap_or(before);
-        let figure_before = clause.contains(|ch: char| ch.is_ascii_digit());
+        let figure_before = || {
+            let before = around(text, t.start, t.start, 30);
+            let clause = before.rsplit(['.', ';']).next().unwrap_or(before);
+            clause.contains(|ch: char| ch.is_ascii_digit())
+        };
         let back = [
             "a year ago",
             "a year earlier",
@@ -1822,7 +1824,7 @@ fn comparison_quarters(text: &str, times: &mut [TimeExpr]) {
             || (lower == "last year"
                 && (text[t.end..].starts_with("'s")
                     || text[t.end..].starts_with("\u{2019}s")
-                    || figure_before));
+                    || figure_before()));
         let next = text[t.end..].trim_start();
         let year_period = t.value.len() == 4
             && t.value.bytes().all(|b| b.is_ascii_digit())
