@@ -18,10 +18,10 @@
 //!    relevance (as for story summaries): salience is the cosine of a
 //!    sentence's TF-IDF vector to the centroid of the date's candidates,
 //!    plus `topic_weight` (0.5 by default) times its cosine to the centroid
-//!    of every date's candidates (a
-//!    day's entry should say what happened in the matter the timeline
-//!    follows, not in whatever else the day's reports covered); each pick
-//!    is penalized by its likeness to earlier picks.
+//!    of every date's candidates (a day's entry should say what happened
+//!    in the matter the timeline follows, not in whatever else the day's
+//!    reports covered); each pick is penalized by its likeness to earlier
+//!    picks.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
