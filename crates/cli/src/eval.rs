@@ -6,6 +6,17 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// What `eval attribution` scores.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum AttributionPredictor {
+    /// The quote rules alone.
+    Rules,
+    /// The learned attribution model alone.
+    Learned,
+    /// Both, as the pipeline runs them.
+    Both,
+}
+
 #[derive(clap::Args)]
 pub struct EvalArgs {
     #[command(subcommand)]
@@ -36,6 +47,14 @@ pub enum EvalWhat {
         dir: PathBuf,
         #[arg(long)]
         json: bool,
+        /// What to score: the quote rules and the learned attribution model
+        /// together (as the pipeline runs them), or either alone.
+        #[arg(long, value_enum, default_value = "both")]
+        predictor: AttributionPredictor,
+        /// A model file (`dossier train attribution`) instead of the
+        /// committed one.
+        #[arg(long)]
+        model: Option<PathBuf>,
     },
     /// Story clustering, blind: Multi-News (`.jsonl`, a cluster per line) or
     /// ECB+ (its `ECB+` folder; sub-topics as gold). B-cubed P/R/F1 and
@@ -122,9 +141,32 @@ pub fn run(args: EvalArgs) -> Result<i32> {
             );
             Ok(0)
         }
-        EvalWhat::Attribution { dir, json } => {
+        EvalWhat::Attribution {
+            dir,
+            json,
+            predictor,
+            model,
+        } => {
+            use dossier_nlp::attribution::{committed, Model};
+            use dossier_nlp::quotes::eval::{evaluate_polnear_with, Predictor};
             ensure_dir(&dir)?;
-            let v = dossier_nlp::quotes::eval::evaluate_polnear(&dir);
+            let loaded = match &model {
+                Some(p) => {
+                    let bytes =
+                        std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
+                    Model::from_bytes(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+                }
+                None => committed().map_err(|e| anyhow::anyhow!(e))?.clone(),
+            };
+            let v = evaluate_polnear_with(
+                &dir,
+                match predictor {
+                    AttributionPredictor::Rules => Predictor::Rules,
+                    AttributionPredictor::Learned => Predictor::Learned(&loaded),
+                    AttributionPredictor::Both => Predictor::Both(&loaded),
+                },
+            );
             if json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {

@@ -20,6 +20,7 @@ use std::path::PathBuf;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod attribution;
 mod eval;
 mod ner;
 mod serve;
@@ -107,7 +108,7 @@ enum Command {
     Serve(serve::Args),
     /// Score a stage on a public benchmark: extraction, ner, timex, attribution, clustering.
     Eval(eval::EvalArgs),
-    /// Train a model (`train ner`, `train clusters`).
+    /// Train a model (`train ner`, `train clusters`, `train attribution`).
     Train(ner::TrainArgs),
     /// List canonical entities: stable id, aliases, roles, mentions per outlet.
     Entities(ner::EntitiesArgs),

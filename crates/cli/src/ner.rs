@@ -1,4 +1,5 @@
-//! `dossier train ner`, `dossier train clusters`, `dossier eval ner` (the
+//! `dossier train ner`, `dossier train clusters` (and the `train` command's
+//! dispatch, `train attribution` included), `dossier eval ner` (the
 //! `Ner` variant of web.rs's `EvalWhat`) and `dossier entities`: train and score the entity tagger, build its word
 //! clusters, and list the canonical entities of the store.
 
@@ -21,6 +22,8 @@ pub enum TrainWhat {
     Ner(TrainNer),
     /// Build word clusters from unlabeled text (for `train ner --clusters`).
     Clusters(TrainClusters),
+    /// Train the attribution model (cue and role taggers) on PolNeAR.
+    Attribution(crate::attribution::TrainAttribution),
 }
 
 #[derive(Args)]
@@ -110,6 +113,7 @@ pub struct EntitiesArgs {
 pub fn run_train(args: TrainArgs) -> Result<i32> {
     match args.what {
         TrainWhat::Ner(a) => train_ner(&a).map(|_| 0),
+        TrainWhat::Attribution(a) => crate::attribution::train(&a).map(|_| 0),
         TrainWhat::Clusters(a) => {
             let texts = clusters::corpus_texts(&a.inputs)?;
             let t0 = std::time::Instant::now();

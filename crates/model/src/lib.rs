@@ -186,6 +186,23 @@ pub struct Quote {
     pub anonymity_reason: Option<String>,
 }
 
+/// One attribution relation: who (source) holds or conveys what (content),
+/// and the words that say so (cue: "said", "wants", "according to",
+/// "polls show"). Spans are byte ranges into the clean text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Attribution {
+    pub cue: String,
+    pub cue_span: Span,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_span: Option<Span>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_span: Option<Span>,
+}
+
 /// What kind of quantity a figure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -305,6 +322,12 @@ pub struct Document {
     pub paragraphs: Vec<Span>,
     pub entities: Vec<EntityMention>,
     pub quotes: Vec<Quote>,
+    /// Attributions in the broad sense of PolNeAR (speech, writing, belief,
+    /// intention, evidence: "Trump wants a wall", "polls show Clinton
+    /// ahead") that the quote rules do not cover, found by a learned model;
+    /// `quotes` keeps what is said or written, with resolved speakers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributions: Vec<Attribution>,
     pub figures: Vec<Figure>,
     pub times: Vec<TimeExpr>,
 }

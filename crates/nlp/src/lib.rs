@@ -7,6 +7,7 @@
 //! earlier ones wrote (quotes resolve speakers against entities; figures use
 //! time expressions to tell which event a toll belongs to).
 
+pub mod attribution;
 pub mod calendar;
 pub mod entities;
 pub mod figures;
@@ -153,7 +154,12 @@ impl Pipeline {
             Stage::Entities => self.ner.annotate(doc),
             Stage::Times => times::annotate(doc),
             Stage::Figures => figures::annotate(doc),
-            Stage::Quotes => quotes::annotate(doc),
+            Stage::Quotes => {
+                let found = quotes::find_quotes_with_cues(doc);
+                let cues: Vec<_> = found.iter().filter_map(|(_, c)| *c).collect();
+                doc.quotes = found.into_iter().map(|(q, _)| q).collect();
+                attribution::annotate(doc, &cues);
+            }
         }
     }
 

@@ -23,13 +23,7 @@ use std::path::Path;
 use dossier_model::{Document, Span};
 use serde_json::{json, Value};
 
-/// Gold spans of one relation.
-#[derive(Debug, Default, Clone)]
-struct GoldRel {
-    source: Vec<Span>,
-    cue: Vec<Span>,
-    content: Vec<Span>,
-}
+use crate::attribution::{GoldRelation as GoldRel, Model};
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
@@ -67,13 +61,20 @@ impl Counts {
             } else {
                 2.0 * p * r / (p + r)
             };
-            json!({ "precision": round3(p), "recall": round3(r), "f1": round3(f) })
+            (round3(p), round3(r), round3(f))
         };
+        let (ep, er, ef) = prf(self.pred_ok_exact, self.gold_ok_exact);
+        let (op, or, of) = prf(self.pred_ok_overlap, self.gold_ok_overlap);
+        // Flat keys (`exact_f1`, `overlap_f1`, ...) as the JSON
+        // contract names them; the nested objects are kept for readers of
+        // earlier output.
         json!({
             "predicted": self.pred,
             "gold": self.gold,
-            "exact": prf(self.pred_ok_exact, self.gold_ok_exact),
-            "overlap": prf(self.pred_ok_overlap, self.gold_ok_overlap),
+            "exact_precision": ep, "exact_recall": er, "exact_f1": ef,
+            "overlap_precision": op, "overlap_recall": or, "overlap_f1": of,
+            "exact": { "precision": ep, "recall": er, "f1": ef },
+            "overlap": { "precision": op, "recall": or, "f1": of },
         })
     }
 }
@@ -90,7 +91,8 @@ fn char_to_byte(text: &str) -> Vec<usize> {
 }
 
 /// Parse the relations of one `.ann` file into byte spans of `text`.
-fn parse_ann(ann: &str, text: &str) -> Vec<GoldRel> {
+/// The relations of one brat `.ann` file, with byte spans into `text`.
+pub(crate) fn parse_brat(ann: &str, text: &str) -> Vec<GoldRel> {
     let map = char_to_byte(text);
     let to_byte = |c: usize| map.get(c).copied();
     let mut tb: HashMap<&str, Vec<Span>> = HashMap::new();
@@ -200,67 +202,99 @@ fn hull(spans: &[Span]) -> Option<Span> {
 /// Score the annotator on a PolNeAR split folder (e.g. `.../data/dev`).
 /// Documents are annotated with the full [`crate::Pipeline`] when its
 /// models load, else with sentences and paragraphs only.
+/// One predicted relation, from the rules or the learned model.
+#[derive(Debug, Clone, Copy)]
+struct Pred {
+    cue: Option<Span>,
+    source: Option<Span>,
+    content: Option<Span>,
+}
+
+/// What [`evaluate_polnear_with`] scores.
+#[derive(Debug, Clone, Copy)]
+pub enum Predictor<'a> {
+    /// The quote rules alone.
+    Rules,
+    /// The learned attribution model alone.
+    Learned(&'a Model),
+    /// The rules, plus the learned model's attributions whose cue no rule
+    /// quote has.
+    Both(&'a Model),
+}
+
+fn predict(doc: &Document, predictor: Predictor) -> Vec<Pred> {
+    let mut out: Vec<Pred> = Vec::new();
+    if !matches!(predictor, Predictor::Learned(_)) {
+        out.extend(
+            super::find_quotes_with_cues(doc)
+                .into_iter()
+                .map(|(q, cue)| Pred {
+                    cue,
+                    source: q
+                        .speaker
+                        .as_ref()
+                        .and_then(|s| Some(Span::new(s.start?, s.end?))),
+                    content: Some(Span::new(q.start, q.end)),
+                }),
+        );
+    }
+    if let Predictor::Learned(m) | Predictor::Both(m) = predictor {
+        let rule_cues: Vec<Span> = out.iter().filter_map(|p| p.cue).collect();
+        for a in m.find(&doc.text) {
+            if rule_cues.iter().any(|c| c.overlaps(&a.cue)) {
+                continue;
+            }
+            out.push(Pred {
+                cue: Some(a.cue),
+                source: a.source,
+                content: a.content,
+            });
+        }
+    }
+    out
+}
+
+/// Score the rules and the committed learned model together, as the
+/// pipeline runs them.
 pub fn evaluate_polnear(dir: &Path) -> Value {
+    match crate::attribution::committed() {
+        Ok(m) => evaluate_polnear_with(dir, Predictor::Both(m)),
+        Err(e) => json!({ "error": e }),
+    }
+}
+
+pub fn evaluate_polnear_with(dir: &Path, predictor: Predictor) -> Value {
     let pipeline = crate::Pipeline::new().ok();
-    let ann_dir = dir.join("attributions");
-    let text_dir = dir.join("text");
-    let Ok(rd) = std::fs::read_dir(&ann_dir) else {
-        return json!({ "error": format!("cannot read {}", ann_dir.display()) });
+    let corpus = match crate::attribution::read_polnear(dir) {
+        Ok(c) => c,
+        Err(e) => {
+            return json!({ "error": format!("cannot read {}: {e}", dir.join("attributions").display()) })
+        }
     };
-    let mut anns: Vec<_> = rd
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "ann"))
-        .collect();
-    anns.sort();
     let (mut src, mut cue, mut content) = (Counts::default(), Counts::default(), Counts::default());
     let (mut rel_pred, mut rel_ok, mut rel_gold, mut rel_found) = (0usize, 0usize, 0usize, 0usize);
-    let mut docs = 0usize;
-    let mut skipped = Vec::new();
-    for ann_path in anns {
-        let stem = ann_path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
-        // `NAME_XXXX.ann` annotates `NAME.txt`.
-        let name = stem.rsplit_once('_').map_or(stem, |(a, _)| a);
-        let text_path = text_dir.join(format!("{name}.txt"));
-        let (Ok(text), Ok(ann)) = (
-            std::fs::read_to_string(&text_path),
-            std::fs::read_to_string(&ann_path),
-        ) else {
-            skipped.push(stem.to_string());
-            continue;
-        };
-        docs += 1;
-        let gold = parse_ann(&ann, &text);
+    let docs = corpus.docs.len();
+    let skipped = corpus.skipped;
+    for (text, gold) in corpus.docs {
         let mut doc = Document {
             text: text.clone(),
             ..Default::default()
         };
-        match &pipeline {
-            Some(p) => {
-                doc.paragraphs = crate::segment::paragraphs(&doc.text);
-                doc.sentences = crate::segment::sentences(&doc.text);
-                p.annotate(&mut doc);
-            }
-            None => {
-                doc.paragraphs = crate::segment::paragraphs(&doc.text);
-                doc.sentences = crate::segment::sentences(&doc.text);
+        doc.paragraphs = crate::segment::paragraphs(&doc.text);
+        doc.sentences = crate::segment::sentences(&doc.text);
+        if let Some(p) = &pipeline {
+            // Entities and times for the quote rules' speakers; the quote
+            // stage itself is what `predict` runs.
+            for stage in crate::Stage::ALL {
+                if !matches!(stage, crate::Stage::Quotes) {
+                    p.run(stage, &mut doc);
+                }
             }
         }
-        let preds = super::find_quotes_with_cues(&doc);
-        let p_content: Vec<Span> = preds
-            .iter()
-            .map(|(q, _)| Span::new(q.start, q.end))
-            .collect();
-        let p_cue: Vec<Span> = preds.iter().filter_map(|(_, c)| *c).collect();
-        // A source is counted once per place in the text.
-        let mut p_src: Vec<Span> = preds
-            .iter()
-            .filter_map(|(q, _)| q.speaker.as_ref())
-            .filter_map(|s| Some(Span::new(s.start?, s.end?)))
-            .collect();
+        let preds = predict(&doc, predictor);
+        let p_content: Vec<Span> = preds.iter().filter_map(|p| p.content).collect();
+        let p_cue: Vec<Span> = preds.iter().filter_map(|p| p.cue).collect();
+        let mut p_src: Vec<Span> = preds.iter().filter_map(|p| p.source).collect();
         p_src.sort();
         p_src.dedup();
         let mut g_src: Vec<Span> = gold.iter().flat_map(|g| g.source.iter().copied()).collect();
@@ -271,29 +305,25 @@ pub fn evaluate_polnear(dir: &Path) -> Value {
         src.add(score(&text, &p_src, &g_src));
         cue.add(score(&text, &p_cue, &g_cue));
         content.add(score(&text, &p_content, &g_content));
-        // Relations: content and source both overlap one gold relation.
-        let matches = |q: &dossier_model::Quote, g: &GoldRel| -> bool {
-            let qc = core(&text, Span::new(q.start, q.end));
-            let content_ok = g.content.iter().any(|c| core(&text, *c).overlaps(&qc));
-            let source_ok = match q
-                .speaker
-                .as_ref()
-                .and_then(|s| Some(Span::new(s.start?, s.end?)))
-            {
-                Some(ss) => g.source.iter().any(|c| c.overlaps(&ss)),
-                None => false,
-            };
+        let matches = |p: &Pred, g: &GoldRel| -> bool {
+            let content_ok = p.content.is_some_and(|pc| {
+                let qc = core(&text, pc);
+                g.content.iter().any(|c| core(&text, *c).overlaps(&qc))
+            });
+            let source_ok = p
+                .source
+                .is_some_and(|ss| g.source.iter().any(|c| c.overlaps(&ss)));
             content_ok && source_ok
         };
         rel_pred += preds.len();
         rel_gold += gold.len();
         rel_ok += preds
             .iter()
-            .filter(|(q, _)| gold.iter().any(|g| matches(q, g)))
+            .filter(|p| gold.iter().any(|g| matches(p, g)))
             .count();
         rel_found += gold
             .iter()
-            .filter(|g| preds.iter().any(|(q, _)| matches(q, g)))
+            .filter(|g| preds.iter().any(|p| matches(p, g)))
             .count();
     }
     let rp = if rel_pred == 0 {
@@ -317,6 +347,11 @@ pub fn evaluate_polnear(dir: &Path) -> Value {
         "documents": docs,
         "skipped_without_text": skipped.len(),
         "with_entities": pipeline.is_some(),
+        "predictor": match predictor {
+            Predictor::Rules => "rules",
+            Predictor::Learned(_) => "learned",
+            Predictor::Both(_) => "rules and learned",
+        },
         "source": src.json(),
         "cue": cue.json(),
         "content": content.json(),
@@ -336,7 +371,7 @@ mod tests {
         let text = "“Yes,” Sa’ar said. Officials said the talks stalled.";
         // Character offsets: Sa’ar starts at char 7.
         let ann = "T1\tSource 7 12\tSa’ar\nT2\tCue 13 17\tsaid\nT3\tContent 1 4;4 5\tYes,\nT4\tAttribution 13 17\tsaid\nE1\tAttribution:T4 Content:T3 Cue:T2 Source:T1\n";
-        let rels = parse_ann(ann, text);
+        let rels = parse_brat(ann, text);
         assert_eq!(rels.len(), 1);
         assert_eq!(rels[0].source[0].slice(text), "Sa’ar");
         assert_eq!(rels[0].cue[0].slice(text), "said");

@@ -34,6 +34,12 @@ static MODEL_BYTES: &[u8] = include_bytes!("../../../../models/ner/conll2003-en.
 static MODEL: Lazy<Result<Model, String>> =
     Lazy::new(|| Model::from_bytes(MODEL_BYTES).map_err(|e| e.to_string()));
 
+/// The word clusters of the committed model (built from unlabeled news;
+/// other taggers use them to generalize over words of similar use).
+pub fn word_clusters() -> Option<&'static Clusters> {
+    MODEL.as_ref().ok().map(|m| m.clusters())
+}
+
 /// The entity recognizer. The model is decoded once per process and shared.
 pub struct Recognizer {
     model: &'static Model,

@@ -650,6 +650,11 @@ pub struct Model {
 }
 
 impl Model {
+    /// The word clusters the model was trained with (empty: none).
+    pub fn clusters(&self) -> &Clusters {
+        &self.clusters
+    }
+
     /// Add the weights of `feats` to `scores`, in quantization steps.
     fn score_into(&self, feats: &[u64], scores: &mut [i32; N_TAGS]) {
         for f in feats {

@@ -1,0 +1,1361 @@
+//! Learned attribution: who is said, thought or reported to hold which
+//! content, found the way PolNeAR (Newell et al. 2018) annotates it, beyond
+//! the reporting verbs and quotation marks the rules in [`crate::quotes`]
+//! know: "Trump wants a wall", "the poll shows Clinton ahead", "he mocked the
+//! ambitions of three hopefuls", "according to the campaign".
+//!
+//! Two greedy averaged-perceptron taggers, run per sentence:
+//! 1. the **cue tagger** marks cue words with BIO tags ("said", "according
+//!    to", "is expected", "wants");
+//! 2. for each cue, the **role tagger** marks the source and the content
+//!    among the other words of the sentence, with features relative to that
+//!    cue (which side, how far, commas, quotation marks and other cues in
+//!    between, the cue's own word).
+//!
+//! Both are trained on PolNeAR's training split (`dossier train
+//! attribution`). Features are hashed to 64-bit keys; the model file keeps
+//! quantized weights only (layout in [`Model::to_bytes`]).
+
+use std::io::Write;
+use std::path::Path;
+
+use dossier_model::{Attribution, Document, Span};
+use once_cell::sync::Lazy;
+use rustc_hash::FxHashMap;
+
+use crate::segment::{self, Token, TokenKind};
+
+/// The committed model (`models/attribution/polnear.bin`, see its model
+/// card), embedded so the binary works from any directory.
+static MODEL_BYTES: &[u8] = include_bytes!("../../../models/attribution/polnear.bin");
+static MODEL: Lazy<Result<Model, String>> = Lazy::new(|| Model::from_bytes(MODEL_BYTES));
+
+/// The committed model, decoded once per process.
+pub fn committed() -> Result<&'static Model, String> {
+    MODEL.as_ref().map_err(|e| e.clone())
+}
+
+const MAGIC: &[u8; 4] = b"DATR";
+const FORMAT_VERSION: u32 = 1;
+
+/// Cue tags: outside, begin, inside.
+const CUE_LABELS: usize = 3;
+/// Role tags: outside, source (begin, inside), content (begin, inside).
+const ROLE_LABELS: usize = 5;
+const O: usize = 0;
+const B_SRC: usize = 1;
+const I_SRC: usize = 2;
+const B_CON: usize = 3;
+const I_CON: usize = 4;
+
+/// One attribution found in a text: byte spans of its parts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub cue: Span,
+    pub source: Option<Span>,
+    pub content: Option<Span>,
+}
+
+/// Fill `doc.attributions` with the committed model's attributions whose
+/// cue overlaps none of `quote_cues` (the cues of the quotes the rules
+/// found, which `doc.quotes` already holds).
+pub fn annotate(doc: &mut Document, quote_cues: &[Span]) {
+    doc.attributions.clear();
+    let Ok(model) = committed() else {
+        return;
+    };
+    let text = &doc.text;
+    let piece = |s: Span| text[s.start..s.end].to_string();
+    let found = if doc.sentences.is_empty() {
+        model.find(text)
+    } else {
+        model.find_in_sentences(text, &doc.paragraphs, &doc.sentences)
+    };
+    doc.attributions = found
+        .into_iter()
+        .filter(|a| !quote_cues.iter().any(|c| c.overlaps(&a.cue)))
+        .map(|a| Attribution {
+            cue: piece(a.cue),
+            cue_span: a.cue,
+            source: a.source.map(piece),
+            source_span: a.source,
+            content: a.content.map(piece),
+            content_span: a.content,
+        })
+        .collect();
+}
+
+// ---------------------------------------------------------------------------
+// Hashing
+// ---------------------------------------------------------------------------
+
+fn fnv(h: u64, bytes: &[u8]) -> u64 {
+    let mut h = h;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// The key of a feature with numbers among its parts.
+fn keyx(template: u8, parts: &[&str], nums: &[u32]) -> u64 {
+    let mut h = key(template, parts);
+    for n in nums {
+        h = fnv(h, &n.to_le_bytes());
+    }
+    h
+}
+
+/// The key of one feature: a template number and its string parts.
+fn key(template: u8, parts: &[&str]) -> u64 {
+    let mut h = fnv(0xcbf29ce484222325, &[template]);
+    for p in parts {
+        h = fnv(h, p.as_bytes());
+        h = fnv(h, &[0x1f]);
+    }
+    h
+}
+
+// ---------------------------------------------------------------------------
+// Tokens of a document, with what the features need to know about each
+// ---------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Tok {
+    start: usize,
+    end: usize,
+    lower: String,
+    shape: &'static str,
+    /// Inside quotation marks (opened earlier in the paragraph, not closed).
+    in_quote: bool,
+    /// The token is a quotation mark.
+    quote_mark: bool,
+    /// Word cluster path, its first level and its first two levels (0:
+    /// the word has no cluster).
+    cl: [u32; 2],
+}
+
+impl Tok {
+    /// "mark" for a quotation mark, "in" inside quotation marks, "out".
+    fn quote_state(&self) -> &'static str {
+        if self.quote_mark {
+            "mark"
+        } else if self.in_quote {
+            "in"
+        } else {
+            "out"
+        }
+    }
+}
+
+fn shape_of(text: &str, kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Number => "d",
+        TokenKind::Punct => "p",
+        TokenKind::Word => {
+            let mut chars = text.chars();
+            let first = chars.next().unwrap_or(' ');
+            if first.is_uppercase() {
+                if text.chars().skip(1).all(|c| !c.is_lowercase()) && text.chars().count() > 1 {
+                    "XX"
+                } else {
+                    "Xx"
+                }
+            } else {
+                "x"
+            }
+        }
+    }
+}
+
+fn is_quote_mark(s: &str) -> bool {
+    matches!(s, "\"" | "“" | "”" | "„" | "«" | "»")
+}
+
+/// Sentences of `text` as token lists.
+/// Sentences of `text` as token lists; `paragraphs` and `sentences` as
+/// [`segment`] finds them.
+fn doc_tokens(text: &str, paragraphs: &[Span], sentences: &[Span]) -> Vec<Vec<Tok>> {
+    let mut out = Vec::with_capacity(sentences.len());
+    let clusters = crate::entities::word_clusters();
+    let mut in_quote = false;
+    let mut para = 0usize;
+    for &s in sentences {
+        while para < paragraphs.len() && paragraphs[para].end <= s.start {
+            para += 1;
+            in_quote = false;
+        }
+        let toks: Vec<Token> = segment::tokenize_span(text, s);
+        let mut sent = Vec::with_capacity(toks.len());
+        for t in toks {
+            let raw = &text[t.start..t.end];
+            let q = is_quote_mark(raw);
+            let cl = match clusters.and_then(|c| c.get(raw)) {
+                Some(p) => [1 + p[0] as u32, (1 + p[0] as u32) << 16 | p[1] as u32],
+                None => [0, 0],
+            };
+            let mut tok = Tok {
+                cl,
+                start: t.start,
+                end: t.end,
+                lower: raw.to_lowercase(),
+                shape: shape_of(raw, t.kind),
+                in_quote,
+                quote_mark: q,
+            };
+            if q {
+                in_quote = match raw {
+                    "“" | "«" | "„" => true,
+                    "”" | "»" => false,
+                    _ => !in_quote,
+                };
+                tok.in_quote = in_quote;
+            }
+            sent.push(tok);
+        }
+        out.push(sent);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Features
+// ---------------------------------------------------------------------------
+
+fn suffix(s: &str, n: usize) -> &str {
+    let count = s.chars().count();
+    if count <= n {
+        return s;
+    }
+    let skip = s.char_indices().nth(count - n).map_or(0, |(b, _)| b);
+    &s[skip..]
+}
+
+/// A crude stem: the word without an inflection ending ("says", "saying",
+/// "said" stay apart, but "warns", "warned", "warning" meet at "warn").
+fn stem(w: &str) -> &str {
+    for end in ["ing", "ed", "es", "s"] {
+        if let Some(s) = w.strip_suffix(end) {
+            if s.chars().count() >= 3 {
+                return s;
+            }
+        }
+    }
+    w
+}
+
+fn word(sent: &[Tok], i: isize) -> &str {
+    if i < 0 {
+        "<s>"
+    } else {
+        sent.get(i as usize).map_or("</s>", |t| t.lower.as_str())
+    }
+}
+
+fn shape_at(sent: &[Tok], i: isize) -> &'static str {
+    if i < 0 {
+        "<s>"
+    } else {
+        sent.get(i as usize).map_or("</s>", |t| t.shape)
+    }
+}
+
+/// Features of token `i` for the cue tagger that do not depend on tags.
+fn cue_static(sent: &[Tok], i: usize, out: &mut Vec<u64>) {
+    out.clear();
+    let ii = i as isize;
+    let w0 = word(sent, ii);
+    let (wm1, wp1) = (word(sent, ii - 1), word(sent, ii + 1));
+    let (wm2, wp2) = (word(sent, ii - 2), word(sent, ii + 2));
+    out.push(key(0, &[]));
+    out.push(key(1, &[w0]));
+    out.push(key(2, &[wm1]));
+    out.push(key(3, &[wp1]));
+    out.push(key(4, &[wm2]));
+    out.push(key(5, &[wp2]));
+    out.push(key(6, &[wm1, w0]));
+    out.push(key(7, &[w0, wp1]));
+    out.push(key(8, &[suffix(w0, 3)]));
+    out.push(key(9, &[suffix(w0, 2)]));
+    out.push(key(10, &[shape_at(sent, ii)]));
+    out.push(key(11, &[shape_at(sent, ii - 1), shape_at(sent, ii + 1)]));
+    let t = &sent[i];
+    let q = t.quote_state();
+    out.push(key(12, &[q]));
+    out.push(key(13, &[q, w0]));
+    let near_before = (i.saturating_sub(3)..i).any(|j| sent[j].quote_mark);
+    let near_after = (i + 1..(i + 4).min(sent.len())).any(|j| sent[j].quote_mark);
+    out.push(key(
+        14,
+        &[
+            if near_before { "qb" } else { "-" },
+            if near_after { "qa" } else { "-" },
+        ],
+    ));
+    out.push(key(15, &[if near_before { "qb" } else { "-" }, w0]));
+    out.push(key(16, &[if near_after { "qa" } else { "-" }, w0]));
+    let pos = if i == 0 {
+        "first"
+    } else if i + 1 == sent.len() {
+        "last"
+    } else if i + 2 == sent.len() {
+        "penult"
+    } else {
+        "mid"
+    };
+    out.push(key(17, &[pos, w0]));
+    out.push(key(18, &[suffix(w0, 3), wp1]));
+    out.push(key(19, &[wm1, suffix(w0, 3)]));
+    out.push(key(24, &[stem(w0)]));
+    out.push(key(25, &[stem(w0), wp1]));
+    out.push(key(26, &[wm1, stem(w0)]));
+    out.push(keyx(20, &[], &[t.cl[0]]));
+    out.push(keyx(21, &[], &[t.cl[1]]));
+    if let Some(n) = sent.get(i + 1) {
+        out.push(keyx(22, &[], &[t.cl[1], n.cl[0]]));
+    }
+    if i > 0 {
+        out.push(keyx(23, &[], &[sent[i - 1].cl[0], t.cl[1]]));
+    }
+}
+
+/// Tag-history features of the cue tagger.
+fn cue_history(sent: &[Tok], i: usize, prev: usize, out: &mut Vec<u64>) {
+    let p = ["O", "B", "I"][prev];
+    out.push(key(30, &[p]));
+    out.push(key(31, &[p, &sent[i].lower]));
+}
+
+fn bucket(d: usize) -> &'static str {
+    match d {
+        0 => "0",
+        1 => "1",
+        2 => "2",
+        3 => "3",
+        4..=5 => "4-5",
+        6..=10 => "6-10",
+        11..=20 => "11-20",
+        _ => "20+",
+    }
+}
+
+fn count3(n: usize) -> &'static str {
+    match n {
+        0 => "0",
+        1 => "1",
+        _ => "2+",
+    }
+}
+
+/// Per-sentence prefix counts used by the role features.
+struct Prefix {
+    commas: Vec<usize>,
+    quotes: Vec<usize>,
+    cues: Vec<usize>,
+}
+
+impl Prefix {
+    fn new(sent: &[Tok], is_cue: &[bool]) -> Prefix {
+        let mut p = Prefix {
+            commas: vec![0; sent.len() + 1],
+            quotes: vec![0; sent.len() + 1],
+            cues: vec![0; sent.len() + 1],
+        };
+        for (i, t) in sent.iter().enumerate() {
+            p.commas[i + 1] = p.commas[i] + usize::from(t.lower == "," || t.lower == ";");
+            p.quotes[i + 1] = p.quotes[i] + usize::from(t.quote_mark);
+            // Count cue starts only.
+            let start = is_cue[i] && (i == 0 || !is_cue[i - 1]);
+            p.cues[i + 1] = p.cues[i] + usize::from(start);
+        }
+        p
+    }
+    fn between(v: &[usize], a: usize, b: usize) -> usize {
+        v[b] - v[a]
+    }
+}
+
+/// Features of token `j` for the role tagger given a cue over tokens
+/// `a..b` (not including `j`), without tag history.
+fn role_static(
+    sent: &[Tok],
+    j: usize,
+    (a, b): (usize, usize),
+    prefix: &Prefix,
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    let left = j < a;
+    let side = if left { "L" } else { "R" };
+    let dist = if left { a - j } else { j + 1 - b };
+    let db = bucket(dist);
+    let jj = j as isize;
+    let w0 = word(sent, jj);
+    let cue0 = sent[a].lower.as_str();
+    let cue_last = sent[b - 1].lower.as_str();
+    let (lo, hi) = if left { (j + 1, a) } else { (b, j) };
+    let commas = count3(Prefix::between(&prefix.commas, lo, hi));
+    let quotes = count3(Prefix::between(&prefix.quotes, lo, hi));
+    let cues = count3(Prefix::between(&prefix.cues, lo, hi));
+    let t = &sent[j];
+    let q = t.quote_state();
+    let cue_q = if sent[a].in_quote { "in" } else { "out" };
+    out.push(key(40, &[side]));
+    out.push(key(41, &[side, db]));
+    out.push(key(42, &[side, w0]));
+    out.push(key(43, &[side, t.shape]));
+    out.push(key(44, &[side, word(sent, jj - 1)]));
+    out.push(key(45, &[side, word(sent, jj + 1)]));
+    out.push(key(46, &[side, q, cue_q]));
+    out.push(key(47, &[side, cue0]));
+    out.push(key(48, &[side, cue0, db]));
+    out.push(key(49, &[side, cue_last]));
+    out.push(key(50, &[side, commas]));
+    out.push(key(51, &[side, quotes]));
+    out.push(key(52, &[side, cues]));
+    out.push(key(53, &[side, commas, quotes, cues]));
+    out.push(key(54, &[side, db, w0]));
+    out.push(key(55, &[side, db, t.shape]));
+    out.push(key(56, &[side, cue0, commas]));
+    out.push(key(57, &[side, cue0, quotes]));
+    out.push(key(58, &[side, word(sent, a as isize - 1), cue0]));
+    out.push(key(59, &[side, cue_last, word(sent, b as isize)]));
+    out.push(key(60, &[side, if j == 0 { "first" } else { "-" }, db]));
+    out.push(key(61, &[side, cues, db]));
+    out.push(key(62, &[side, suffix(w0, 3)]));
+    out.push(keyx(63, &[side], &[t.cl[1]]));
+    out.push(keyx(64, &[side, db], &[t.cl[0]]));
+    out.push(keyx(65, &[side], &[sent[a].cl[1]]));
+    out.push(key(66, &[side, stem(cue0), db]));
+}
+
+fn role_history(sent: &[Tok], j: usize, left: bool, prev: usize, out: &mut Vec<u64>) {
+    let p = ["O", "BS", "IS", "BC", "IC"][prev];
+    let side = if left { "L" } else { "R" };
+    out.push(key(70, &[p, side]));
+    out.push(key(71, &[p, side, &sent[j].lower]));
+    out.push(key(72, &[p, side, sent[j].shape]));
+}
+
+// ---------------------------------------------------------------------------
+// Perceptron
+// ---------------------------------------------------------------------------
+
+/// Weights of one tagger.
+#[derive(Debug, Clone, Default)]
+struct Weights {
+    labels: usize,
+    w: FxHashMap<u64, Vec<f32>>,
+}
+
+impl Weights {
+    fn scores(&self, feats: &[u64], out: &mut [f32]) {
+        out.iter_mut().for_each(|x| *x = 0.0);
+        for f in feats {
+            if let Some(v) = self.w.get(f) {
+                for (o, x) in out.iter_mut().zip(v) {
+                    *o += x;
+                }
+            }
+        }
+    }
+}
+
+/// An averaged perceptron under training (lazy averaging by time stamps).
+struct Learner {
+    labels: usize,
+    /// weight, running sum, last update step; per label.
+    w: FxHashMap<u64, Vec<(f32, f32, u32)>>,
+    step: u32,
+}
+
+impl Learner {
+    fn new(labels: usize) -> Learner {
+        Learner {
+            labels,
+            w: FxHashMap::default(),
+            step: 1,
+        }
+    }
+    fn scores(&self, feats: &[u64], out: &mut [f32]) {
+        out.iter_mut().for_each(|x| *x = 0.0);
+        for f in feats {
+            if let Some(v) = self.w.get(f) {
+                for (o, x) in out.iter_mut().zip(v) {
+                    *o += x.0;
+                }
+            }
+        }
+    }
+    fn update(&mut self, feats: &[u64], truth: usize, guess: usize) {
+        let step = self.step;
+        for f in feats {
+            let v = self
+                .w
+                .entry(*f)
+                .or_insert_with(|| vec![(0.0, 0.0, step); self.labels]);
+            for (label, delta) in [(truth, 1.0f32), (guess, -1.0)] {
+                let e = &mut v[label];
+                e.1 += (step - e.2) as f32 * e.0;
+                e.2 = step;
+                e.0 += delta;
+            }
+        }
+    }
+    fn tick(&mut self) {
+        self.step += 1;
+    }
+    fn averaged(&self) -> Weights {
+        let t = self.step as f32;
+        let mut w = FxHashMap::default();
+        for (k, v) in &self.w {
+            let avg: Vec<f32> = v
+                .iter()
+                .map(|e| (e.1 + (self.step - e.2) as f32 * e.0) / t)
+                .collect();
+            if avg.iter().any(|x| x.abs() > 1e-6) {
+                w.insert(*k, avg);
+            }
+        }
+        Weights {
+            labels: self.labels,
+            w,
+        }
+    }
+}
+
+fn argmax(scores: &[f32], allowed: impl Fn(usize) -> bool) -> usize {
+    let mut best = usize::MAX;
+    for (l, s) in scores.iter().enumerate() {
+        if allowed(l) && (best == usize::MAX || *s > scores[best]) {
+            best = l;
+        }
+    }
+    best
+}
+
+fn cue_allowed(prev: usize, tag: usize) -> bool {
+    tag != 2 || prev != O
+}
+
+fn role_allowed(prev: usize, tag: usize) -> bool {
+    match tag {
+        I_SRC => prev == B_SRC || prev == I_SRC,
+        I_CON => prev == B_CON || prev == I_CON,
+        _ => true,
+    }
+}
+
+/// What a tagger reads when scoring: the trained weights or a learner.
+trait Scorer {
+    fn score(&self, feats: &[u64], out: &mut [f32]);
+}
+impl Scorer for Weights {
+    fn score(&self, feats: &[u64], out: &mut [f32]) {
+        self.scores(feats, out)
+    }
+}
+impl Scorer for Learner {
+    fn score(&self, feats: &[u64], out: &mut [f32]) {
+        self.scores(feats, out)
+    }
+}
+
+/// One greedy decision for word `i`: decoding, the best allowed tag (with
+/// `bias` added to tag 1); learning, the true tag, after updating the
+/// learner when its own best guess differs.
+fn step(
+    feats: &[u64],
+    scores: &mut [f32],
+    scorer: &dyn Scorer,
+    learn: &mut Option<(&mut Learner, &[usize])>,
+    i: usize,
+    bias: f32,
+    allowed: impl Fn(usize) -> bool,
+) -> usize {
+    match learn {
+        Some((l, gold)) => {
+            l.scores(feats, scores);
+            let guess = argmax(scores, &allowed);
+            let truth = gold[i];
+            if truth != guess {
+                l.update(feats, truth, guess);
+            }
+            l.tick();
+            truth
+        }
+        None => {
+            scorer.score(feats, scores);
+            scores[1] += bias;
+            argmax(scores, allowed)
+        }
+    }
+}
+
+/// Cue tags of one sentence; with `learn`, train on the gold tags as it goes.
+fn tag_cues(
+    sent: &[Tok],
+    scorer: &dyn Scorer,
+    bias: f32,
+    mut learn: Option<(&mut Learner, &[usize])>,
+) -> Vec<usize> {
+    let mut tags = Vec::with_capacity(sent.len());
+    let mut feats = Vec::with_capacity(32);
+    let mut scores = [0f32; CUE_LABELS];
+    let mut prev = O;
+    for i in 0..sent.len() {
+        cue_static(sent, i, &mut feats);
+        cue_history(sent, i, prev, &mut feats);
+        let tag = step(&feats, &mut scores, scorer, &mut learn, i, bias, |t| {
+            cue_allowed(prev, t)
+        });
+        tags.push(tag);
+        prev = tag;
+    }
+    tags
+}
+
+/// Role tags of one sentence for the cue over tokens `a..b`; cue tokens get
+/// `O`.
+fn tag_roles(
+    sent: &[Tok],
+    cue: (usize, usize),
+    prefix: &Prefix,
+    scorer: &dyn Scorer,
+    mut learn: Option<(&mut Learner, &[usize])>,
+) -> Vec<usize> {
+    let mut tags = vec![O; sent.len()];
+    let mut feats = Vec::with_capacity(40);
+    let mut scores = [0f32; ROLE_LABELS];
+    let mut prev = O;
+    for j in 0..sent.len() {
+        if j >= cue.0 && j < cue.1 {
+            prev = O;
+            continue;
+        }
+        role_static(sent, j, cue, prefix, &mut feats);
+        role_history(sent, j, j < cue.0, prev, &mut feats);
+        let tag = step(&feats, &mut scores, scorer, &mut learn, j, 0.0, |t| {
+            role_allowed(prev, t)
+        });
+        tags[j] = tag;
+        prev = tag;
+    }
+    tags
+}
+
+/// Runs of `begin`/`inside` tags as token ranges.
+fn runs(tags: &[usize], begin: usize, inside: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tags.len() {
+        if tags[i] == begin || tags[i] == inside {
+            let s = i;
+            i += 1;
+            while i < tags.len() && tags[i] == inside {
+                i += 1;
+            }
+            out.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// The model
+// ---------------------------------------------------------------------------
+
+/// The two taggers.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    cue: Weights,
+    role: Weights,
+    /// Added to the score of a cue's first word: above zero, the tagger
+    /// marks more cues than the plain perceptron would (recall for
+    /// precision). Chosen on held-out training documents.
+    cue_bias: f32,
+}
+
+impl Model {
+    /// The bias added to a cue's first word (see the field).
+    pub fn cue_bias(&self) -> f32 {
+        self.cue_bias
+    }
+
+    /// Number of features with weights, both taggers together.
+    pub fn features(&self) -> usize {
+        self.cue.w.len() + self.role.w.len()
+    }
+
+    /// Attributions in `text`, in text order.
+    pub fn find(&self, text: &str) -> Vec<Found> {
+        let paragraphs = segment::paragraphs(text);
+        let sentences = segment::sentences(text);
+        self.find_in_sentences(text, &paragraphs, &sentences)
+    }
+
+    /// Attributions in `text`, given its paragraphs and sentences.
+    pub fn find_in_sentences(
+        &self,
+        text: &str,
+        paragraphs: &[Span],
+        sentences: &[Span],
+    ) -> Vec<Found> {
+        let mut out = Vec::new();
+        for sent in doc_tokens(text, paragraphs, sentences) {
+            self.find_in(text, &sent, &mut out);
+        }
+        out
+    }
+
+    fn find_in(&self, _text: &str, sent: &[Tok], out: &mut Vec<Found>) {
+        if sent.is_empty() {
+            return;
+        }
+        let cue_tags = tag_cues(sent, &self.cue, self.cue_bias, None);
+        let cues = runs(&cue_tags, 1, 2);
+        if cues.is_empty() {
+            return;
+        }
+        let mut is_cue = vec![false; sent.len()];
+        for (a, b) in &cues {
+            is_cue[*a..*b].iter_mut().for_each(|x| *x = true);
+        }
+        let prefix = Prefix::new(sent, &is_cue);
+        for &(a, b) in &cues {
+            let tags = tag_roles(sent, (a, b), &prefix, &self.role, None);
+            let span = |(s, e): (usize, usize)| Span::new(sent[s].start, sent[e - 1].end);
+            // The source nearest the cue; the content as one stretch.
+            let source = runs(&tags, B_SRC, I_SRC)
+                .into_iter()
+                .min_by_key(|&(s, e)| if e <= a { a - e } else { s.saturating_sub(b) })
+                .map(span);
+            let content = runs(&tags, B_CON, I_CON);
+            let content = match (content.first(), content.last()) {
+                (Some(f), Some(l)) => Some(span((f.0, l.1))),
+                _ => None,
+            };
+            out.push(Found {
+                cue: span((a, b)),
+                source,
+                content,
+            });
+        }
+    }
+
+    /// Layout (little endian): magic `DATR`, version `u32`, the cue bias
+    /// `f32`; then for the
+    /// cue tagger and the role tagger: label count `u32`, feature count
+    /// `u32`, scale `f32`, and per feature its `u64` key and one `i16`
+    /// weight per label (value = i16 * scale).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&self.cue_bias.to_le_bytes());
+        for w in [&self.cue, &self.role] {
+            let max =
+                w.w.values()
+                    .flat_map(|v| v.iter())
+                    .fold(0f32, |m, x| m.max(x.abs()));
+            let scale = if max == 0.0 { 1.0 } else { max / 32767.0 };
+            let mut entries: Vec<(u64, Vec<i16>)> =
+                w.w.iter()
+                    .map(|(k, v)| (*k, v.iter().map(|x| (x / scale).round() as i16).collect()))
+                    .filter(|(_, q): &(u64, Vec<i16>)| q.iter().any(|x| *x != 0))
+                    .collect();
+            entries.sort_by_key(|e| e.0);
+            out.extend_from_slice(&(w.labels as u32).to_le_bytes());
+            out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+            out.extend_from_slice(&scale.to_le_bytes());
+            for (k, q) in entries {
+                out.extend_from_slice(&k.to_le_bytes());
+                for x in q {
+                    out.extend_from_slice(&x.to_le_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, String> {
+        let mut pos = 0usize;
+        let mut take = |n: usize| -> Result<&[u8], String> {
+            let s = bytes
+                .get(pos..pos + n)
+                .ok_or_else(|| "attribution model file is truncated".to_string())?;
+            pos += n;
+            Ok(s)
+        };
+        if take(4)? != MAGIC {
+            return Err("not an attribution model file (bad magic)".into());
+        }
+        let version = u32::from_le_bytes(take(4)?.try_into().unwrap());
+        if version != FORMAT_VERSION {
+            return Err(format!(
+                "attribution model format {version}, this build reads {FORMAT_VERSION}"
+            ));
+        }
+        let cue_bias = f32::from_le_bytes(take(4)?.try_into().unwrap());
+        let mut read = || -> Result<Weights, String> {
+            let labels = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
+            let n = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
+            let scale = f32::from_le_bytes(take(4)?.try_into().unwrap());
+            let mut w = FxHashMap::default();
+            w.reserve(n.min(bytes.len() / 8));
+            for _ in 0..n {
+                let k = u64::from_le_bytes(take(8)?.try_into().unwrap());
+                let raw = take(2 * labels)?;
+                let v: Vec<f32> = raw
+                    .chunks_exact(2)
+                    .map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 * scale)
+                    .collect();
+                w.insert(k, v);
+            }
+            Ok(Weights { labels, w })
+        };
+        let cue = read()?;
+        let role = read()?;
+        if cue.labels != CUE_LABELS || role.labels != ROLE_LABELS {
+            return Err("attribution model has unexpected tag sets".into());
+        }
+        Ok(Model {
+            cue,
+            role,
+            cue_bias,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Training
+// ---------------------------------------------------------------------------
+
+/// One annotated relation: byte spans per part.
+#[derive(Debug, Default, Clone)]
+pub struct GoldRelation {
+    pub source: Vec<Span>,
+    pub cue: Vec<Span>,
+    pub content: Vec<Span>,
+}
+
+/// A training document: its sentences' tokens, cue tags, and one role
+/// example per relation (sentence index, cue tokens, role tags).
+struct Example {
+    sents: Vec<Vec<Tok>>,
+    cue_tags: Vec<Vec<usize>>,
+    roles: Vec<(usize, (usize, usize), Vec<usize>)>,
+}
+
+fn overlaps(t: &Tok, spans: &[Span]) -> bool {
+    spans.iter().any(|s| s.start < t.end && t.start < s.end)
+}
+
+fn example(text: &str, rels: &[GoldRelation]) -> Example {
+    let sents = doc_tokens(text, &segment::paragraphs(text), &segment::sentences(text));
+    let mut cue_tags: Vec<Vec<usize>> = sents.iter().map(|s| vec![O; s.len()]).collect();
+    let mut roles = Vec::new();
+    for rel in rels {
+        let Some(first) = rel.cue.iter().min_by_key(|s| s.start) else {
+            continue;
+        };
+        // Each cue span: B on its first token, I on the rest.
+        for span in &rel.cue {
+            for (si, sent) in sents.iter().enumerate() {
+                let idx: Vec<usize> = (0..sent.len())
+                    .filter(|&i| overlaps(&sent[i], std::slice::from_ref(span)))
+                    .collect();
+                for (n, i) in idx.iter().enumerate() {
+                    let tag = if n == 0 { 1 } else { 2 };
+                    if cue_tags[si][*i] == O || tag == 1 {
+                        cue_tags[si][*i] = tag;
+                    }
+                }
+            }
+        }
+        // The role example: the sentence of the cue's first span.
+        for (si, sent) in sents.iter().enumerate() {
+            let idx: Vec<usize> = (0..sent.len())
+                .filter(|&i| overlaps(&sent[i], std::slice::from_ref(first)))
+                .collect();
+            let (Some(&a), Some(&b)) = (idx.first(), idx.last()) else {
+                continue;
+            };
+            let mut tags = vec![O; sent.len()];
+            let mut prev = O;
+            for (j, t) in sent.iter().enumerate() {
+                let tag = if j >= a && j <= b {
+                    O
+                } else if overlaps(t, &rel.source) {
+                    if prev == B_SRC || prev == I_SRC {
+                        I_SRC
+                    } else {
+                        B_SRC
+                    }
+                } else if overlaps(t, &rel.content) {
+                    if prev == B_CON || prev == I_CON {
+                        I_CON
+                    } else {
+                        B_CON
+                    }
+                } else {
+                    O
+                };
+                tags[j] = tag;
+                prev = tag;
+            }
+            roles.push((si, (a, b + 1), tags));
+            break;
+        }
+    }
+    Example {
+        sents,
+        cue_tags,
+        roles,
+    }
+}
+
+/// Options for [`train`].
+#[derive(Debug, Clone)]
+pub struct TrainOptions {
+    pub epochs: usize,
+    /// One document in `holdout` (by [`is_held_out`]) is kept out of
+    /// training and used to pick the best pass (0: none; the last pass is
+    /// kept).
+    pub holdout: usize,
+    /// After choosing the number of passes and the cue bias on the held-out
+    /// documents, train again on all documents with them.
+    pub refit: bool,
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions {
+            epochs: 10,
+            holdout: 10,
+            refit: true,
+            seed: 7,
+        }
+    }
+}
+
+/// Whether a document is kept out of training: by a hash of its text, so
+/// the annotations of one text by several annotators fall on one side.
+pub fn is_held_out(text: &str, holdout: usize) -> bool {
+    holdout > 0 && fnv(0xcbf29ce484222325, text.as_bytes()) % holdout as u64 == 0
+}
+
+/// Scores on the held-out training documents after each pass.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct PassScore {
+    pub epoch: usize,
+    /// Token-level F1 of cue tags (B or I against O).
+    pub cue_f1: f64,
+    /// Token-level accuracy of role tags on gold cues (source/content/none).
+    pub role_f1: f64,
+}
+
+fn f1(tp: usize, fp: usize, fnn: usize) -> f64 {
+    if tp == 0 {
+        return 0.0;
+    }
+    let p = tp as f64 / (tp + fp) as f64;
+    let r = tp as f64 / (tp + fnn) as f64;
+    2.0 * p * r / (p + r)
+}
+
+fn score_pass(model: &Model, docs: &[Example]) -> (f64, f64) {
+    let (mut ctp, mut cfp, mut cfn) = (0, 0, 0);
+    let (mut rtp, mut rfp, mut rfn) = (0, 0, 0);
+    for ex in docs {
+        for (sent, gold) in ex.sents.iter().zip(&ex.cue_tags) {
+            let pred = tag_cues(sent, &model.cue, model.cue_bias, None);
+            for (p, g) in pred.iter().zip(gold) {
+                match (*p != O, *g != O) {
+                    (true, true) => ctp += 1,
+                    (true, false) => cfp += 1,
+                    (false, true) => cfn += 1,
+                    _ => {}
+                }
+            }
+        }
+        for (si, cue, gold) in &ex.roles {
+            let sent = &ex.sents[*si];
+            let is_cue: Vec<bool> = ex.cue_tags[*si].iter().map(|t| *t != O).collect();
+            let prefix = Prefix::new(sent, &is_cue);
+            let pred = tag_roles(sent, *cue, &prefix, &model.role, None);
+            let class = |t: usize| (t + 1) / 2;
+            for (p, g) in pred.iter().zip(gold) {
+                let (p, g) = (class(*p), class(*g));
+                if p != 0 && p == g {
+                    rtp += 1;
+                } else {
+                    if p != 0 {
+                        rfp += 1;
+                    }
+                    if g != 0 {
+                        rfn += 1;
+                    }
+                }
+            }
+        }
+    }
+    (f1(ctp, cfp, cfn), f1(rtp, rfp, rfn))
+}
+
+/// Train both taggers on `(text, relations)` documents; then choose the
+/// cue bias on the held-out documents (the mean overlap F1 of source, cue
+/// and content). Returns the model, the held-out scores after each pass and at
+/// each cue bias.
+pub fn train(
+    docs: &[(String, Vec<GoldRelation>)],
+    opts: &TrainOptions,
+    log: &mut dyn FnMut(&PassScore),
+) -> (Model, Vec<PassScore>, Vec<BiasScore>) {
+    let mut learn = Vec::new();
+    let mut held = Vec::new();
+    for (text, rels) in docs.iter() {
+        let ex = example(text, rels);
+        if is_held_out(text, opts.holdout) {
+            held.push(ex);
+        } else {
+            learn.push(ex);
+        }
+    }
+    let mut cue = Learner::new(CUE_LABELS);
+    let mut role = Learner::new(ROLE_LABELS);
+    let mut order: Vec<(usize, usize)> = learn
+        .iter()
+        .enumerate()
+        .flat_map(|(d, ex)| (0..ex.sents.len()).map(move |s| (d, s)))
+        .collect();
+    let mut role_order: Vec<(usize, usize)> = learn
+        .iter()
+        .enumerate()
+        .flat_map(|(d, ex)| (0..ex.roles.len()).map(move |r| (d, r)))
+        .collect();
+    let mut rng = opts.seed.max(1);
+    let mut shuffle = |v: &mut Vec<(usize, usize)>| {
+        for i in (1..v.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            v.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+    };
+    let mut best: Option<(f64, Model, usize)> = None;
+    let mut scores = Vec::new();
+    for epoch in 1..=opts.epochs {
+        shuffle(&mut order);
+        shuffle(&mut role_order);
+        for &(d, s) in &order {
+            let ex = &learn[d];
+            let gold = ex.cue_tags[s].clone();
+            tag_cues(
+                &ex.sents[s],
+                &Weights::default(),
+                0.0,
+                Some((&mut cue, &gold)),
+            );
+        }
+        for &(d, r) in &role_order {
+            let ex = &learn[d];
+            let (si, span, gold) = &ex.roles[r];
+            let sent = &ex.sents[*si];
+            let is_cue: Vec<bool> = ex.cue_tags[*si].iter().map(|t| *t != O).collect();
+            let prefix = Prefix::new(sent, &is_cue);
+            tag_roles(
+                sent,
+                *span,
+                &prefix,
+                &Weights::default(),
+                Some((&mut role, gold)),
+            );
+        }
+        let model = Model {
+            cue: cue.averaged(),
+            role: role.averaged(),
+            cue_bias: 0.0,
+        };
+        let (cue_f1, role_f1) = if held.is_empty() {
+            (0.0, 0.0)
+        } else {
+            score_pass(&model, &held)
+        };
+        let pass = PassScore {
+            epoch,
+            cue_f1,
+            role_f1,
+        };
+        log(&pass);
+        scores.push(pass);
+        let total = cue_f1 + role_f1;
+        if held.is_empty() || best.as_ref().map_or(true, |(b, _, _)| total > *b) {
+            best = Some((total, model, epoch));
+        }
+    }
+    let (_, mut model, best_epoch) = best.unwrap_or_default();
+    let mut biases = Vec::new();
+    if !held.is_empty() {
+        let held_docs: Vec<&(String, Vec<GoldRelation>)> = docs
+            .iter()
+            .filter(|(text, _)| is_held_out(text, opts.holdout))
+            .collect();
+        let mut best_bias = (f64::MIN, 0.0f32);
+        for bias in CUE_BIASES {
+            model.cue_bias = bias;
+            let s = overlap_scores(&model, &held_docs);
+            let goal = (s.source + s.cue + s.content) / 3.0;
+            if goal > best_bias.0 {
+                best_bias = (goal, bias);
+            }
+            biases.push(s);
+        }
+        model.cue_bias = best_bias.1;
+        if opts.refit {
+            // The same passes and bias, learned from every document.
+            let all = TrainOptions {
+                epochs: best_epoch,
+                holdout: 0,
+                refit: false,
+                seed: opts.seed,
+            };
+            let (refit, _, _) = train(docs, &all, &mut |_| {});
+            model = Model {
+                cue_bias: model.cue_bias,
+                ..refit
+            };
+        }
+    }
+    (model, scores, biases)
+}
+
+/// Cue biases tried on the held-out documents after training.
+const CUE_BIASES: [f32; 7] = [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0];
+
+/// Overlap F1 per part on held-out documents at one cue bias.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct BiasScore {
+    pub cue_bias: f32,
+    pub source: f64,
+    pub cue: f64,
+    pub content: f64,
+}
+
+/// Overlap F1 of source, cue and content spans (each predicted span counts
+/// for precision when it shares a byte with a gold span of its part, each
+/// gold span for recall when a predicted one shares a byte with it), the
+/// measure `dossier eval attribution` reports.
+fn overlap_scores(model: &Model, docs: &[&(String, Vec<GoldRelation>)]) -> BiasScore {
+    // (predicted ok, predicted, gold ok, gold) per part.
+    let mut c = [[0usize; 4]; 3];
+    for (text, rels) in docs {
+        let found = model.find(text);
+        let pred: [Vec<Span>; 3] = [
+            found.iter().filter_map(|f| f.source).collect(),
+            found.iter().map(|f| f.cue).collect(),
+            found.iter().filter_map(|f| f.content).collect(),
+        ];
+        let gold: [Vec<Span>; 3] = [
+            rels.iter().flat_map(|r| r.source.iter().copied()).collect(),
+            rels.iter().flat_map(|r| r.cue.iter().copied()).collect(),
+            rels.iter()
+                .filter_map(|r| {
+                    let s = r.content.iter().map(|x| x.start).min()?;
+                    let e = r.content.iter().map(|x| x.end).max()?;
+                    Some(Span::new(s, e))
+                })
+                .collect(),
+        ];
+        for k in 0..3 {
+            let (p, g) = (&pred[k], &gold[k]);
+            c[k][0] += p.iter().filter(|x| g.iter().any(|y| y.overlaps(x))).count();
+            c[k][1] += p.len();
+            c[k][2] += g.iter().filter(|y| p.iter().any(|x| x.overlaps(y))).count();
+            c[k][3] += g.len();
+        }
+    }
+    let f = |k: usize| {
+        let p = c[k][0] as f64 / c[k][1].max(1) as f64;
+        let r = c[k][2] as f64 / c[k][3].max(1) as f64;
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
+    };
+    BiasScore {
+        cue_bias: model.cue_bias,
+        source: f(0),
+        cue: f(1),
+        content: f(2),
+    }
+}
+
+/// The annotated documents of a PolNeAR folder.
+#[derive(Debug, Default)]
+pub struct Polnear {
+    /// One entry per annotation file: the text and its relations.
+    pub docs: Vec<(String, Vec<GoldRelation>)>,
+    /// Annotation files whose text (or themselves) could not be read.
+    pub skipped: Vec<String>,
+}
+
+/// Read a PolNeAR folder (`text/NAME.txt`, `attributions/NAME_XXXX.ann`,
+/// where `NAME_XXXX.ann` annotates `NAME.txt`).
+pub fn read_polnear(dir: &Path) -> std::io::Result<Polnear> {
+    let mut anns: Vec<_> = std::fs::read_dir(dir.join("attributions"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "ann"))
+        .collect();
+    anns.sort();
+    let mut out = Polnear::default();
+    for ann_path in anns {
+        let stem = ann_path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let name = stem.rsplit_once('_').map_or(stem, |(a, _)| a);
+        match (
+            std::fs::read_to_string(dir.join("text").join(format!("{name}.txt"))),
+            std::fs::read_to_string(&ann_path),
+        ) {
+            (Ok(text), Ok(ann)) => {
+                let rels = crate::quotes::eval::parse_brat(&ann, &text);
+                out.docs.push((text, rels));
+            }
+            _ => out.skipped.push(stem.to_string()),
+        }
+    }
+    Ok(out)
+}
+
+/// Save a model file.
+pub fn save(model: &Model, path: &Path) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(&model.to_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A relation over the first occurrence of each part in `text`.
+    fn rel(text: &str, source: &str, cue: &str, content: &str) -> GoldRelation {
+        let at = |s: &str| {
+            let i = text.find(s).unwrap();
+            vec![Span::new(i, i + s.len())]
+        };
+        GoldRelation {
+            source: at(source),
+            cue: at(cue),
+            content: at(content),
+        }
+    }
+
+    fn tiny_corpus() -> Vec<(String, Vec<GoldRelation>)> {
+        let mut docs = Vec::new();
+        let names = ["Alice", "Omar", "Dana", "Yossi", "Maria", "Chen"];
+        let verbs = ["said", "told reporters", "added"];
+        let claims = [
+            "the plan had failed",
+            "talks would resume next week",
+            "the border stayed closed",
+            "aid trucks were waiting",
+        ];
+        for (i, name) in names.iter().enumerate() {
+            for (j, verb) in verbs.iter().enumerate() {
+                let claim = claims[(i + j) % claims.len()];
+                let text = format!("{name} {verb} {claim}. The weather was mild in the city.");
+                let r = rel(&text, name, verb, claim);
+                docs.push((text, vec![r]));
+            }
+        }
+        docs
+    }
+
+    #[test]
+    fn learns_cue_source_and_content_from_examples() {
+        let opts = TrainOptions {
+            epochs: 5,
+            holdout: 0,
+            refit: false,
+            seed: 3,
+        };
+        let (model, passes, _) = train(&tiny_corpus(), &opts, &mut |_| {});
+        assert_eq!(passes.len(), 5);
+        let text = "Karim said the crossing was shut. The weather was mild in the city.";
+        let found = model.find(text);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let a = &found[0];
+        assert_eq!(a.cue.slice(text), "said");
+        assert_eq!(a.source.unwrap().slice(text), "Karim");
+        assert_eq!(a.content.unwrap().slice(text), "the crossing was shut");
+    }
+
+    #[test]
+    fn model_file_round_trips_and_bad_files_are_refused() {
+        let opts = TrainOptions {
+            epochs: 3,
+            holdout: 0,
+            refit: false,
+            seed: 3,
+        };
+        let (mut model, _, _) = train(&tiny_corpus(), &opts, &mut |_| {});
+        model.cue_bias = 1.5;
+        let bytes = model.to_bytes();
+        let back = Model::from_bytes(&bytes).unwrap();
+        assert_eq!(back.cue_bias(), 1.5);
+        assert_eq!(back.features(), model.features());
+        let text = "Omar told reporters the border stayed closed.";
+        assert_eq!(back.find(text), model.find(text));
+        assert!(Model::from_bytes(&bytes[..bytes.len() / 2])
+            .unwrap_err()
+            .contains("truncated"));
+        assert!(Model::from_bytes(b"NOPE\x01\x00\x00\x00")
+            .unwrap_err()
+            .contains("magic"));
+    }
+
+    #[test]
+    fn held_out_documents_are_chosen_by_text() {
+        let a = "one text";
+        assert_eq!(is_held_out(a, 10), is_held_out(a, 10));
+        assert!(!is_held_out(a, 0));
+        let held = (0..1000)
+            .filter(|i| is_held_out(&format!("text {i}"), 10))
+            .count();
+        assert!((50..150).contains(&held), "{held}");
+    }
+
+    #[test]
+    fn committed_model_finds_speech_and_belief() {
+        let model = committed().unwrap();
+        let text = "The talks have stalled, a senior Israeli official said on Tuesday. \
+                    Netanyahu wants a deal that returns all the hostages.";
+        let found = model.find(text);
+        let said = found
+            .iter()
+            .find(|a| a.cue.slice(text) == "said")
+            .expect("the cue 'said'");
+        assert!(said.source.unwrap().slice(text).contains("official"));
+        assert!(said
+            .content
+            .unwrap()
+            .slice(text)
+            .contains("talks have stalled"));
+        let wants = found
+            .iter()
+            .find(|a| a.cue.slice(text).contains("wants"))
+            .expect("the cue 'wants'");
+        assert_eq!(wants.source.unwrap().slice(text), "Netanyahu");
+    }
+}
