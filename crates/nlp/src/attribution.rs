@@ -547,28 +547,13 @@ fn role_allowed(prev: usize, tag: usize) -> bool {
     }
 }
 
-/// What a tagger reads when scoring: the trained weights or a learner.
-trait Scorer {
-    fn score(&self, feats: &[u64], out: &mut [f32]);
-}
-impl Scorer for Weights {
-    fn score(&self, feats: &[u64], out: &mut [f32]) {
-        self.scores(feats, out)
-    }
-}
-impl Scorer for Learner {
-    fn score(&self, feats: &[u64], out: &mut [f32]) {
-        self.scores(feats, out)
-    }
-}
-
 /// One greedy decision for word `i`: decoding, the best allowed tag (with
 /// `bias` added to tag 1); learning, the true tag, after updating the
 /// learner when its own best guess differs.
 fn step(
     feats: &[u64],
     scores: &mut [f32],
-    scorer: &dyn Scorer,
+    weights: &Weights,
     learn: &mut Option<(&mut Learner, &[usize])>,
     i: usize,
     bias: f32,
@@ -586,7 +571,7 @@ fn step(
             truth
         }
         None => {
-            scorer.score(feats, scores);
+            weights.scores(feats, scores);
             scores[1] += bias;
             argmax(scores, allowed)
         }
@@ -596,7 +581,7 @@ fn step(
 /// Cue tags of one sentence; with `learn`, train on the gold tags as it goes.
 fn tag_cues(
     sent: &[Tok],
-    scorer: &dyn Scorer,
+    weights: &Weights,
     bias: f32,
     mut learn: Option<(&mut Learner, &[usize])>,
 ) -> Vec<usize> {
@@ -607,7 +592,7 @@ fn tag_cues(
     for i in 0..sent.len() {
         cue_static(sent, i, &mut feats);
         cue_history(sent, i, prev, &mut feats);
-        let tag = step(&feats, &mut scores, scorer, &mut learn, i, bias, |t| {
+        let tag = step(&feats, &mut scores, weights, &mut learn, i, bias, |t| {
             cue_allowed(prev, t)
         });
         tags.push(tag);
@@ -622,7 +607,7 @@ fn tag_roles(
     sent: &[Tok],
     cue: (usize, usize),
     prefix: &Prefix,
-    scorer: &dyn Scorer,
+    weights: &Weights,
     mut learn: Option<(&mut Learner, &[usize])>,
 ) -> Vec<usize> {
     let mut tags = vec![O; sent.len()];
@@ -636,7 +621,7 @@ fn tag_roles(
         }
         role_static(sent, j, cue, prefix, &mut feats);
         role_history(sent, j, j < cue.0, prev, &mut feats);
-        let tag = step(&feats, &mut scores, scorer, &mut learn, j, 0.0, |t| {
+        let tag = step(&feats, &mut scores, weights, &mut learn, j, 0.0, |t| {
             role_allowed(prev, t)
         });
         tags[j] = tag;
@@ -706,12 +691,12 @@ impl Model {
     ) -> Vec<Found> {
         let mut out = Vec::new();
         for sent in doc_tokens(text, paragraphs, sentences) {
-            self.find_in(text, &sent, &mut out);
+            self.find_in(&sent, &mut out);
         }
         out
     }
 
-    fn find_in(&self, _text: &str, sent: &[Tok], out: &mut Vec<Found>) {
+    fn find_in(&self, sent: &[Tok], out: &mut Vec<Found>) {
         if sent.is_empty() {
             return;
         }
