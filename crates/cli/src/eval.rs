@@ -150,21 +150,23 @@ pub fn run(args: EvalArgs) -> Result<i32> {
             use dossier_nlp::attribution::{committed, Model};
             use dossier_nlp::quotes::eval::{evaluate_polnear_with, Predictor};
             ensure_dir(&dir)?;
-            let loaded = match &model {
+            let from_file;
+            let loaded: &Model = match &model {
                 Some(p) => {
                     let bytes =
                         std::fs::read(p).with_context(|| format!("reading {}", p.display()))?;
-                    Model::from_bytes(&bytes)
-                        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+                    from_file = Model::from_bytes(&bytes)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?;
+                    &from_file
                 }
-                None => committed().map_err(|e| anyhow::anyhow!(e))?.clone(),
+                None => committed().map_err(|e| anyhow::anyhow!(e))?,
             };
             let v = evaluate_polnear_with(
                 &dir,
                 match predictor {
                     AttributionPredictor::Rules => Predictor::Rules,
-                    AttributionPredictor::Learned => Predictor::Learned(&loaded),
-                    AttributionPredictor::Both => Predictor::Both(&loaded),
+                    AttributionPredictor::Learned => Predictor::Learned(loaded),
+                    AttributionPredictor::Both => Predictor::Both(loaded),
                 },
             );
             if json {

@@ -56,24 +56,15 @@ pub struct Found {
     pub content: Option<Span>,
 }
 
-/// Fill `doc.attributions` with the committed model's attributions whose
-/// cue overlaps none of `quote_cues` (the cues of the quotes the rules
-/// found, which `doc.quotes` already holds).
-pub fn annotate(doc: &mut Document, quote_cues: &[Span]) {
-    doc.attributions.clear();
-    let Ok(model) = committed() else {
-        return;
-    };
+/// Fill `doc.attributions` with `model`'s attributions whose cue overlaps
+/// none of `quote_cues` (the cues of the quotes the rules found, which
+/// `doc.quotes` already holds).
+pub fn annotate(doc: &mut Document, model: &Model, quote_cues: &[Span]) {
+    let found = model.beyond_quotes(doc, quote_cues);
     let text = &doc.text;
     let piece = |s: Span| text[s.start..s.end].to_string();
-    let found = if doc.sentences.is_empty() {
-        model.find(text)
-    } else {
-        model.find_in_sentences(text, &doc.paragraphs, &doc.sentences)
-    };
     doc.attributions = found
         .into_iter()
-        .filter(|a| !quote_cues.iter().any(|c| c.overlaps(&a.cue)))
         .map(|a| Attribution {
             cue: piece(a.cue),
             cue_span: a.cue,
@@ -680,6 +671,18 @@ impl Model {
         let paragraphs = segment::paragraphs(text);
         let sentences = segment::sentences(text);
         self.find_in_sentences(text, &paragraphs, &sentences)
+    }
+
+    /// The attributions of `doc` whose cue overlaps none of `quote_cues`;
+    /// reads `doc.sentences` and `doc.paragraphs` when they are there.
+    pub fn beyond_quotes(&self, doc: &Document, quote_cues: &[Span]) -> Vec<Found> {
+        let mut found = if doc.sentences.is_empty() {
+            self.find(&doc.text)
+        } else {
+            self.find_in_sentences(&doc.text, &doc.paragraphs, &doc.sentences)
+        };
+        found.retain(|a| !quote_cues.iter().any(|c| c.overlaps(&a.cue)));
+        found
     }
 
     /// Attributions in `text`, given its paragraphs and sentences.

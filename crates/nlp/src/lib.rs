@@ -125,6 +125,7 @@ impl Stage {
 /// The annotators, loaded once per process and shared across threads.
 pub struct Pipeline {
     ner: entities::Recognizer,
+    attribution: &'static attribution::Model,
 }
 
 impl Pipeline {
@@ -132,6 +133,7 @@ impl Pipeline {
     pub fn new() -> Result<Self, String> {
         Ok(Pipeline {
             ner: entities::Recognizer::load()?,
+            attribution: attribution::committed()?,
         })
     }
 
@@ -155,10 +157,8 @@ impl Pipeline {
             Stage::Times => times::annotate(doc),
             Stage::Figures => figures::annotate(doc),
             Stage::Quotes => {
-                let found = quotes::find_quotes_with_cues(doc);
-                let cues: Vec<_> = found.iter().filter_map(|(_, c)| *c).collect();
-                doc.quotes = found.into_iter().map(|(q, _)| q).collect();
-                attribution::annotate(doc, &cues);
+                let cues = quotes::annotate(doc);
+                attribution::annotate(doc, self.attribution, &cues);
             }
         }
     }

@@ -46,16 +46,13 @@ pub mod eval;
 /// Fill `doc.quotes`, replacing what is there. Reads `doc.sentences`,
 /// `doc.paragraphs` and `doc.entities` (computing sentences and paragraphs
 /// when they are missing; working without entities when there are none).
-pub fn annotate(doc: &mut Document) {
-    doc.quotes = find_quotes(doc);
-}
-
-/// The quotes of `doc`, in text order, without modifying it.
-pub fn find_quotes(doc: &Document) -> Vec<Quote> {
-    find_quotes_with_cues(doc)
-        .into_iter()
-        .map(|(q, _)| q)
-        .collect()
+/// Returns the span of each quote's cue, for the attribution model to
+/// leave alone.
+pub fn annotate(doc: &mut Document) -> Vec<Span> {
+    let found = find_quotes_with_cues(doc);
+    let cues = found.iter().filter_map(|(_, c)| *c).collect();
+    doc.quotes = found.into_iter().map(|(q, _)| q).collect();
+    cues
 }
 
 /// The quotes of `doc` with the span of each quote's cue (the model keeps

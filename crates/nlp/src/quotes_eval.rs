@@ -240,16 +240,11 @@ fn predict(doc: &Document, predictor: Predictor) -> Vec<Pred> {
     }
     if let Predictor::Learned(m) | Predictor::Both(m) = predictor {
         let rule_cues: Vec<Span> = out.iter().filter_map(|p| p.cue).collect();
-        for a in m.find(&doc.text) {
-            if rule_cues.iter().any(|c| c.overlaps(&a.cue)) {
-                continue;
-            }
-            out.push(Pred {
-                cue: Some(a.cue),
-                source: a.source,
-                content: a.content,
-            });
-        }
+        out.extend(m.beyond_quotes(doc, &rule_cues).into_iter().map(|a| Pred {
+            cue: Some(a.cue),
+            source: a.source,
+            content: a.content,
+        }));
     }
     out
 }
