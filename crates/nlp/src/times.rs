@@ -145,6 +145,14 @@ pub enum Parsed {
         year: Option<i32>,
         shift: i32,
     },
+    /// A time told relative to the one the narrative last named, not to
+    /// the publication date: "that day" (0), "the following month" (+1),
+    /// "the previous year" (-1), "the next morning" (+1 day, `MO`).
+    Narrative {
+        unit: Unit,
+        k: i64,
+        part: Option<&'static str>,
+    },
     /// The anchor's quarter plus an offset ("the latest quarter" -1, "the
     /// current quarter" 0, "the year-ago quarter" -5).
     Quarter0(i64),
@@ -479,7 +487,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
         },
     );
     // today, yesterday, tonight, this morning, last night, earlier in the day
-    add(r"(?i)\b(?:today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|(?:earlier|later)\s+(?:in\s+the|that)\s+day|(?:earlier|later)\s+today|the\s+day\s+before\s+yesterday)\b".into(), |c, _| {
+    add(r"(?i)\b(?:today|yesterday|tomorrow|tonight|this\s+(?:morning|afternoon|evening)|last\s+night|(?:earlier|later)\s+in\s+the\s+day|(?:earlier|later)\s+today|the\s+day\s+before\s+yesterday)\b".into(), |c, _| {
         let t = c[0].to_ascii_lowercase();
         let offset = if t.contains("before yesterday") {
             -2
@@ -523,11 +531,24 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     add(r"(?i)\b(?:(?:earlier|later)\s+)?(?P<s>last|this|next|the\s+previous|the\s+following)\s+(?P<u>week|month|year)\b".into(), |c, _| {
         let s = c["s"].to_ascii_lowercase();
         let k = if s.contains("previous") || s == "last" { -1 } else if s == "this" { 0 } else { 1 };
+        if s.starts_with("the") {
+            return Some(Parsed::Narrative { unit: Unit::parse(&c["u"])?, k, part: None });
+        }
         Some(match &c["u"].to_ascii_lowercase()[..] {
             "week" => Parsed::Week(k),
             "month" => Parsed::Month0(k),
             _ => Parsed::Year0(k),
         })
+    });
+    // that day, later that year, the same month; the following day, the
+    // next morning, the previous night: relative to the narrative's time
+    add(r"(?i)\b(?:(?:earlier|later)\s+)?(?:that(?:\s+same)?|the\s+same)\s+(?P<u>day|week|month|year)\b".into(), |c, _| {
+        Some(Parsed::Narrative { unit: Unit::parse(&c["u"])?, k: 0, part: None })
+    });
+    add(r"(?i)\bthe\s+(?P<s>following|next|previous)\s+(?P<u>day|morning|afternoon|evening|night)\b".into(), |c, _| {
+        let k = if c["s"].eq_ignore_ascii_case("previous") { -1 } else { 1 };
+        let part = part_of_day(&c["u"]);
+        Some(Parsed::Narrative { unit: Unit::Day, k, part })
     });
     // the end of the week
     add(r"(?i)\b(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?P<s>the|this|next|last)\s+(?P<u>week|month|year)\b".into(), |c, _| {
@@ -895,11 +916,66 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
         return Some(true);
     }
     for (i, w) in b.iter().enumerate().rev().take(10) {
+        let next = b.get(i + 1).map(|n| n.to_lowercase());
+        let next = next.as_deref();
+        match w.to_lowercase().as_str() {
+            // Prepositions, not tense: "next to the embassy", "ahead of the
+            // trip".
+            "next" if next == Some("to") => continue,
+            "ahead" if next == Some("of") => continue,
+            // "set" and "plan" look ahead only before "to" or "for" ("set
+            // to meet", "planned for Saturday"); otherwise they are a past
+            // form or a noun ("a record set on Aug. 6", "announced the plan
+            // Aug. 21").
+            "set" | "plan" | "plans" | "planned" => {
+                return Some(matches!(next, Some("to" | "for")));
+            }
+            "planning" | "supposed" | "intends" | "intend" if next == Some("to") => {
+                return Some(true)
+            }
+            _ => {}
+        }
         if let Some(f) = cue(w) {
-            // "to be completed", "will be paid": a participle after "be"
-            // tells what is still to happen
-            if !f && i > 0 && b[i - 1].eq_ignore_ascii_case("be") && w.ends_with("ed") {
-                return Some(true);
+            // A participle after "be" says what is still to happen after
+            // "to", "will" or a modal ("to be completed", "would be held on
+            // April 24"), and what happened otherwise ("could not be
+            // reached Monday" reads as past).
+            let participle = !f && (w.ends_with("ed") || PAST_CUE.is_match(&w.to_lowercase()));
+            if participle && i > 0 && b[i - 1].eq_ignore_ascii_case("be") {
+                // The auxiliary, past adverbs: "would still be held".
+                let aux = b[..i - 1].iter().rev().map(|w| w.to_lowercase()).find(|w| {
+                    !matches!(
+                        w.as_str(),
+                        "not"
+                            | "still"
+                            | "also"
+                            | "probably"
+                            | "likely"
+                            | "never"
+                            | "then"
+                            | "soon"
+                            | "only"
+                            | "now"
+                            | "already"
+                    )
+                });
+                if matches!(
+                    aux.as_deref(),
+                    Some(
+                        "to" | "will"
+                            | "would"
+                            | "shall"
+                            | "'ll"
+                            | "’ll"
+                            | "must"
+                            | "should"
+                            | "may"
+                            | "might"
+                            | "can"
+                    )
+                ) {
+                    return Some(true);
+                }
             }
             return Some(f);
         }
@@ -1273,10 +1349,24 @@ fn nearest_year(anchor: NaiveDate, month: u32, day: u32) -> i32 {
         .map_or(y, |(yy, _)| yy)
 }
 
+/// How near to the anchor (in days) a date without a year is read as the
+/// nearest occurrence whatever the tense around it.
+const NEAR_DAYS: i64 = 31;
+
 /// The year in which a month (and day) without a year falls, seen from
 /// `anchor` in the given direction.
 fn year_for(anchor: NaiveDate, month: u32, day: u32, future: bool) -> i32 {
     let y = anchor.year();
+    // Tense cues are read from a few words around the mention and often
+    // belong to another clause ("said it would extend its bid to Nov. 6"):
+    // a date within a few weeks of the anchor is taken as the near one
+    // rather than a year away in the cued direction.
+    let near = nearest_year(anchor, month, day);
+    if NaiveDate::from_ymd_opt(near, month, day.min(28))
+        .is_some_and(|d| (d - anchor).num_days().abs() <= NEAR_DAYS)
+    {
+        return near;
+    }
     let here = (anchor.month(), anchor.day());
     if future {
         if (month, day) >= here || month == anchor.month() {
@@ -1453,6 +1543,28 @@ pub fn resolve(
                 true,
             ),
             (None, None) => (Date, format!("XXXX-{code}"), true),
+        },
+        Parsed::Narrative { unit, k, part: pd } => match anchor {
+            Some(a) => {
+                let ty = if pd.is_some() { Time } else { Date };
+                let value = match unit {
+                    Unit::Day => part(fmt_date(a + Delta::days(*k)), pd),
+                    Unit::Week => iso_week(a + Delta::weeks(*k)),
+                    Unit::Month => add_months(a.with_day(1).unwrap_or(a), *k)
+                        .map_or_else(|| "XXXX-XX".into(), |d| d.format("%Y-%m").to_string()),
+                    _ => format!("{:04}", a.year() as i64 + k),
+                };
+                (ty, value, true)
+            }
+            None => {
+                let value = match unit {
+                    Unit::Day => part("XXXX-XX-XX".into(), pd),
+                    Unit::Week => "XXXX-WXX".into(),
+                    Unit::Month => "XXXX-XX".into(),
+                    _ => "XXXX".into(),
+                };
+                (if pd.is_some() { Time } else { Date }, value, true)
+            }
         },
         Parsed::Quarter0(k) => match anchor {
             Some(a) => {
@@ -1749,21 +1861,62 @@ pub fn annotate(doc: &mut Document) {
             doc.date_estimate = Some(est);
         }
     }
-    doc.times = mentions
-        .iter()
-        .map(|m| {
-            let (kind, value, relative) = resolve(&m.parsed, anchor, m.cued.then_some(m.future));
-            TimeExpr {
-                start: m.start,
-                end: m.end,
-                text: doc.text[m.start..m.end].to_string(),
-                kind,
-                value,
-                relative,
-            }
-        })
-        .collect();
+    let mut times: Vec<TimeExpr> = Vec::with_capacity(mentions.len());
+    for m in &mentions {
+        // "That day" or "the following month" is counted from the last
+        // time the text named at that precision, else from the anchor.
+        let base = match &m.parsed {
+            Parsed::Narrative { unit, .. } => narrative_reference(&times, *unit).or(anchor),
+            _ => anchor,
+        };
+        let (kind, value, relative) = resolve(&m.parsed, base, m.cued.then_some(m.future));
+        times.push(TimeExpr {
+            start: m.start,
+            end: m.end,
+            text: doc.text[m.start..m.end].to_string(),
+            kind,
+            value,
+            relative,
+        });
+    }
+    doc.times = times;
     comparison_quarters(&doc.text, &mut doc.times);
+}
+
+/// The date a narrative expression of `unit` counts from: the last dated
+/// expression before it, when it is at least that precise ("Oct. 23, 1999
+/// ... Earlier that day" counts from Oct. 23; "in 1995 ... the following
+/// year" from 1995). None when it is less precise ("in March ... the next
+/// morning": which morning is not known).
+fn narrative_reference(before: &[TimeExpr], unit: Unit) -> Option<NaiveDate> {
+    let t = before.iter().rev().find(|t| {
+        matches!(t.kind, TimeType::Date | TimeType::Time)
+            && t.value
+                .as_bytes()
+                .get(..4)
+                .is_some_and(|y| y.iter().all(u8::is_ascii_digit))
+    })?;
+    {
+        let v = t.value.as_bytes();
+        let digits = |r: std::ops::Range<usize>| {
+            v.get(r.clone())
+                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
+        };
+        let num = |r: std::ops::Range<usize>| t.value.get(r)?.parse::<u32>().ok();
+        let year = digits(0..4).then(|| num(0..4)).flatten()? as i32;
+        let month = (v.get(4) == Some(&b'-') && digits(5..7))
+            .then(|| num(5..7))
+            .flatten();
+        let day = (month.is_some() && v.get(7) == Some(&b'-') && digits(8..10))
+            .then(|| num(8..10))
+            .flatten();
+        match (unit, month, day) {
+            (Unit::Day | Unit::Week, Some(m), Some(d)) => NaiveDate::from_ymd_opt(year, m, d),
+            (Unit::Month, Some(m), _) => NaiveDate::from_ymd_opt(year, m, 1),
+            (Unit::Year | Unit::Decade | Unit::Century, ..) => NaiveDate::from_ymd_opt(year, 1, 1),
+            _ => None,
+        }
+    }
 }
 
 /// Words near an earnings report's figures: a quarter ("the latest
@@ -2211,5 +2364,44 @@ mod tests {
         );
         assert_eq!(find(&d, "Tuesday").value, "2000-04-04");
         assert_eq!(find(&d, "Feb. 1").value, "2001-02-01");
+    }
+
+    #[test]
+    fn narrative_times_count_from_the_last_date_named() {
+        let d = doc(
+            "He was killed on Oct. 23, 1998 by a sniper. Earlier that day, his family sent a fax; the next morning they called again. The trial opened in March 1999; the following month the jury met. That year ended badly.",
+            Some("2000-01-10"),
+        );
+        assert_eq!(find(&d, "Earlier that day").value, "1998-10-23");
+        assert_eq!(find(&d, "the next morning").value, "1998-10-24TMO");
+        assert_eq!(find(&d, "the following month").value, "1999-04");
+        assert_eq!(find(&d, "That year").value, "1999");
+        // With nothing named before, the anchor is the reference.
+        let d = doc("The following day, talks resumed.", Some("2000-01-10"));
+        assert_eq!(find(&d, "The following day").value, "2000-01-11");
+    }
+
+    #[test]
+    fn tense_cues_that_are_prepositions_or_nouns_do_not_count() {
+        let d = doc(
+            "A bomb went off next to the embassy Friday morning. The thrift announced the plan Aug. 21. The index set a record on Aug. 6. Protesters were planning to march on Monday. He could not be located Wednesday. The summit would still be held on April 24.",
+            Some("1999-09-04"),
+        );
+        assert_eq!(find(&d, "Friday morning").value, "1999-09-03TMO");
+        assert_eq!(find(&d, "Aug. 21").value, "1999-08-21");
+        assert_eq!(find(&d, "Aug. 6").value, "1999-08-06");
+        assert_eq!(find(&d, "Monday").value, "1999-09-06");
+        assert_eq!(find(&d, "Wednesday").value, "1999-09-01");
+        assert_eq!(find(&d, "April 24").value, "2000-04-24");
+    }
+
+    #[test]
+    fn dates_within_weeks_of_the_anchor_stay_in_its_year_whatever_the_tense() {
+        let d = doc(
+            "The company said it extended its bid to Nov. 16. It said sales fell in March.",
+            Some("1989-11-02"),
+        );
+        assert_eq!(find(&d, "Nov. 16").value, "1989-11-16");
+        assert_eq!(find(&d, "March").value, "1989-03");
     }
 }
