@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.3";
+pub const SCHEMA_VERSION: &str = "1.4";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -197,6 +197,10 @@ pub struct Attribution {
     pub source: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_span: Option<Span>,
+    /// Who the source is, resolved as a quote's speaker is: the person a
+    /// pronoun or role stands for, or an anonymous description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<Speaker>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -503,9 +507,28 @@ pub struct Story {
     pub outlets: Vec<String>,
     pub timeline: Vec<TimelineEntry>,
     pub quotes: Vec<QuoteRef>,
+    /// What sources are reported to hold, want, refuse or claim beyond
+    /// their quoted words ("Hamas has rejected the proposal", "a senior
+    /// official believes the deal is close"): the documents' attributions
+    /// whose source resolves to an entity or an anonymous source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub positions: Vec<PositionRef>,
     pub figures: Vec<FigureComparison>,
     pub labels: Vec<ActorLabels>,
     pub summary: Vec<SummarySentence>,
+}
+
+/// One attribution in a story: who, the words that attribute, and what.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PositionRef {
+    pub document: String,
+    pub outlet: String,
+    pub speaker: Speaker,
+    pub cue: String,
+    /// The content, and its span in the document's clean text.
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// Stories about one ongoing matter, over months.

@@ -19,7 +19,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use dossier_model::{Attribution, Document, Span};
+use dossier_model::{Document, Span};
 use once_cell::sync::Lazy;
 use rustc_hash::FxHashMap;
 
@@ -49,31 +49,11 @@ const B_CON: usize = 3;
 const I_CON: usize = 4;
 
 /// One attribution found in a text: byte spans of its parts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Found {
     pub cue: Span,
     pub source: Option<Span>,
     pub content: Option<Span>,
-}
-
-/// Fill `doc.attributions` with `model`'s attributions whose cue overlaps
-/// none of `quote_cues` (the cues of the quotes the rules found, which
-/// `doc.quotes` already holds).
-pub fn annotate(doc: &mut Document, model: &Model, quote_cues: &[Span]) {
-    let found = model.beyond_quotes(doc, quote_cues);
-    let text = &doc.text;
-    let piece = |s: Span| text[s.start..s.end].to_string();
-    doc.attributions = found
-        .into_iter()
-        .map(|a| Attribution {
-            cue: piece(a.cue),
-            cue_span: a.cue,
-            source: a.source.map(piece),
-            source_span: a.source,
-            content: a.content.map(piece),
-            content_span: a.content,
-        })
-        .collect();
 }
 
 // ---------------------------------------------------------------------------
@@ -673,16 +653,13 @@ impl Model {
         self.find_in_sentences(text, &paragraphs, &sentences)
     }
 
-    /// The attributions of `doc` whose cue overlaps none of `quote_cues`;
-    /// reads `doc.sentences` and `doc.paragraphs` when they are there.
-    pub fn beyond_quotes(&self, doc: &Document, quote_cues: &[Span]) -> Vec<Found> {
-        let mut found = if doc.sentences.is_empty() {
+    /// Every attribution in `doc`, by its sentences when it has them.
+    pub fn find_doc(&self, doc: &Document) -> Vec<Found> {
+        if doc.sentences.is_empty() {
             self.find(&doc.text)
         } else {
             self.find_in_sentences(&doc.text, &doc.paragraphs, &doc.sentences)
-        };
-        found.retain(|a| !quote_cues.iter().any(|c| c.overlaps(&a.cue)));
-        found
+        }
     }
 
     /// Attributions in `text`, given its paragraphs and sentences.

@@ -157,8 +157,8 @@ impl Pipeline {
             Stage::Times => times::annotate(doc),
             Stage::Figures => figures::annotate(doc),
             Stage::Quotes => {
-                let cues = quotes::annotate(doc);
-                attribution::annotate(doc, self.attribution, &cues);
+                let learned = self.attribution.find_doc(doc);
+                quotes::annotate_with(doc, learned);
             }
         }
     }

@@ -35,7 +35,9 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use dossier_model::{Document, EntityLabel, Quote, QuoteKind, Span, Speaker};
+use dossier_model::{Attribution, Document, EntityLabel, Quote, QuoteKind, Span, Speaker};
+
+use crate::attribution::Found;
 
 use crate::segment::{self, TokenKind};
 use crate::{calendar, WordList};
@@ -55,9 +57,32 @@ pub fn annotate(doc: &mut Document) -> Vec<Span> {
     cues
 }
 
+/// Fill `doc.quotes` and `doc.attributions` from the rules and the
+/// attribution model's relations `learned` (see
+/// [`crate::attribution::Model::find_doc`]) together: the model's sources
+/// are resolved like the rules' speakers (pronouns and roles to the
+/// person, anonymous descriptions typed), its relations with a reporting
+/// cue ("said", "insisted", "according to") and content the rules did not
+/// find become reported quotes, and the rest (beliefs, intentions,
+/// evidence: "Hamas believes", "polls show") stay attributions. A
+/// relation whose cue is one the rules used is left out.
+pub fn annotate_with(doc: &mut Document, learned: Vec<Found>) {
+    let (quotes, attributions) = find_all(doc, learned);
+    doc.quotes = quotes.into_iter().map(|(q, _)| q).collect();
+    doc.attributions = attributions;
+}
+
 /// The quotes of `doc` with the span of each quote's cue (the model keeps
 /// only the cue's words; evaluation needs its place).
 pub(crate) fn find_quotes_with_cues(doc: &Document) -> Vec<(Quote, Option<Span>)> {
+    find_all(doc, Vec::new()).0
+}
+
+/// Quotes with their cue spans, and the model's other relations.
+pub(crate) fn find_all(
+    doc: &Document,
+    learned: Vec<Found>,
+) -> (Vec<(Quote, Option<Span>)>, Vec<Attribution>) {
     let paragraphs = if doc.paragraphs.is_empty() {
         segment::paragraphs(&doc.text)
     } else {
@@ -69,6 +94,7 @@ pub(crate) fn find_quotes_with_cues(doc: &Document) -> Vec<(Quote, Option<Span>)
         doc.sentences.clone()
     };
     let mut a = Annotator::new(doc, paragraphs, sentences);
+    a.learned = learned;
     a.run();
     a.finish()
 }
@@ -1109,6 +1135,10 @@ struct Annotator<'a> {
     /// Speakers in text order with the unit they spoke in.
     history: Vec<(usize, Res)>,
     out: Vec<Pending>,
+    /// The attribution model's relations, in text order.
+    learned: Vec<Found>,
+    /// Those kept as attributions, with their resolved source.
+    other: Vec<(Found, Option<Res>)>,
 }
 
 impl<'a> Annotator<'a> {
@@ -1128,6 +1158,8 @@ impl<'a> Annotator<'a> {
             anon: Vec::new(),
             history: Vec::new(),
             out: Vec::new(),
+            learned: Vec::new(),
+            other: Vec::new(),
         };
         a.collect_names();
         a
@@ -1418,6 +1450,7 @@ impl<'a> Annotator<'a> {
                     });
                 }
             }
+            self.learned_in_unit(ui, &unit);
             // What the next unit may continue.
             let open_at_end = unit
                 .marks
@@ -1448,31 +1481,41 @@ impl<'a> Annotator<'a> {
         }
     }
 
-    fn finish(self) -> Vec<(Quote, Option<Span>)> {
+    /// The speaker a resolved phrase stands for, with the reason given for
+    /// its anonymity.
+    fn speaker_of(&self, r: Res) -> (Speaker, Option<String>) {
+        let mut reason = None;
+        let (anonymous, description) = match r.anon {
+            Some(id) => {
+                let src = &self.anon[id];
+                reason = src.reason.clone();
+                let best = src.descs.iter().max_by_key(|d| d.len()).cloned();
+                (true, best)
+            }
+            None => (false, None),
+        };
+        let speaker = Speaker {
+            name: r.name,
+            canonical: if anonymous { None } else { r.canonical },
+            anonymous,
+            description,
+            start: r.span.map(|s| s.start),
+            end: r.span.map(|s| s.end),
+        };
+        (speaker, reason)
+    }
+
+    fn finish(mut self) -> (Vec<(Quote, Option<Span>)>, Vec<Attribution>) {
         let text = self.text;
-        let mut out: Vec<(Quote, Option<Span>)> = self
-            .out
+        let pending = std::mem::take(&mut self.out);
+        let mut out: Vec<(Quote, Option<Span>)> = pending
             .into_iter()
             .map(|p| {
                 let mut reason = None;
                 let speaker = p.speaker.map(|r| {
-                    let (anonymous, description) = match r.anon {
-                        Some(id) => {
-                            let src = &self.anon[id];
-                            reason = src.reason.clone();
-                            let best = src.descs.iter().max_by_key(|d| d.len()).cloned();
-                            (true, best)
-                        }
-                        None => (false, None),
-                    };
-                    Speaker {
-                        name: r.name,
-                        canonical: if anonymous { None } else { r.canonical },
-                        anonymous,
-                        description,
-                        start: r.span.map(|s| s.start),
-                        end: r.span.map(|s| s.end),
-                    }
+                    let (sp, why) = self.speaker_of(r);
+                    reason = why;
+                    sp
                 });
                 let q = Quote {
                     start: p.span.start,
@@ -1488,7 +1531,120 @@ impl<'a> Annotator<'a> {
             .collect();
         out.sort_by_key(|(q, _)| (q.start, q.end));
         out.dedup_by(|a, b| a.0.start == b.0.start && a.0.end == b.0.end);
-        out
+        let piece = |s: Span| text[s.start..s.end].to_string();
+        let other = std::mem::take(&mut self.other);
+        let attributions = other
+            .into_iter()
+            .map(|(f, res)| Attribution {
+                cue: piece(f.cue),
+                cue_span: f.cue,
+                source: f.source.map(piece),
+                source_span: f.source,
+                speaker: res.map(|r| self.speaker_of(r).0),
+                content: f.content.map(piece),
+                content_span: f.content,
+            })
+            .collect();
+        (out, attributions)
+    }
+
+    // ----- the attribution model's relations --------------------------------
+
+    /// Take in the model's relations whose cue lies in unit `ui`: resolve
+    /// each source, and make a reported quote of those with a reporting
+    /// cue, a speaker and content no quote holds; keep the rest as
+    /// attributions. Relations on the cue of a quote the rules found are
+    /// left out.
+    fn learned_in_unit(&mut self, ui: usize, unit: &Unit) {
+        let in_unit: Vec<Found> = self
+            .learned
+            .iter()
+            .filter(|f| unit.span.start <= f.cue.start && f.cue.start < unit.span.end)
+            .copied()
+            .collect();
+        for f in in_unit {
+            if self
+                .out
+                .iter()
+                .any(|p| p.cue.as_ref().is_some_and(|c| c.1.overlaps(&f.cue)))
+            {
+                continue;
+            }
+            let res = f.source.and_then(|s| {
+                let (np, phrase) = self.np_in(&unit.toks, s)?;
+                let reason = self.anonymity_reason(unit);
+                let mut res = self.resolve(&np, ui, reason);
+                self.history.push((ui, res.clone()));
+                // The speaker's words are the whole source phrase, titles
+                // and roles included ("Israeli Prime Minister Benjamin
+                // Netanyahu"), up to a comma.
+                res.name = phrase.slice(self.text).to_string();
+                res.span = Some(phrase);
+                Some(res)
+            });
+            let cue_words: Vec<String> = f
+                .cue
+                .slice(self.text)
+                .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+                .filter(|w| !w.is_empty())
+                .map(|w| w.to_lowercase())
+                .collect();
+            let negated = cue_words
+                .iter()
+                .any(|w| w == "not" || w == "never" || w.ends_with("n't") || w.ends_with("n’t"));
+            let reporting = cue_words.iter().any(|w| is_in(&CUE_VERBS, w))
+                || cue_words.join(" ") == "according to";
+            let free = f
+                .content
+                .filter(|c| !self.out.iter().any(|p| p.span.overlaps(c)));
+            match (reporting && !negated, &res, free) {
+                (true, Some(_), Some(content)) => self.out.push(Pending {
+                    span: content,
+                    kind: QuoteKind::Reported,
+                    speaker: res,
+                    cue: Some((f.cue.slice(self.text).to_string(), f.cue)),
+                }),
+                _ => self.other.push((f, res)),
+            }
+        }
+    }
+
+    /// The phrase a source span of the model names: a pronoun, a name or
+    /// a description. None when its words do not read as one ("Critics in
+    /// Israel" is not Israel).
+    fn np_in(&self, toks: &[Tok], span: Span) -> Option<(Np, Span)> {
+        // Up to the first comma: "Qatar, which has been brokering the
+        // truce, ..." is Qatar.
+        let idx: Vec<usize> = (0..toks.len())
+            .filter(|&i| span.start <= toks[i].s && toks[i].e <= span.end)
+            .take_while(|&i| toks[i].low != ",")
+            .filter(|&i| !toks[i].punct && !toks[i].mark)
+            .collect();
+        let (b, e) = (*idx.first()?, *idx.last()?);
+        let phrase = Span::new(toks[b].s, toks[e].e);
+        if b == e && is_in(&PRONOUNS, &toks[b].low) {
+            let np = Np {
+                kind: NpKind::Pronoun,
+                span: Span::new(toks[b].s, toks[b].e),
+                toks: (b, b),
+                head: Some(toks[b].low.clone()),
+                class: None,
+                definite: true,
+                role: None,
+            };
+            return Some((np, phrase));
+        }
+        let np = self.build_np(toks, b, e)?;
+        // A name at the end of a longer phrase stands for the phrase only
+        // after determiners, titles and other capitalized words.
+        let lead_ok = (b..np.toks.0).all(|x| {
+            let t = &toks[x];
+            t.punct || is_in(&DETERMINERS, &t.low) || is_capitalized(self.tok_text(t))
+        });
+        // And a name is taken only when the entity recognizer found one
+        // there: a capitalized first word ("Efforts are ongoing") is not.
+        let named = np.kind != NpKind::Name || lead_ok && self.entity_at(np.span).is_some();
+        named.then_some((np, phrase))
     }
 
     // ----- quote kind and content -------------------------------------------
@@ -2699,6 +2855,75 @@ impl InMark for segment::Token {
 mod tests {
     use super::*;
     use dossier_model::EntityMention;
+
+    /// A relation over the first occurrences of its three parts.
+    fn found(text: &str, source: Option<&str>, cue: &str, content: &str) -> Found {
+        let at = |w: &str| {
+            let s = text.find(w).expect("part in text");
+            Span::new(s, s + w.len())
+        };
+        Found {
+            cue: at(cue),
+            source: source.map(at),
+            content: Some(at(content)),
+        }
+    }
+
+    #[test]
+    fn learned_relations_get_resolved_speakers_and_reporting_ones_become_quotes() {
+        let text = "Ansari spoke in Doha on Monday. He reiterated that the talks would go on. \
+                    A senior Israeli official believes the deal is close. \
+                    Critics in Israel have accused the government of delay.";
+        let mut d = doc(text);
+        d.entities = vec![
+            person(text, "Ansari", 0, "Majed al-Ansari", None),
+            EntityMention {
+                label: EntityLabel::Loc,
+                canonical: "Israel".into(),
+                ..person(text, "Israel", 1, "Israel", None)
+            },
+        ];
+        let learned = vec![
+            found(text, Some("He"), "reiterated", "the talks would go on"),
+            found(
+                text,
+                Some("A senior Israeli official"),
+                "believes",
+                "the deal is close",
+            ),
+            found(
+                text,
+                Some("Critics in Israel"),
+                "have accused",
+                "the government of delay",
+            ),
+        ];
+        annotate_with(&mut d, learned);
+        // A reporting cue with content: a reported quote, "He" resolved.
+        let q = d
+            .quotes
+            .iter()
+            .find(|q| q.text == "the talks would go on")
+            .expect("promoted");
+        assert_eq!(q.kind, QuoteKind::Reported);
+        let sp = q.speaker.as_ref().unwrap();
+        assert_eq!(
+            (sp.name.as_str(), sp.canonical.as_deref()),
+            ("He", Some("Majed al-Ansari"))
+        );
+        // A belief stays an attribution, its source typed as anonymous.
+        assert_eq!(d.attributions.len(), 2);
+        let belief = &d.attributions[0];
+        assert_eq!(belief.cue, "believes");
+        let sp = belief.speaker.as_ref().unwrap();
+        assert!(sp.anonymous && sp.canonical.is_none());
+        // A name at the end of a longer phrase is not the source.
+        let critics = &d.attributions[1];
+        assert!(critics
+            .speaker
+            .as_ref()
+            .is_none_or(|s| s.canonical.is_none()));
+    }
 
     fn doc(text: &str) -> Document {
         let mut d = Document {

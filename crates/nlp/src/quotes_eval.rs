@@ -20,7 +20,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use dossier_model::{Document, Span};
+use dossier_model::{Document, Quote, Span};
 use serde_json::{json, Value};
 
 use crate::attribution::{GoldRelation as GoldRel, Model};
@@ -223,30 +223,43 @@ pub enum Predictor<'a> {
 }
 
 fn predict(doc: &Document, predictor: Predictor) -> Vec<Pred> {
-    let mut out: Vec<Pred> = Vec::new();
-    if !matches!(predictor, Predictor::Learned(_)) {
-        out.extend(
-            super::find_quotes_with_cues(doc)
+    let from_quote = |(q, cue): (Quote, Option<Span>)| Pred {
+        cue,
+        source: q
+            .speaker
+            .as_ref()
+            .and_then(|s| Some(Span::new(s.start?, s.end?))),
+        content: Some(Span::new(q.start, q.end)),
+    };
+    match predictor {
+        Predictor::Rules => super::find_quotes_with_cues(doc)
+            .into_iter()
+            .map(from_quote)
+            .collect(),
+        Predictor::Learned(m) => m
+            .find_doc(doc)
+            .into_iter()
+            .map(|a| Pred {
+                cue: Some(a.cue),
+                source: a.source,
+                content: a.content,
+            })
+            .collect(),
+        // As the pipeline runs them: the model's relations resolved and
+        // merged with the rules' quotes.
+        Predictor::Both(m) => {
+            let (quotes, attributions) = super::find_all(doc, m.find_doc(doc));
+            quotes
                 .into_iter()
-                .map(|(q, cue)| Pred {
-                    cue,
-                    source: q
-                        .speaker
-                        .as_ref()
-                        .and_then(|s| Some(Span::new(s.start?, s.end?))),
-                    content: Some(Span::new(q.start, q.end)),
-                }),
-        );
+                .map(from_quote)
+                .chain(attributions.into_iter().map(|a| Pred {
+                    cue: Some(a.cue_span),
+                    source: a.source_span,
+                    content: a.content_span,
+                }))
+                .collect()
+        }
     }
-    if let Predictor::Learned(m) | Predictor::Both(m) = predictor {
-        let rule_cues: Vec<Span> = out.iter().filter_map(|p| p.cue).collect();
-        out.extend(m.beyond_quotes(doc, &rule_cues).into_iter().map(|a| Pred {
-            cue: Some(a.cue),
-            source: a.source,
-            content: a.content,
-        }));
-    }
-    out
 }
 
 /// Score the rules and the committed learned model together, as the

@@ -6,7 +6,7 @@
 //! actors. Nothing is recomputed here.
 
 use dossier_model::{
-    Agreement, Document, FigureComparison, QuoteRef, SourceRef, Story, Storyline, TimelineEntry,
+    Agreement, Document, FigureComparison, SourceRef, Speaker, Story, Storyline, TimelineEntry,
     SCHEMA_VERSION,
 };
 use serde::Serialize;
@@ -183,8 +183,8 @@ fn agreement_word(a: Agreement) -> &'static str {
     }
 }
 
-fn speaker_label(q: &QuoteRef) -> String {
-    match &q.speaker {
+fn speaker_label(speaker: Option<&Speaker>) -> String {
+    match speaker {
         None => "(unattributed)".to_string(),
         Some(s) if s.anonymous => {
             format!(
@@ -299,10 +299,18 @@ pub fn render_text(r: &Report) -> String {
                 let _ = writeln!(
                     o,
                     "  {}{cue}: “{}” — {} [{n}]{also}",
-                    speaker_label(q),
+                    speaker_label(q.speaker.as_ref()),
                     q.text,
                     q.outlet
                 );
+            }
+        }
+        if !s.positions.is_empty() {
+            let _ = writeln!(o, "\nPOSITIONS ATTRIBUTED BEYOND QUOTES");
+            for p in &s.positions {
+                let n = cites.mark(&p.document);
+                let who = speaker_label(Some(&p.speaker));
+                let _ = writeln!(o, "  {who} ({}) {}: {} [{n}]", p.outlet, p.cue, p.text);
             }
         }
         if !s.figures.is_empty() {
@@ -522,9 +530,26 @@ pub fn render_markdown(r: &Report) -> String {
                 let _ = writeln!(
                     o,
                     "| {} | {} | “{}” | \\[{n}\\] |",
-                    md_escape(&speaker_label(q)),
+                    md_escape(&speaker_label(q.speaker.as_ref())),
                     md_escape(&q.outlet),
                     md_escape(&q.text)
+                );
+            }
+        }
+        if !s.positions.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n### Positions attributed beyond quotes\n\n| Who | Outlet | Cue | What | Source |\n|---|---|---|---|---|"
+            );
+            for p in &s.positions {
+                let n = cites.mark(&p.document);
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} | \\[{n}\\] |",
+                    md_escape(&speaker_label(Some(&p.speaker))),
+                    md_escape(&p.outlet),
+                    md_escape(&p.cue),
+                    md_escape(&p.text)
                 );
             }
         }
@@ -705,13 +730,27 @@ pub fn render_html(r: &Report) -> String {
             for q in &s.quotes {
                 let n = cites.mark(&q.document);
                 let anon = q.speaker.as_ref().is_some_and(|s| s.anonymous);
-                let who = html_escape(&speaker_label(q));
+                let who = html_escape(&speaker_label(q.speaker.as_ref()));
                 let who = if anon {
                     format!("<span class=\"anon\">{who}</span>")
                 } else {
                     who
                 };
                 let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td><blockquote>“{}”</blockquote> <sup><a href=\"#src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&q.outlet), html_escape(&q.text));
+            }
+            o.push_str("</table>");
+        }
+        if !s.positions.is_empty() {
+            o.push_str("<h3>Positions attributed beyond quotes</h3><table><tr><th>Who</th><th>Outlet</th><th>Cue</th><th>What</th></tr>");
+            for p in &s.positions {
+                let n = cites.mark(&p.document);
+                let who = html_escape(&speaker_label(Some(&p.speaker)));
+                let who = if p.speaker.anonymous {
+                    format!("<span class=\"anon\">{who}</span>")
+                } else {
+                    who
+                };
+                let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td>{}</td><td>{} <sup><a href=\"#src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&p.outlet), html_escape(&p.cue), html_escape(&p.text));
             }
             o.push_str("</table>");
         }
@@ -864,6 +903,7 @@ mod tests {
                 end: 12,
                 also_in: vec![],
             }],
+            positions: vec![],
             figures: vec![FigureComparison {
                 measure: "killed".into(),
                 key: "killed".into(),
@@ -938,6 +978,45 @@ mod tests {
         s[0].timeline[0].year_from = None;
         let t = render_text(&Report::select(&d, &s, &l, None));
         assert!(!t.contains("year from"), "{t}");
+    }
+
+    #[test]
+    fn positions_beyond_quotes_show_in_every_format() {
+        let (d, mut s, l) = fixture();
+        s[0].positions.push(PositionRef {
+            document: "d1".into(),
+            outlet: "Outlet & Co".into(),
+            speaker: Speaker {
+                name: "He".into(),
+                canonical: Some("Hamas".into()),
+                anonymous: false,
+                description: None,
+                start: Some(0),
+                end: Some(2),
+            },
+            cue: "has rejected".into(),
+            text: "the | proposal <b>".into(),
+            start: 3,
+            end: 7,
+        });
+        let r = Report::select(&d, &s, &l, None);
+        let t = render_text(&r);
+        assert!(t.contains("POSITIONS ATTRIBUTED BEYOND QUOTES"), "{t}");
+        assert!(
+            t.contains("Hamas (“He”) (Outlet & Co) has rejected: the | proposal <b> [1]"),
+            "{t}"
+        );
+        let md = render_markdown(&r);
+        assert!(md.contains("| Hamas (“He”) | Outlet & Co | has rejected | the \\| proposal \\<b\\> | \\[1\\] |"), "{md}");
+        let html = render_html(&r);
+        assert!(
+            html.contains("<td>has rejected</td><td>the | proposal &lt;b&gt; <sup>"),
+            "{html}"
+        );
+        // a story without positions has no such section
+        s[0].positions.clear();
+        let r = Report::select(&d, &s, &l, None);
+        assert!(!render_markdown(&r).contains("Positions attributed"));
     }
 
     #[test]

@@ -154,6 +154,24 @@ pub(crate) fn annotated_text(d: &Document) -> String {
             anchor: true,
         });
     }
+    for a in &d.attributions {
+        let Some(c) = a.content_span else { continue };
+        let who = a.speaker.as_ref().map_or_else(
+            || a.source.clone().unwrap_or_else(|| "source unknown".into()),
+            |s| match (&s.canonical, s.anonymous) {
+                (_, true) => format!("anonymous: {}", s.description.as_ref().unwrap_or(&s.name)),
+                (Some(c), false) => c.clone(),
+                (None, false) => s.name.clone(),
+            },
+        );
+        anns.push(Ann {
+            start: c.start,
+            end: c.end,
+            class: "attr",
+            title: format!("attributed ({}) — {who}", a.cue),
+            anchor: true,
+        });
+    }
     for f in &d.figures {
         let t = format!(
             "figure: {} {}{}",

@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use dossier_model::{Agreement, Document, Story, Storyline};
+use dossier_model::{Agreement, Document, Speaker, Story, Storyline};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -371,20 +371,22 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
         }
         o.push_str("</tbody></table>");
     }
+    // A speaker: anonymous with its description, or a link to the entity.
+    let who = |speaker: Option<&Speaker>| match speaker {
+        Some(sp) if sp.anonymous => format!(
+            "<span class=\"anon\">anonymous</span> {}",
+            esc(sp.description.as_deref().unwrap_or(&sp.name))
+        ),
+        Some(sp) => {
+            let name = sp.canonical.clone().unwrap_or_else(|| sp.name.clone());
+            format!("<a href=\"/entities/{}\">{}</a>", enc(&name), esc(&name))
+        }
+        None => "<span class=\"muted\">unattributed</span>".into(),
+    };
     if !s.quotes.is_empty() {
         o.push_str("<h2 id=\"quotes\">Who said what</h2><table class=\"quotes\"><thead><tr><th>Speaker</th><th>Quote</th><th>Outlet</th></tr></thead><tbody>");
         for q in &s.quotes {
-            let who = match &q.speaker {
-                Some(sp) if sp.anonymous => format!(
-                    "<span class=\"anon\">anonymous</span> {}",
-                    esc(sp.description.as_deref().unwrap_or(&sp.name))
-                ),
-                Some(sp) => {
-                    let name = sp.canonical.clone().unwrap_or_else(|| sp.name.clone());
-                    format!("<a href=\"/entities/{}\">{}</a>", enc(&name), esc(&name))
-                }
-                None => "<span class=\"muted\">unattributed</span>".into(),
-            };
+            let who = who(q.speaker.as_ref());
             let also = if q.also_in.is_empty() {
                 String::new()
             } else {
@@ -400,6 +402,22 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
                 q.start,
                 esc(&q.text),
                 esc(&q.outlet)
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
+    if !s.positions.is_empty() {
+        o.push_str("<h2 id=\"positions\">Positions attributed beyond quotes</h2><table class=\"quotes\"><thead><tr><th>Source</th><th>What</th><th>Outlet</th></tr></thead><tbody>");
+        for p in &s.positions {
+            let _ = write!(
+                o,
+                "<tr><td class=\"speaker\">{}</td><td>{} <a href=\"/documents/{}#o{}\">{}</a></td><td>{}</td></tr>",
+                who(Some(&p.speaker)),
+                esc(&p.cue),
+                enc(&p.document),
+                p.start,
+                esc(&p.text),
+                esc(&p.outlet)
             );
         }
         o.push_str("</tbody></table>");
@@ -494,7 +512,7 @@ async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageRe
         }
         let _ = write!(
             o,
-            "<p class=\"legend\" aria-label=\"Legend\"><span class=\"e-per\">person</span><span class=\"e-org\">organization</span><span class=\"e-loc\">place</span><span class=\"e-misc\">other name</span><span class=\"q\">quote</span><span class=\"anon-q\">anonymous quote</span><span class=\"fig\">figure</span><span class=\"tx\">time</span></p>\
+            "<p class=\"legend\" aria-label=\"Legend\"><span class=\"e-per\">person</span><span class=\"e-org\">organization</span><span class=\"e-loc\">place</span><span class=\"e-misc\">other name</span><span class=\"q\">quote</span><span class=\"anon-q\">anonymous quote</span><span class=\"attr\">attributed position</span><span class=\"fig\">figure</span><span class=\"tx\">time</span></p>\
 <p class=\"meta\">{} entities, {} quotes, {} figures, {} time expressions.</p>",
             d.entities.len(),
             d.quotes.len(),

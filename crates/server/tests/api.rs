@@ -157,6 +157,22 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
                 also_in: vec![],
             },
         ],
+        positions: vec![PositionRef {
+            document: "doc2".into(),
+            outlet: "Evil <b>Outlet</b>".into(),
+            speaker: Speaker {
+                name: "Hamas".into(),
+                canonical: Some("Hamas".into()),
+                anonymous: false,
+                description: None,
+                start: None,
+                end: None,
+            },
+            cue: "has rejected".into(),
+            text: HOSTILE.into(),
+            start: 0,
+            end: 10,
+        }],
         figures: vec![FigureComparison {
             measure: "killed".into(),
             key: "killed".into(),
@@ -576,6 +592,11 @@ async fn pages_show_the_story_and_escape_article_text() {
         "summary links to its sentence"
     );
     assert!(story.contains("militant group"));
+    // positions beyond quotes: the source links to its entity, the
+    // content to its place in the report
+    assert!(story.contains("id=\"positions\""));
+    assert!(story.contains("has rejected <a href=\"/documents/doc2#o0\">"));
+    assert!(story.contains("href=\"/entities/Hamas\">Hamas</a>"));
     let (_, doc, _) = srv.get("/documents/doc1").await;
     assert!(doc.contains("id=\"s0\""));
     assert!(doc.contains("class=\"e-per\""));

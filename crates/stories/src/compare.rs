@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use dossier_model::{
     ActorLabels, Agreement, Document, FigureComparison, FigureKind, FigureReport, OutletLabels,
-    QuoteRef,
+    PositionRef, QuoteRef,
 };
 
 use crate::text;
@@ -385,6 +385,34 @@ pub(crate) fn quotes(members: &[Member], copies: &[Vec<String>]) -> Vec<QuoteRef
                 start: q.start,
                 end: q.end,
                 also_in: also,
+            });
+        }
+    }
+    out
+}
+
+/// The members' attributions whose source is a known entity or an
+/// anonymous source and whose content is a phrase (three words or more),
+/// in story order: the positions the ledger can show beside the quotes.
+pub(crate) fn positions(members: &[Member]) -> Vec<PositionRef> {
+    let mut out = Vec::new();
+    for m in members {
+        for a in &m.doc.attributions {
+            let (Some(sp), Some(span), Some(text)) = (&a.speaker, a.content_span, &a.content)
+            else {
+                continue;
+            };
+            if !(sp.anonymous || sp.canonical.is_some()) || text.split_whitespace().count() < 3 {
+                continue;
+            }
+            out.push(PositionRef {
+                document: m.doc.id.clone(),
+                outlet: m.outlet.clone(),
+                speaker: sp.clone(),
+                cue: a.cue.clone(),
+                text: text.clone(),
+                start: span.start,
+                end: span.end,
             });
         }
     }

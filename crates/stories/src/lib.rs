@@ -778,6 +778,7 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
             outlets,
             timeline: timeline::timeline(&members, &sents),
             quotes: compare::quotes(&members, &copy_outlets),
+            positions: compare::positions(&members),
             figures: compare::figures(&members, opts.figure_tolerance),
             labels: compare::labels(&members, opts.max_actors),
             summary: timeline::summary(
