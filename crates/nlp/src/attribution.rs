@@ -1100,7 +1100,9 @@ pub fn train(
 }
 
 /// Cue biases tried on the held-out documents after training.
-const CUE_BIASES: [f32; 7] = [0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0];
+const CUE_BIASES: [f32; 13] = [
+    0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0,
+];
 
 /// Overlap F1 per part on held-out documents at one cue bias.
 #[derive(Debug, Clone, Default, serde::Serialize)]
