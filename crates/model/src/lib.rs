@@ -137,7 +137,7 @@ impl EntityMention {
 }
 
 /// Who a quote is attributed to.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Speaker {
     /// The words in the text that name the speaker at the attribution
     /// ("Witkoff", "he", "a senior Israeli official").
@@ -149,6 +149,15 @@ pub struct Speaker {
     /// For anonymous sources: the fullest description the text gives
     /// ("a senior Israeli political official accompanying Netanyahu to the US").
     pub description: Option<String>,
+    /// For anonymous sources: the rank the description states ("senior",
+    /// "former senior", "high-ranking").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank: Option<String>,
+    /// For anonymous sources: the nationality or affiliation the
+    /// description states ("Israeli", "Hamas" in "a source close to Hamas",
+    /// "White House" in "an official at the White House").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affiliation: Option<String>,
     /// Span of `name` in the text, when the speaker is mentioned there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub start: Option<usize>,

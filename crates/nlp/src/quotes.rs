@@ -395,6 +395,93 @@ static PREPOSITIONS: WordList = WordList::new(&[
     "under", "among", "despite",
 ]);
 
+/// Words of rank in a description of an unnamed source.
+static RANKS: WordList = WordList::new(&[
+    "senior",
+    "top",
+    "high-ranking",
+    "high-level",
+    "senior-level",
+    "ranking",
+    "junior",
+    "mid-level",
+    "mid-ranking",
+    "low-level",
+    "low-ranking",
+    "former",
+    "veteran",
+    "chief",
+    "deputy",
+]);
+
+/// Prepositions after the head of a description that introduce where the
+/// source stands ("a source in Hamas", "an official at the White House",
+/// "a source close to Netanyahu"); not "familiar with", which says what
+/// the source knows.
+static AFFILIATION_PREPS: WordList = WordList::new(&["in", "from", "at", "within", "inside", "of"]);
+
+/// The rank and the nationality or affiliation a description of an
+/// unnamed source states: "a former senior Israeli political official" ->
+/// ("former senior", "Israeli"); "a source close to Hamas" -> (None,
+/// "Hamas"); "an official familiar with the talks" -> (None, None).
+fn anonymous_traits(desc: &str) -> (Option<String>, Option<String>) {
+    let words: Vec<&str> = desc
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '“' | '”' | '"'))
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let low: Vec<String> = words.iter().map(|w| norm(strip_possessive(w))).collect();
+    let head = low
+        .iter()
+        .position(|w| is_in(&ANON_HEADS, w))
+        .unwrap_or(words.len());
+    let rank: Vec<&str> = (0..head)
+        .filter(|&i| is_in(&RANKS, &low[i]))
+        .map(|i| words[i])
+        .collect();
+    let rank = (!rank.is_empty()).then(|| rank.join(" ").to_lowercase());
+    // Capitalized words before the head ("Israeli and Qatari officials"),
+    // or the capitalized run after a preposition of place or membership
+    // that follows it ("a source close to Hamas").
+    let named = |i: usize| {
+        is_capitalized(words[i]) && !is_in(&DETERMINERS, &low[i]) && !is_in(&RANKS, &low[i])
+    };
+    let mut runs: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < head {
+        if !named(i) {
+            i += 1;
+            continue;
+        }
+        let mut run = Vec::new();
+        while i < head && named(i) {
+            run.push(strip_possessive(words[i]));
+            i += 1;
+        }
+        runs.push(run.join(" "));
+    }
+    if runs.is_empty() {
+        let from = match low.get(head + 1).map(String::as_str) {
+            Some("close") if low.get(head + 2).is_some_and(|w| w == "to") => Some(head + 3),
+            Some(w) if is_in(&AFFILIATION_PREPS, w) => Some(head + 2),
+            _ => None,
+        };
+        if let Some(from) = from {
+            let run: Vec<&str> = (from..words.len())
+                .skip_while(|&k| is_in(&DETERMINERS, &low[k]))
+                .take_while(|&k| named(k))
+                .map(|k| strip_possessive(words[k]))
+                .collect();
+            if !run.is_empty() {
+                runs.push(run.join(" "));
+            }
+        }
+    }
+    (rank, (!runs.is_empty()).then(|| runs.join(" and ")))
+}
+
 /// Heads of descriptions of unnamed sources.
 static ANON_HEADS: WordList = WordList::new(&[
     "official",
@@ -1494,11 +1581,17 @@ impl<'a> Annotator<'a> {
             }
             None => (false, None),
         };
+        let (rank, affiliation) = description
+            .as_deref()
+            .map(anonymous_traits)
+            .unwrap_or_default();
         let speaker = Speaker {
             name: r.name,
             canonical: if anonymous { None } else { r.canonical },
             anonymous,
             description,
+            rank,
+            affiliation,
             start: r.span.map(|s| s.start),
             end: r.span.map(|s| s.end),
         };
@@ -2855,6 +2948,41 @@ impl InMark for segment::Token {
 mod tests {
     use super::*;
     use dossier_model::EntityMention;
+
+    #[test]
+    fn anonymous_sources_are_typed_by_rank_and_affiliation() {
+        for (desc, rank, affiliation) in [
+            (
+                "a senior Israeli political official accompanying Netanyahu to the US",
+                "senior",
+                "Israeli",
+            ),
+            ("A former senior U.S. official", "former senior", "U.S."),
+            (
+                "senior Israeli and Qatari officials",
+                "senior",
+                "Israeli and Qatari",
+            ),
+            ("a source close to Hamas", "", "Hamas"),
+            ("an official at the White House", "", "White House"),
+            ("an official familiar with the Israeli position", "", ""),
+            ("the diplomatic source", "", ""),
+        ] {
+            let (r, a) = anonymous_traits(desc);
+            assert_eq!(
+                (r.unwrap_or_default(), a.unwrap_or_default()),
+                (rank.to_string(), affiliation.to_string()),
+                "{desc}"
+            );
+        }
+        // Through the annotator: the speaker of the quote carries them.
+        let d = doc("\u{201c}We are close,\u{201d} a high-ranking Egyptian official said.");
+        let q = &find_quotes_with_cues(&d)[0].0;
+        let sp = q.speaker.as_ref().unwrap();
+        assert!(sp.anonymous, "{}", show(q));
+        assert_eq!(sp.rank.as_deref(), Some("high-ranking"));
+        assert_eq!(sp.affiliation.as_deref(), Some("Egyptian"));
+    }
 
     /// A relation over the first occurrences of its three parts.
     fn found(text: &str, source: Option<&str>, cue: &str, content: &str) -> Found {
