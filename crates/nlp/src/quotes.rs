@@ -95,6 +95,7 @@ pub(crate) fn find_all(
     };
     let mut a = Annotator::new(doc, paragraphs, sentences);
     a.learned = learned;
+    a.learned.sort_by_key(|f| f.cue.start);
     a.run();
     a.finish()
 }
@@ -1222,7 +1223,7 @@ struct Annotator<'a> {
     /// Speakers in text order with the unit they spoke in.
     history: Vec<(usize, Res)>,
     out: Vec<Pending>,
-    /// The attribution model's relations, in text order.
+    /// The attribution model's relations, sorted by cue position.
     learned: Vec<Found>,
     /// Those kept as attributions, with their resolved source.
     other: Vec<(Found, Option<Res>)>,
@@ -1649,13 +1650,15 @@ impl<'a> Annotator<'a> {
     /// attributions. Relations on the cue of a quote the rules found are
     /// left out.
     fn learned_in_unit(&mut self, ui: usize, unit: &Unit) {
-        let in_unit: Vec<Found> = self
+        // `learned` is sorted by where the cue starts.
+        let from = self
             .learned
-            .iter()
-            .filter(|f| unit.span.start <= f.cue.start && f.cue.start < unit.span.end)
-            .copied()
-            .collect();
-        for f in in_unit {
+            .partition_point(|f| f.cue.start < unit.span.start);
+        let to = self
+            .learned
+            .partition_point(|f| f.cue.start < unit.span.end);
+        for k in from..to {
+            let f = self.learned[k];
             if self
                 .out
                 .iter()

@@ -895,10 +895,7 @@ mod tests {
                     canonical: None,
                     anonymous: true,
                     description: Some("a senior official".into()),
-                    start: None,
-                    end: None,
-                    rank: None,
-                    affiliation: None,
+                    ..Default::default()
                 }),
                 cue: Some("said".into()),
                 start: 9,
@@ -995,8 +992,7 @@ mod tests {
                 description: None,
                 start: Some(0),
                 end: Some(2),
-                rank: None,
-                affiliation: None,
+                ..Default::default()
             },
             cue: "has rejected".into(),
             text: "the | proposal <b>".into(),

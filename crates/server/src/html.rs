@@ -128,15 +128,17 @@ pub(crate) fn annotated_text(d: &Document) -> String {
             anchor: false,
         });
     }
+    // Who a span is attributed to, for its tooltip.
+    let who = |s: &dossier_model::Speaker| {
+        let name = s.canonical.clone().unwrap_or_else(|| s.name.clone());
+        if s.anonymous {
+            format!("anonymous: {}", s.description.clone().unwrap_or(name))
+        } else {
+            name
+        }
+    };
     for q in &d.quotes {
-        let who = q.speaker.as_ref().map(|s| {
-            let name = s.canonical.clone().unwrap_or_else(|| s.name.clone());
-            if s.anonymous {
-                format!("anonymous: {}", s.description.clone().unwrap_or(name))
-            } else {
-                name
-            }
-        });
+        let who = q.speaker.as_ref().map(who);
         let class = if q.speaker.as_ref().is_some_and(|s| s.anonymous) {
             "q anon-q"
         } else {
@@ -158,11 +160,7 @@ pub(crate) fn annotated_text(d: &Document) -> String {
         let Some(c) = a.content_span else { continue };
         let who = a.speaker.as_ref().map_or_else(
             || a.source.clone().unwrap_or_else(|| "source unknown".into()),
-            |s| match (&s.canonical, s.anonymous) {
-                (_, true) => format!("anonymous: {}", s.description.as_ref().unwrap_or(&s.name)),
-                (Some(c), false) => c.clone(),
-                (None, false) => s.name.clone(),
-            },
+            who,
         );
         anns.push(Ann {
             start: c.start,
