@@ -1678,18 +1678,19 @@ impl<'a> Annotator<'a> {
                 res.span = Some(phrase);
                 Some(res)
             });
-            let cue_words: Vec<String> = f
-                .cue
-                .slice(self.text)
-                .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
-                .filter(|w| !w.is_empty())
-                .map(|w| w.to_lowercase())
+            // The cue's words as the unit's tokens give them (lower case,
+            // straight apostrophes).
+            let cue_words: Vec<&str> = unit
+                .toks
+                .iter()
+                .filter(|t| !t.punct && f.cue.start <= t.s && t.e <= f.cue.end)
+                .map(|t| t.low.as_str())
                 .collect();
             let negated = cue_words
                 .iter()
-                .any(|w| w == "not" || w == "never" || w.ends_with("n't") || w.ends_with("n’t"));
-            let reporting = cue_words.iter().any(|w| is_in(&CUE_VERBS, w))
-                || cue_words.join(" ") == "according to";
+                .any(|l| is_in(&NEGATIONS, l) || l.ends_with("n't"));
+            let reporting =
+                cue_words.iter().any(|w| is_in(&CUE_VERBS, w)) || cue_words == ["according", "to"];
             let free = f
                 .content
                 .filter(|c| !self.out.iter().any(|p| p.span.overlaps(c)));

@@ -918,7 +918,8 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
     for (i, w) in b.iter().enumerate().rev().take(10) {
         let next = b.get(i + 1).map(|n| n.to_lowercase());
         let next = next.as_deref();
-        match w.to_lowercase().as_str() {
+        let l = w.to_lowercase();
+        match l.as_str() {
             // Prepositions, not tense: "next to the embassy", "ahead of the
             // trip".
             "next" if next == Some("to") => continue,
@@ -939,9 +940,9 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
             // A participle after "be" says what is still to happen after
             // "to", "will" or a modal ("to be completed", "would be held on
             // April 24"), and what happened otherwise ("could not be
-            // reached Monday" reads as past).
-            let participle = !f && (w.ends_with("ed") || PAST_CUE.is_match(&w.to_lowercase()));
-            if participle && i > 0 && b[i - 1].eq_ignore_ascii_case("be") {
+            // reached Monday" reads as past). A past cue is such a
+            // participle or a past form.
+            if !f && i > 0 && b[i - 1].eq_ignore_ascii_case("be") {
                 // The auxiliary, past adverbs: "would still be held".
                 let aux = b[..i - 1].iter().rev().map(|w| w.to_lowercase()).find(|w| {
                     !matches!(
@@ -1544,28 +1545,20 @@ pub fn resolve(
             ),
             (None, None) => (Date, format!("XXXX-{code}"), true),
         },
-        Parsed::Narrative { unit, k, part: pd } => match anchor {
-            Some(a) => {
-                let ty = if pd.is_some() { Time } else { Date };
-                let value = match unit {
-                    Unit::Day => part(fmt_date(a + Delta::days(*k)), pd),
-                    Unit::Week => iso_week(a + Delta::weeks(*k)),
-                    Unit::Month => add_months(a.with_day(1).unwrap_or(a), *k)
-                        .map_or_else(|| "XXXX-XX".into(), |d| d.format("%Y-%m").to_string()),
-                    _ => format!("{:04}", a.year() as i64 + k),
-                };
-                (ty, value, true)
-            }
-            None => {
-                let value = match unit {
-                    Unit::Day => part("XXXX-XX-XX".into(), pd),
-                    Unit::Week => "XXXX-WXX".into(),
-                    Unit::Month => "XXXX-XX".into(),
-                    _ => "XXXX".into(),
-                };
-                (if pd.is_some() { Time } else { Date }, value, true)
-            }
-        },
+        // Counted from the reference date passed as `anchor`, like the
+        // same offset from the publication date.
+        Parsed::Narrative { unit, k, part } => {
+            let same = match unit {
+                Unit::Day => Parsed::Day {
+                    offset: *k,
+                    part: *part,
+                },
+                Unit::Week => Parsed::Week(*k),
+                Unit::Month => Parsed::Month0(*k),
+                _ => Parsed::Year0(*k),
+            };
+            resolve(&same, anchor, tense)
+        }
         Parsed::Quarter0(k) => match anchor {
             Some(a) => {
                 let n = a.year() as i64 * 4 + a.month0() as i64 / 3 + k;
@@ -1889,33 +1882,23 @@ pub fn annotate(doc: &mut Document) {
 /// year" from 1995). None when it is less precise ("in March ... the next
 /// morning": which morning is not known).
 fn narrative_reference(before: &[TimeExpr], unit: Unit) -> Option<NaiveDate> {
-    let t = before.iter().rev().find(|t| {
-        matches!(t.kind, TimeType::Date | TimeType::Time)
-            && t.value
-                .as_bytes()
-                .get(..4)
-                .is_some_and(|y| y.iter().all(u8::is_ascii_digit))
-    })?;
-    {
-        let v = t.value.as_bytes();
-        let digits = |r: std::ops::Range<usize>| {
-            v.get(r.clone())
-                .is_some_and(|b| b.iter().all(u8::is_ascii_digit))
-        };
-        let num = |r: std::ops::Range<usize>| t.value.get(r)?.parse::<u32>().ok();
-        let year = digits(0..4).then(|| num(0..4)).flatten()? as i32;
-        let month = (v.get(4) == Some(&b'-') && digits(5..7))
-            .then(|| num(5..7))
-            .flatten();
-        let day = (month.is_some() && v.get(7) == Some(&b'-') && digits(8..10))
-            .then(|| num(8..10))
-            .flatten();
-        match (unit, month, day) {
-            (Unit::Day | Unit::Week, Some(m), Some(d)) => NaiveDate::from_ymd_opt(year, m, d),
-            (Unit::Month, Some(m), _) => NaiveDate::from_ymd_opt(year, m, 1),
-            (Unit::Year | Unit::Decade | Unit::Century, ..) => NaiveDate::from_ymd_opt(year, 1, 1),
-            _ => None,
+    let v = &before
+        .iter()
+        .rev()
+        .find(|t| {
+            matches!(t.kind, TimeType::Date | TimeType::Time)
+                && t.value
+                    .get(..4)
+                    .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+        })?
+        .value;
+    match unit {
+        Unit::Day | Unit::Week => parse_published(v),
+        Unit::Month => NaiveDate::parse_from_str(&format!("{}-01", v.get(..7)?), "%Y-%m-%d").ok(),
+        Unit::Year | Unit::Decade | Unit::Century => {
+            NaiveDate::from_ymd_opt(v.get(..4)?.parse().ok()?, 1, 1)
         }
+        _ => None,
     }
 }
 
