@@ -14,7 +14,7 @@ pub struct TrainAttribution {
     #[arg(long, default_value = "../shared/data/quotes/polnear/data/train")]
     pub data: PathBuf,
     /// Passes over the data; the best on the held-out documents is kept.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = 20)]
     pub epochs: usize,
     /// Keep one training document in N out of training, to choose the
     /// number of passes and the cue bias (0: none).

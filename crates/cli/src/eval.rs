@@ -55,6 +55,10 @@ pub enum EvalWhat {
         /// committed one.
         #[arg(long)]
         model: Option<PathBuf>,
+        /// Write each missed and spurious source, cue and content span with
+        /// its sentence, one JSON object a line.
+        #[arg(long)]
+        errors: Option<PathBuf>,
     },
     /// Story clustering, blind: Multi-News (`.jsonl`, a cluster per line) or
     /// ECB+ (its `ECB+` folder; sub-topics as gold). B-cubed P/R/F1 and
@@ -146,9 +150,10 @@ pub fn run(args: EvalArgs) -> Result<i32> {
             json,
             predictor,
             model,
+            errors,
         } => {
             use dossier_nlp::attribution::{committed, Model};
-            use dossier_nlp::quotes::eval::{evaluate_polnear_with, Predictor};
+            use dossier_nlp::quotes::eval::{evaluate_polnear_with_errors, Predictor};
             ensure_dir(&dir)?;
             let from_file;
             let loaded: &Model = match &model {
@@ -161,14 +166,21 @@ pub fn run(args: EvalArgs) -> Result<i32> {
                 }
                 None => committed().map_err(|e| anyhow::anyhow!(e))?,
             };
-            let v = evaluate_polnear_with(
+            let mut found = Vec::new();
+            let v = evaluate_polnear_with_errors(
                 &dir,
                 match predictor {
                     AttributionPredictor::Rules => Predictor::Rules,
                     AttributionPredictor::Learned => Predictor::Learned(loaded),
                     AttributionPredictor::Both => Predictor::Both(loaded),
                 },
+                errors.is_some().then_some(&mut found),
             );
+            if let Some(path) = &errors {
+                let lines: String = found.iter().map(|e| format!("{e}\n")).collect();
+                std::fs::write(path, lines)
+                    .with_context(|| format!("writing {}", path.display()))?;
+            }
             if json {
                 println!("{}", serde_json::to_string_pretty(&v)?);
             } else {
