@@ -12,10 +12,12 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.4";
+pub const SCHEMA_VERSION: &str = "1.5";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: usize,
     pub end: usize,
@@ -198,7 +200,7 @@ pub struct Quote {
 /// One attribution relation: who (source) holds or conveys what (content),
 /// and the words that say so (cue: "said", "wants", "according to",
 /// "polls show"). Spans are byte ranges into the clean text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Attribution {
     pub cue: String,
     pub cue_span: Span,
@@ -214,6 +216,12 @@ pub struct Attribution {
     pub content: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content_span: Option<Span>,
+    /// The model marks the cue only when decoding favours recall (its cue
+    /// bias); without it, not. Such cues are more often events than
+    /// attributions ("Hamas seized about 250 people"), so positions leave
+    /// them out.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tentative: bool,
 }
 
 /// What kind of quantity a figure is.
@@ -522,9 +530,33 @@ pub struct Story {
     /// whose source resolves to an entity or an anonymous source.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub positions: Vec<PositionRef>,
+    /// Who each outlet quotes in the story, and how much of its quoting is
+    /// anonymous (schema 1.5), outlets quoting most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sourcing: Vec<OutletSourcing>,
     pub figures: Vec<FigureComparison>,
     pub labels: Vec<ActorLabels>,
     pub summary: Vec<SummarySentence>,
+}
+
+/// How one outlet sources its quotes in a story, from the quote ledger.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutletSourcing {
+    pub outlet: String,
+    /// Quotes in the ledger from this outlet's reports.
+    pub quotes: usize,
+    /// Of those: by a named speaker, by an anonymous source, by no one the
+    /// text names.
+    pub named: usize,
+    pub anonymous: usize,
+    pub unattributed: usize,
+    /// Named speakers under their canonical name, with their quote counts,
+    /// most quoted first.
+    pub speakers: Vec<(String, usize)>,
+    /// Anonymous sources by the affiliation their description states
+    /// ("Israeli", "U.S.", "Hamas"; "unstated" when it states none), with
+    /// their quote counts, most first.
+    pub anonymous_by_affiliation: Vec<(String, usize)>,
 }
 
 /// One attribution in a story: who, the words that attribute, and what.

@@ -54,6 +54,10 @@ pub struct Found {
     pub cue: Span,
     pub source: Option<Span>,
     pub content: Option<Span>,
+    /// The cue is found only with the recall bias (see [`Model::cue_bias`]):
+    /// decoded without it, the tagger does not mark it. Such cues are right
+    /// less often ("Hamas seized about 250 people").
+    pub tentative: bool,
 }
 
 // ---------------------------------------------------------------------------
@@ -535,81 +539,103 @@ trait Chain {
     fn allowed(&self, prev: usize, tag: usize) -> bool;
     fn static_feats(&self, i: usize, out: &mut Vec<u64>);
     fn history_feats(&self, i: usize, prev: usize, out: &mut Vec<u64>);
-    /// Added to the score of each tag before decoding.
-    fn bias(&self, _tag: usize) -> f32 {
+    /// Added to the score of tag 1 at every word before decoding.
+    fn bias(&self) -> f32 {
         0.0
     }
 }
 
-/// The best tag sequence of `chain` under `scorer` (Viterbi: the history
-/// features see only the previous tag, so the search is exact). The first
-/// word follows an `O`.
-fn viterbi<C: Chain>(chain: &C, scorer: &Scorer) -> Vec<usize> {
-    let n = chain.len();
-    let l = C::LABELS;
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut best = vec![f32::NEG_INFINITY; l];
-    let mut back = vec![0usize; n * l];
-    let mut feats = Vec::with_capacity(48);
-    let mut hist = Vec::with_capacity(8);
-    let mut base = vec![0f32; l];
-    let mut extra = vec![0f32; l];
-    let mut next = vec![f32::NEG_INFINITY; l];
-    for i in 0..n {
-        let prevs: Vec<(usize, f32)> = if i == 0 {
-            vec![(O, 0.0)]
-        } else {
-            (0..l)
-                .filter(|&p| best[p].is_finite())
-                .map(|p| (p, best[p]))
-                .collect()
+/// The scores of every tag at every word of a sentence: the part without
+/// tag history, and the part added by each previous tag. Fixed words have
+/// no scores.
+struct Lattice {
+    labels: usize,
+    fixed: Vec<Option<usize>>,
+    /// `labels` scores per word.
+    base: Vec<f32>,
+    /// `labels * labels` scores per word, previous tag first.
+    history: Vec<f32>,
+}
+
+impl Lattice {
+    fn new<C: Chain>(chain: &C, scorer: &Scorer) -> Lattice {
+        let (n, l) = (chain.len(), C::LABELS);
+        let mut lat = Lattice {
+            labels: l,
+            fixed: (0..n).map(|i| chain.fixed(i)).collect(),
+            base: vec![0.0; n * l],
+            history: vec![0.0; n * l * l],
         };
-        next.iter_mut().for_each(|x| *x = f32::NEG_INFINITY);
-        if let Some(tag) = chain.fixed(i) {
-            // A fixed word scores nothing; its tag follows the best path.
-            let (p, s) =
-                prevs
-                    .iter()
-                    .copied()
-                    .fold((O, f32::NEG_INFINITY), |a, b| if b.1 > a.1 { b } else { a });
-            next[tag] = s;
-            back[i * l + tag] = p;
-        } else {
-            chain.static_feats(i, &mut feats);
-            scorer.scores(&feats, &mut base);
-            for (t, b) in base.iter_mut().enumerate() {
-                *b += chain.bias(t);
+        let mut feats = Vec::with_capacity(48);
+        for i in 0..n {
+            if lat.fixed[i].is_some() {
+                continue;
             }
-            for &(p, ps) in &prevs {
-                hist.clear();
-                chain.history_feats(i, p, &mut hist);
-                scorer.scores(&hist, &mut extra);
-                for t in 0..l {
-                    if !chain.allowed(p, t) {
-                        continue;
-                    }
-                    let s = ps + base[t] + extra[t];
-                    if s > next[t] {
-                        next[t] = s;
-                        back[i * l + t] = p;
+            chain.static_feats(i, &mut feats);
+            scorer.scores(&feats, &mut lat.base[i * l..(i + 1) * l]);
+            for p in 0..l {
+                feats.clear();
+                chain.history_feats(i, p, &mut feats);
+                let at = (i * l + p) * l;
+                scorer.scores(&feats, &mut lat.history[at..at + l]);
+            }
+        }
+        lat
+    }
+
+    /// The best tag sequence with `bias` added to every word's score of tag
+    /// 1 (Viterbi: the history features see only the previous tag, so the
+    /// search is exact). The first word follows an `O`; `allowed` bars
+    /// transitions.
+    fn best(&self, bias: f32, allowed: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+        let l = self.labels;
+        let n = self.fixed.len();
+        let mut best = vec![f32::NEG_INFINITY; l];
+        let mut next = vec![f32::NEG_INFINITY; l];
+        let mut back = vec![0usize; n * l];
+        for i in 0..n {
+            next.iter_mut().for_each(|x| *x = f32::NEG_INFINITY);
+            let prevs = |p: usize| if i == 0 { p == O } else { best[p].is_finite() };
+            let prev_score = |p: usize| if i == 0 { 0.0 } else { best[p] };
+            if let Some(tag) = self.fixed[i] {
+                // A fixed word scores nothing; its tag follows the best path.
+                let p = (0..l)
+                    .filter(|&p| prevs(p))
+                    .max_by(|&a, &b| prev_score(a).total_cmp(&prev_score(b)))
+                    .unwrap_or(O);
+                next[tag] = prev_score(p);
+                back[i * l + tag] = p;
+            } else {
+                for p in (0..l).filter(|&p| prevs(p)) {
+                    let at = (i * l + p) * l;
+                    for t in (0..l).filter(|&t| allowed(p, t)) {
+                        let b = if t == 1 { bias } else { 0.0 };
+                        let s = prev_score(p) + self.base[i * l + t] + self.history[at + t] + b;
+                        if s > next[t] {
+                            next[t] = s;
+                            back[i * l + t] = p;
+                        }
                     }
                 }
             }
+            std::mem::swap(&mut best, &mut next);
         }
-        std::mem::swap(&mut best, &mut next);
+        let mut tag = (0..l)
+            .filter(|&t| best[t].is_finite())
+            .max_by(|&a, &b| best[a].total_cmp(&best[b]))
+            .unwrap_or(O);
+        let mut tags = vec![O; n];
+        for i in (0..n).rev() {
+            tags[i] = tag;
+            tag = back[i * l + tag];
+        }
+        tags
     }
-    let mut tag = (0..l)
-        .filter(|&t| best[t].is_finite())
-        .max_by(|&a, &b| best[a].total_cmp(&best[b]))
-        .unwrap_or(O);
-    let mut tags = vec![O; n];
-    for i in (0..n).rev() {
-        tags[i] = tag;
-        tag = back[i * l + tag];
-    }
-    tags
+}
+
+/// The best tag sequence of `chain` under `scorer`, with the chain's bias.
+fn viterbi<C: Chain>(chain: &C, scorer: &Scorer) -> Vec<usize> {
+    Lattice::new(chain, scorer).best(chain.bias(), |p, t| chain.allowed(p, t))
 }
 
 /// One structured-perceptron step (Collins 2002): decode the sentence with
@@ -659,12 +685,8 @@ impl Chain for CueChain<'_> {
     fn history_feats(&self, i: usize, prev: usize, out: &mut Vec<u64>) {
         cue_history(self.sent, i, prev, out);
     }
-    fn bias(&self, tag: usize) -> f32 {
-        if tag == 1 {
-            self.bias
-        } else {
-            0.0
-        }
+    fn bias(&self) -> f32 {
+        self.bias
     }
 }
 
@@ -811,7 +833,17 @@ impl Model {
         if sent.is_empty() {
             return;
         }
-        let cue_tags = tag_cues(sent, &self.cue, self.cue_bias, None);
+        let chain = CueChain {
+            sent,
+            bias: self.cue_bias,
+        };
+        let lattice = Lattice::new(&chain, &Scorer::Fixed(&self.cue));
+        let cue_tags = lattice.best(self.cue_bias, cue_allowed);
+        let firm = if self.cue_bias > 0.0 {
+            lattice.best(0.0, cue_allowed)
+        } else {
+            cue_tags.clone()
+        };
         let cues = runs(&cue_tags, 1, 2);
         if cues.is_empty() {
             return;
@@ -838,6 +870,7 @@ impl Model {
                 cue: span((a, b)),
                 source,
                 content,
+                tentative: firm[a..b].iter().all(|&t| t == O),
             });
         }
     }
@@ -1521,6 +1554,27 @@ mod tests {
                 "trial {trial}: {got} against {best}"
             );
         }
+    }
+
+    #[test]
+    fn tentative_cues_are_those_only_the_recall_bias_finds() {
+        let m = committed().unwrap();
+        assert!(m.cue_bias() > 0.0);
+        let text = "Hamas seized about 250 people in the Oct. 7 attack, officials said. \
+                    Israel imposed harsh restrictions on humanitarian aid entering Gaza. \
+                    Qatar has criticized the decision to close the crossings. \
+                    The U.S.-brokered proposal currently on the table calls for a truce. \
+                    The court ordered an end to the assault, the minister said.";
+        let found = m.find(text);
+        let mut unbiased = m.clone();
+        unbiased.cue_bias = 0.0;
+        let firm = unbiased.find(text);
+        for f in &found {
+            let also = firm.iter().any(|g| g.cue.overlaps(&f.cue));
+            assert_eq!(f.tentative, !also, "{}", &text[f.cue.start..f.cue.end]);
+        }
+        assert!(found.iter().any(|f| f.tentative), "{found:?}");
+        assert!(found.iter().any(|f| !f.tentative), "{found:?}");
     }
 
     #[test]

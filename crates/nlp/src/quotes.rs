@@ -1637,6 +1637,7 @@ impl<'a> Annotator<'a> {
                 speaker: res.map(|r| self.speaker_of(r).0),
                 content: f.content.map(piece),
                 content_span: f.content,
+                tentative: f.tentative,
             })
             .collect();
         (out, attributions)
@@ -2998,6 +2999,7 @@ mod tests {
             cue: at(cue),
             source: source.map(at),
             content: Some(at(content)),
+            tentative: false,
         }
     }
 

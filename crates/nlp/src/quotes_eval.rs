@@ -208,6 +208,8 @@ struct Pred {
     cue: Option<Span>,
     source: Option<Span>,
     content: Option<Span>,
+    /// A learned cue found only with the model's recall bias.
+    tentative: bool,
 }
 
 /// What [`evaluate_polnear_with`] scores.
@@ -230,6 +232,7 @@ fn predict(doc: &Document, predictor: Predictor) -> Vec<Pred> {
             .as_ref()
             .and_then(|s| Some(Span::new(s.start?, s.end?))),
         content: Some(Span::new(q.start, q.end)),
+        tentative: false,
     };
     match predictor {
         Predictor::Rules => super::find_quotes_with_cues(doc)
@@ -243,6 +246,7 @@ fn predict(doc: &Document, predictor: Predictor) -> Vec<Pred> {
                 cue: Some(a.cue),
                 source: a.source,
                 content: a.content,
+                tentative: a.tentative,
             })
             .collect(),
         // As the pipeline runs them: the model's relations resolved and
@@ -256,6 +260,7 @@ fn predict(doc: &Document, predictor: Predictor) -> Vec<Pred> {
                     cue: Some(a.cue_span),
                     source: a.source_span,
                     content: a.content_span,
+                    tentative: a.tentative,
                 }))
                 .collect()
         }
@@ -322,6 +327,8 @@ pub fn evaluate_polnear_with_errors(
     };
     let (mut src, mut cue, mut content) = (Counts::default(), Counts::default(), Counts::default());
     let (mut rel_pred, mut rel_ok, mut rel_gold, mut rel_found) = (0usize, 0usize, 0usize, 0usize);
+    // Predicted cues, firm and tentative: (count, overlapping a gold cue).
+    let mut cue_kind = [(0usize, 0usize); 2];
     let docs = corpus.docs.len();
     let skipped = corpus.skipped;
     for (n, (text, gold)) in corpus.docs.into_iter().enumerate() {
@@ -354,6 +361,12 @@ pub fn evaluate_polnear_with_errors(
         src.add(score(&text, &p_src, &g_src));
         cue.add(score(&text, &p_cue, &g_cue));
         content.add(score(&text, &p_content, &g_content));
+        for p in &preds {
+            let Some(c) = p.cue else { continue };
+            let k = usize::from(p.tentative);
+            cue_kind[k].0 += 1;
+            cue_kind[k].1 += usize::from(g_cue.iter().any(|g| g.overlaps(&c)));
+        }
         if let Some(out) = errors.as_deref_mut() {
             let name = corpus.names.get(n).map_or("", |s| s.as_str());
             span_errors(&text, name, "source", &p_src, &g_src, out);
@@ -410,6 +423,10 @@ pub fn evaluate_polnear_with_errors(
         "source": src.json(),
         "cue": cue.json(),
         "content": content.json(),
+        "cue_precision_by_kind": {
+            "firm": { "predicted": cue_kind[0].0, "overlap_precision": round3(cue_kind[0].1 as f64 / cue_kind[0].0.max(1) as f64) },
+            "tentative": { "predicted": cue_kind[1].0, "overlap_precision": round3(cue_kind[1].1 as f64 / cue_kind[1].0.max(1) as f64) },
+        },
         "relation_overlap": {
             "predicted": rel_pred, "gold": rel_gold,
             "precision": round3(rp), "recall": round3(rr), "f1": round3(rf),

@@ -313,6 +313,22 @@ pub fn render_text(r: &Report) -> String {
                 let _ = writeln!(o, "  {who} ({}) {}: {} [{n}]", p.outlet, p.cue, p.text);
             }
         }
+        if !s.sourcing.is_empty() {
+            let _ = writeln!(o, "\nSOURCING BY OUTLET");
+            for so in &s.sourcing {
+                let _ = writeln!(o, "  {}: {}", so.outlet, sourcing_counts(so));
+                if !so.speakers.is_empty() {
+                    let _ = writeln!(o, "    quotes: {}", tally(&so.speakers));
+                }
+                if !so.anonymous_by_affiliation.is_empty() {
+                    let _ = writeln!(
+                        o,
+                        "    anonymous sources: {}",
+                        tally(&so.anonymous_by_affiliation)
+                    );
+                }
+            }
+        }
         if !s.figures.is_empty() {
             let _ = writeln!(o, "\nFIGURES");
             write_figures_text(&mut o, &s.figures, &mut cites, r);
@@ -448,6 +464,28 @@ fn write_figures_text(
     }
 }
 
+/// An outlet's quote counts in words: "11 quotes: 6 named, 4 anonymous
+/// (36%), 1 unattributed".
+pub fn sourcing_counts(s: &dossier_model::OutletSourcing) -> String {
+    let pct = (100.0 * s.anonymous as f64 / s.quotes.max(1) as f64).round();
+    let mut parts = vec![format!("{} named", s.named)];
+    parts.push(format!("{} anonymous ({pct}%)", s.anonymous));
+    if s.unattributed > 0 {
+        parts.push(format!("{} unattributed", s.unattributed));
+    }
+    let noun = if s.quotes == 1 { "quote" } else { "quotes" };
+    format!("{} {noun}: {}", s.quotes, parts.join(", "))
+}
+
+/// Names with counts, as "Tammy Bruce ×6, Axios ×1".
+pub fn tally(items: &[(String, usize)]) -> String {
+    items
+        .iter()
+        .map(|(k, n)| format!("{k} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -550,6 +588,22 @@ pub fn render_markdown(r: &Report) -> String {
                     md_escape(&p.outlet),
                     md_escape(&p.cue),
                     md_escape(&p.text)
+                );
+            }
+        }
+        if !s.sourcing.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n### Sourcing by outlet\n\n| Outlet | Quotes | Who is quoted | Anonymous sources |\n|---|---|---|---|"
+            );
+            for so in &s.sourcing {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    md_escape(&so.outlet),
+                    sourcing_counts(so),
+                    md_escape(&tally(&so.speakers)),
+                    md_escape(&tally(&so.anonymous_by_affiliation))
                 );
             }
         }
@@ -754,6 +808,20 @@ pub fn render_html(r: &Report) -> String {
             }
             o.push_str("</table>");
         }
+        if !s.sourcing.is_empty() {
+            o.push_str("<h3>Sourcing by outlet</h3><table><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr>");
+            for so in &s.sourcing {
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    html_escape(&so.outlet),
+                    html_escape(&sourcing_counts(so)),
+                    html_escape(&tally(&so.speakers)),
+                    html_escape(&tally(&so.anonymous_by_affiliation))
+                );
+            }
+            o.push_str("</table>");
+        }
         if !s.figures.is_empty() {
             o.push_str("<h3>Figures</h3><table><tr><th>Measure</th><th>Outlet</th><th>Value</th><th>As written</th><th>Date</th></tr>");
             for f in &s.figures {
@@ -903,6 +971,7 @@ mod tests {
                 also_in: vec![],
             }],
             positions: vec![],
+            sourcing: vec![],
             figures: vec![FigureComparison {
                 measure: "killed".into(),
                 key: "killed".into(),
@@ -977,6 +1046,42 @@ mod tests {
         s[0].timeline[0].year_from = None;
         let t = render_text(&Report::select(&d, &s, &l, None));
         assert!(!t.contains("year from"), "{t}");
+    }
+
+    #[test]
+    fn sourcing_by_outlet_shows_in_every_format() {
+        let (d, mut s, l) = fixture();
+        s[0].sourcing.push(dossier_model::OutletSourcing {
+            outlet: "Outlet & Co".into(),
+            quotes: 5,
+            named: 2,
+            anonymous: 2,
+            unattributed: 1,
+            speakers: vec![("Tammy Bruce".into(), 2)],
+            anonymous_by_affiliation: vec![("Israeli".into(), 1), ("unstated".into(), 1)],
+        });
+        let r = Report::select(&d, &s, &l, None);
+        let t = render_text(&r);
+        assert!(t.contains("SOURCING BY OUTLET"), "{t}");
+        assert!(
+            t.contains("Outlet & Co: 5 quotes: 2 named, 2 anonymous (40%), 1 unattributed"),
+            "{t}"
+        );
+        assert!(t.contains("    quotes: Tammy Bruce ×2"), "{t}");
+        assert!(
+            t.contains("anonymous sources: Israeli ×1, unstated ×1"),
+            "{t}"
+        );
+        let md = render_markdown(&r);
+        assert!(md.contains("| Outlet & Co | 5 quotes: 2 named, 2 anonymous (40%), 1 unattributed | Tammy Bruce ×2 | Israeli ×1, unstated ×1 |"), "{md}");
+        let html = render_html(&r);
+        assert!(
+            html.contains("<tr><td>Outlet &amp; Co</td><td>5 quotes: 2 named"),
+            "{html}"
+        );
+        s[0].sourcing.clear();
+        let r = Report::select(&d, &s, &l, None);
+        assert!(!render_text(&r).contains("SOURCING BY OUTLET"));
     }
 
     #[test]

@@ -422,6 +422,20 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
         }
         o.push_str("</tbody></table>");
     }
+    if !s.sourcing.is_empty() {
+        o.push_str("<h2 id=\"sourcing\">Sourcing by outlet</h2><table class=\"sourcing\"><thead><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr></thead><tbody>");
+        for so in &s.sourcing {
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&so.outlet),
+                esc(&dossier_report::sourcing_counts(so)),
+                esc(&dossier_report::tally(&so.speakers)),
+                esc(&dossier_report::tally(&so.anonymous_by_affiliation))
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
     if !s.labels.is_empty() {
         o.push_str("<h2 id=\"wording\">How outlets name the main actors</h2><table class=\"wording\"><thead><tr><th>Actor</th><th>Outlet</th><th>Words used</th></tr></thead><tbody>");
         for a in &s.labels {

@@ -166,6 +166,15 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
             start: 0,
             end: 10,
         }],
+        sourcing: vec![OutletSourcing {
+            outlet: "Evil <b>Outlet</b>".into(),
+            quotes: 2,
+            named: 1,
+            anonymous: 1,
+            unattributed: 0,
+            speakers: vec![("Steve Witkoff".into(), 1)],
+            anonymous_by_affiliation: vec![("<i>Israeli</i>".into(), 1)],
+        }],
         figures: vec![FigureComparison {
             measure: "killed".into(),
             key: "killed".into(),
@@ -590,6 +599,9 @@ async fn pages_show_the_story_and_escape_article_text() {
     assert!(story.contains("id=\"positions\""));
     assert!(story.contains("has rejected <a href=\"/documents/doc2#o0\">"));
     assert!(story.contains("href=\"/entities/Hamas\">Hamas</a>"));
+    // sourcing by outlet, escaped
+    assert!(story.contains("id=\"sourcing\""));
+    assert!(story.contains("<td>Evil &lt;b&gt;Outlet&lt;/b&gt;</td><td>2 quotes: 1 named, 1 anonymous (50%)</td><td>Steve Witkoff ×1</td><td>&lt;i&gt;Israeli&lt;/i&gt; ×1</td>"), "{story}");
     let (_, doc, _) = srv.get("/documents/doc1").await;
     assert!(doc.contains("id=\"s0\""));
     assert!(doc.contains("class=\"e-per\""));

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use dossier_model::{
     ActorLabels, Agreement, Document, FigureComparison, FigureKind, FigureReport, OutletLabels,
-    PositionRef, QuoteRef,
+    OutletSourcing, PositionRef, QuoteRef,
 };
 
 use crate::text;
@@ -391,9 +391,66 @@ pub(crate) fn quotes(members: &[Member], copies: &[Vec<String>]) -> Vec<QuoteRef
     out
 }
 
+/// Who each outlet quotes, from the ledger: counts of named, anonymous and
+/// unattributed quotes, the named speakers, and the anonymous sources by
+/// affiliation. Outlets quoting most first.
+pub(crate) fn sourcing(ledger: &[QuoteRef]) -> Vec<OutletSourcing> {
+    let mut by_outlet: BTreeMap<&str, OutletSourcing> = BTreeMap::new();
+    let mut speakers: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    let mut affiliations: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    for q in ledger {
+        let o = by_outlet
+            .entry(q.outlet.as_str())
+            .or_insert_with(|| OutletSourcing {
+                outlet: q.outlet.clone(),
+                ..Default::default()
+            });
+        o.quotes += 1;
+        match &q.speaker {
+            None => o.unattributed += 1,
+            Some(sp) if sp.anonymous => {
+                o.anonymous += 1;
+                let aff = sp.affiliation.clone().unwrap_or_else(|| "unstated".into());
+                *affiliations
+                    .entry(&q.outlet)
+                    .or_default()
+                    .entry(aff)
+                    .or_default() += 1;
+            }
+            Some(sp) => {
+                o.named += 1;
+                let name = sp.canonical.clone().unwrap_or_else(|| sp.name.clone());
+                *speakers
+                    .entry(&q.outlet)
+                    .or_default()
+                    .entry(name)
+                    .or_default() += 1;
+            }
+        }
+    }
+    let ranked = |m: Option<&BTreeMap<String, usize>>| {
+        let mut v: Vec<(String, usize)> = m
+            .map(|m| m.iter().map(|(k, n)| (k.clone(), *n)).collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v
+    };
+    let mut out: Vec<OutletSourcing> = by_outlet
+        .into_iter()
+        .map(|(k, mut o)| {
+            o.speakers = ranked(speakers.get(k));
+            o.anonymous_by_affiliation = ranked(affiliations.get(k));
+            o
+        })
+        .collect();
+    out.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.outlet.cmp(&b.outlet)));
+    out
+}
+
 /// The members' attributions whose source is a known entity or an
-/// anonymous source and whose content is a phrase (three words or more),
-/// in story order: the positions the ledger can show beside the quotes.
+/// anonymous source, whose content is a phrase (three words or more) and
+/// whose cue is not tentative, in story order: the positions the ledger
+/// can show beside the quotes.
 pub(crate) fn positions(members: &[Member]) -> Vec<PositionRef> {
     let mut out = Vec::new();
     for m in members {
@@ -402,7 +459,10 @@ pub(crate) fn positions(members: &[Member]) -> Vec<PositionRef> {
             else {
                 continue;
             };
-            if !(sp.anonymous || sp.canonical.is_some()) || text.split_whitespace().count() < 3 {
+            if a.tentative
+                || !(sp.anonymous || sp.canonical.is_some())
+                || text.split_whitespace().count() < 3
+            {
                 continue;
             }
             out.push(PositionRef {
@@ -1058,5 +1118,120 @@ mod tests {
         let labels = &l[0].outlets[0].labels;
         assert_eq!(labels[0], ("Hamas".to_string(), 2));
         assert!(labels.contains(&("Palestinian Resistance Movement".to_string(), 1)));
+    }
+
+    #[test]
+    fn positions_need_a_named_or_anonymous_source_a_phrase_and_a_firm_cue() {
+        use dossier_model::{Attribution, Span, Speaker};
+        let text = "Hamas has rejected the ceasefire proposal. Hamas seized 250 people in \
+                    the raid. Critics say the plan fails. Hamas wants a deal.";
+        let at = |w: &str| {
+            let s = text.find(w).unwrap();
+            Span::new(s, s + w.len())
+        };
+        let rel =
+            |cue: &str, content: &str, speaker: Option<Speaker>, tentative: bool| Attribution {
+                cue: cue.into(),
+                cue_span: at(cue),
+                speaker,
+                content: Some(content.into()),
+                content_span: Some(at(content)),
+                tentative,
+                ..Default::default()
+            };
+        let hamas = || {
+            Some(Speaker {
+                name: "Hamas".into(),
+                canonical: Some("Hamas".into()),
+                ..Default::default()
+            })
+        };
+        let critics = Some(Speaker {
+            name: "Critics".into(),
+            ..Default::default()
+        });
+        let d = Document {
+            id: "a".into(),
+            text: text.into(),
+            attributions: vec![
+                rel("has rejected", "the ceasefire proposal", hamas(), false),
+                rel("seized", "250 people in the raid", hamas(), true),
+                rel("say", "the plan fails", critics, false),
+                rel("wants", "a deal", hamas(), false),
+            ],
+            ..Default::default()
+        };
+        let docs = [d];
+        let p = positions(&members(&docs, &["2025-01-01"]));
+        let kept: Vec<&str> = p.iter().map(|x| x.cue.as_str()).collect();
+        // The event's cue is tentative, the critics are no entity and "a
+        // deal" is under three words.
+        assert_eq!(kept, vec!["has rejected"]);
+    }
+
+    #[test]
+    fn sourcing_counts_named_anonymous_and_unattributed_quotes_per_outlet() {
+        use dossier_model::Speaker;
+        let q = |outlet: &str, speaker: Option<Speaker>| QuoteRef {
+            document: "d".into(),
+            outlet: outlet.into(),
+            text: "words".into(),
+            kind: QuoteKind::Direct,
+            speaker,
+            cue: None,
+            start: 0,
+            end: 0,
+            also_in: vec![],
+        };
+        let named = |name: &str, canonical: &str| {
+            Some(Speaker {
+                name: name.into(),
+                canonical: Some(canonical.into()),
+                ..Default::default()
+            })
+        };
+        let anon = |aff: Option<&str>| {
+            Some(Speaker {
+                name: "an official".into(),
+                anonymous: true,
+                affiliation: aff.map(String::from),
+                ..Default::default()
+            })
+        };
+        let ledger = vec![
+            q("B", named("He", "Tammy Bruce")),
+            q("A", anon(Some("Israeli"))),
+            q("B", named("Bruce", "Tammy Bruce")),
+            q("B", anon(None)),
+            q("B", None),
+            q("B", named("Axios", "Axios")),
+            q("A", anon(Some("Israeli"))),
+        ];
+        let s = sourcing(&ledger);
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            (
+                s[0].outlet.as_str(),
+                s[0].quotes,
+                s[0].named,
+                s[0].anonymous,
+                s[0].unattributed
+            ),
+            ("B", 5, 3, 1, 1)
+        );
+        assert_eq!(
+            s[0].speakers,
+            vec![("Tammy Bruce".to_string(), 2), ("Axios".to_string(), 1)]
+        );
+        assert_eq!(
+            s[0].anonymous_by_affiliation,
+            vec![("unstated".to_string(), 1)]
+        );
+        assert_eq!((s[1].outlet.as_str(), s[1].anonymous), ("A", 2));
+        assert_eq!(
+            s[1].anonymous_by_affiliation,
+            vec![("Israeli".to_string(), 2)]
+        );
+        assert!(s[1].speakers.is_empty());
     }
 }

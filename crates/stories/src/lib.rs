@@ -767,6 +767,8 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
         let doc_vecs: Vec<&features::SparseVec> = p.members.iter().map(|&i| &b.vecs[i]).collect();
         let k =
             (p.members.len() + 2).clamp(opts.summary_min, opts.summary_max.max(opts.summary_min));
+        let ledger = compare::quotes(&members, &copy_outlets);
+        let sourcing = compare::sourcing(&ledger);
         stories.push(Story {
             id: p.id.clone(),
             title: doc_title(b.docs[central], &b.sents[central]),
@@ -777,8 +779,9 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
             last_date: p.last.clone(),
             outlets,
             timeline: timeline::timeline(&members, &sents),
-            quotes: compare::quotes(&members, &copy_outlets),
+            quotes: ledger,
             positions: compare::positions(&members),
+            sourcing,
             figures: compare::figures(&members, opts.figure_tolerance),
             labels: compare::labels(&members, opts.max_actors),
             summary: timeline::summary(
