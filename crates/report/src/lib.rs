@@ -20,6 +20,9 @@ pub struct Report<'a> {
     pub documents: Vec<&'a Document>,
     pub stories: Vec<&'a Story>,
     pub storylines: Vec<&'a Storyline>,
+    /// Every story of the selected storylines, selected or not: what
+    /// each outlet covered is read over all of them.
+    pub line_stories: Vec<&'a Story>,
 }
 
 impl<'a> Report<'a> {
@@ -41,8 +44,13 @@ impl<'a> Report<'a> {
                 .chain(s.duplicates.iter().flatten())
                 .any(|d| w.contains(d)),
         };
+        let all_stories = stories;
         let stories: Vec<&Story> = stories.iter().filter(|s| keep_story(s)).collect();
         let line_ids: Vec<&str> = stories.iter().map(|s| s.storyline.as_str()).collect();
+        let line_stories: Vec<&Story> = all_stories
+            .iter()
+            .filter(|s| line_ids.contains(&s.storyline.as_str()))
+            .collect();
         let storylines: Vec<&Storyline> = storylines
             .iter()
             .filter(|l| line_ids.contains(&l.id.as_str()))
@@ -71,6 +79,7 @@ impl<'a> Report<'a> {
             documents,
             stories,
             storylines,
+            line_stories,
         }
     }
 
@@ -366,7 +375,8 @@ pub fn render_text(r: &Report) -> String {
     for l in &r.storylines {
         let dates = shows_key_dates(l);
         let figures = l.figures.iter().any(|f| f.reports.len() > 1);
-        if !dates && !figures {
+        let covered = coverage(l, &r.line_stories);
+        if !dates && !figures && covered.is_empty() {
             continue;
         }
         let mut cites = Citations::new();
@@ -398,6 +408,22 @@ pub fn render_text(r: &Report) -> String {
                 .collect();
             write_figures_text(&mut o, &multi, &mut cites, r);
         }
+        if !covered.is_empty() {
+            let _ = writeln!(
+                o,
+                "Coverage (which outlets reported which of the {}):",
+                count_stories(l.stories.len())
+            );
+            for c in &covered {
+                let (line, missed) = coverage_line(c);
+                let not = if missed.is_empty() {
+                    String::new()
+                } else {
+                    format!("; not: {missed}")
+                };
+                let _ = writeln!(o, "  {}: {line}{not}", c.outlet);
+            }
+        }
         for (k, id) in cites.order.iter().enumerate() {
             if let Some(d) = r.doc(id) {
                 let _ = writeln!(
@@ -419,6 +445,80 @@ fn count_stories(n: usize) -> String {
     } else {
         format!("{n} stories")
     }
+}
+
+/// What one outlet covered of a storyline: the stories with a report of
+/// its own (or a copy it published) and those without.
+pub struct OutletCoverage<'a> {
+    pub outlet: String,
+    pub covered: Vec<&'a Story>,
+    pub missed: Vec<&'a Story>,
+}
+
+/// Which outlets covered which stories of `line` (its stories looked up in
+/// `stories`), outlets covering most first. Empty when the storyline has
+/// one story or one outlet: there is nothing to compare.
+pub fn coverage<'a>(line: &Storyline, stories: &[&'a Story]) -> Vec<OutletCoverage<'a>> {
+    let members: Vec<&Story> = line
+        .stories
+        .iter()
+        .filter_map(|id| stories.iter().copied().find(|s| &s.id == id))
+        .collect();
+    let mut outlets: Vec<&str> = members
+        .iter()
+        .flat_map(|s| s.outlets.iter().map(String::as_str))
+        .collect();
+    outlets.sort_unstable();
+    outlets.dedup();
+    if members.len() < 2 || outlets.len() < 2 {
+        return Vec::new();
+    }
+    let mut out: Vec<OutletCoverage> = outlets
+        .into_iter()
+        .map(|o| {
+            let (covered, missed) = members
+                .iter()
+                .partition(|s| s.outlets.iter().any(|x| x == o));
+            OutletCoverage {
+                outlet: o.to_string(),
+                covered,
+                missed,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        b.covered
+            .len()
+            .cmp(&a.covered.len())
+            .then(a.outlet.cmp(&b.outlet))
+    });
+    out
+}
+
+/// Stories a coverage line names as not covered; the rest are counted.
+pub const MISSED_SHOWN: usize = 5;
+
+/// An outlet's coverage in words: "2 of 3 stories", and the stories it
+/// did not cover, as "“Title” (2025-01-13), ..." (the first few, then
+/// "and N more"; empty when none).
+pub fn coverage_line(c: &OutletCoverage) -> (String, String) {
+    let total = c.covered.len() + c.missed.len();
+    let mut missed: Vec<String> = c
+        .missed
+        .iter()
+        .take(MISSED_SHOWN)
+        .map(|s| match &s.first_date {
+            Some(d) => format!("“{}” ({d})", s.title),
+            None => format!("“{}”", s.title),
+        })
+        .collect();
+    if c.missed.len() > MISSED_SHOWN {
+        missed.push(format!("and {} more", c.missed.len() - MISSED_SHOWN));
+    }
+    (
+        format!("{} of {}", c.covered.len(), count_stories(total)),
+        missed.join(", "),
+    )
 }
 
 /// A storyline's key dates are worth a section when it joins several
@@ -654,15 +754,28 @@ pub fn render_markdown(r: &Report) -> String {
         }
         o.push('\n');
     }
-    for l in r.storylines.iter().filter(|l| shows_key_dates(l)) {
+    for l in &r.storylines {
+        let dates = shows_key_dates(l);
+        let covered = coverage(l, &r.line_stories);
+        if !dates && covered.is_empty() {
+            continue;
+        }
         let mut cites = Citations::new();
-        let _ = writeln!(
+        let _ = write!(
             o,
-            "## Storyline: {}\n\n{}. Key dates:\n\n| Date | What happened | Source |\n|---|---|---|",
+            "## Storyline: {}\n\n{}.",
             md_escape(&l.title),
             count_stories(l.stories.len())
         );
-        for k in &l.timeline {
+        if dates {
+            let _ = writeln!(
+                o,
+                " Key dates:\n\n| Date | What happened | Source |\n|---|---|---|"
+            );
+        } else {
+            o.push('\n');
+        }
+        for k in l.timeline.iter().filter(|_| dates) {
             for sen in &k.sentences {
                 let n = cites.mark(&sen.source.document);
                 let _ = writeln!(
@@ -670,6 +783,22 @@ pub fn render_markdown(r: &Report) -> String {
                     "| {} | {} | \\[{n}\\] |",
                     md_escape(&k.date),
                     md_escape(sen.text.trim())
+                );
+            }
+        }
+        if !covered.is_empty() {
+            let _ = writeln!(
+                o,
+                "\n### Coverage\n\n| Outlet | Stories covered | Not covered |\n|---|---|---|"
+            );
+            for c in &covered {
+                let (line, missed) = coverage_line(c);
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} |",
+                    md_escape(&c.outlet),
+                    line,
+                    md_escape(&missed)
                 );
             }
         }
@@ -882,26 +1011,48 @@ pub fn render_html(r: &Report) -> String {
         }
         o.push_str("</ol></section>");
     }
-    for l in r.storylines.iter().filter(|l| shows_key_dates(l)) {
+    for l in &r.storylines {
+        let dates = shows_key_dates(l);
+        let covered = coverage(l, &r.line_stories);
+        if !dates && covered.is_empty() {
+            continue;
+        }
         let mut cites = Citations::new();
         let _ = write!(
             o,
-            "<section><h2>Storyline: {}</h2><p>{}.</p><h3>Key dates</h3><table><tr><th>Date</th><th>What happened</th><th>Source</th></tr>",
+            "<section><h2>Storyline: {}</h2><p>{}.</p>",
             html_escape(&l.title),
             count_stories(l.stories.len())
         );
-        for k in &l.timeline {
-            for sen in &k.sentences {
-                let n = cites.mark(&sen.source.document);
+        if dates {
+            o.push_str("<h3>Key dates</h3><table><tr><th>Date</th><th>What happened</th><th>Source</th></tr>");
+            for k in &l.timeline {
+                for sen in &k.sentences {
+                    let n = cites.mark(&sen.source.document);
+                    let _ = write!(
+                        o,
+                        "<tr><td>{}</td><td>{}</td><td>[{n}]</td></tr>",
+                        html_escape(&k.date),
+                        html_escape(sen.text.trim())
+                    );
+                }
+            }
+            o.push_str("</table>");
+        }
+        if !covered.is_empty() {
+            o.push_str("<h3>Coverage</h3><table><tr><th>Outlet</th><th>Stories covered</th><th>Not covered</th></tr>");
+            for c in &covered {
+                let (line, missed) = coverage_line(c);
                 let _ = write!(
                     o,
-                    "<tr><td>{}</td><td>{}</td><td>[{n}]</td></tr>",
-                    html_escape(&k.date),
-                    html_escape(sen.text.trim())
+                    "<tr><td>{}</td><td>{line}</td><td>{}</td></tr>",
+                    html_escape(&c.outlet),
+                    html_escape(&missed)
                 );
             }
+            o.push_str("</table>");
         }
-        o.push_str("</table><h3>Sources</h3><ol>");
+        o.push_str("<h3>Sources</h3><ol>");
         for id in &cites.order {
             if let Some(d) = r.doc(id) {
                 let _ = write!(
@@ -1130,6 +1281,50 @@ mod tests {
         let md = render_markdown(&Report::select(&d, &s, &l, None));
         assert!(md.contains("\\<b\\>Talks\\</b\\>"));
         assert!(md.contains("| agree |"));
+    }
+
+    #[test]
+    fn storylines_show_which_outlet_covered_which_story() {
+        let (d, mut s, mut l) = fixture();
+        let mut s2 = s[0].clone();
+        s2.id = "s2".into();
+        s2.title = "Truce <signed>".into();
+        s2.documents = vec!["d2".into()];
+        s2.first_date = Some("2025-01-15".into());
+        s2.outlets = vec!["Outlet & Co".into(), "Other".into()];
+        s.push(s2);
+        l[0].stories = vec!["s1".into(), "s2".into()];
+        // the report on story s1 alone still reads coverage over both
+        let wanted = vec!["d1".to_string()];
+        let r = Report::select(&d, &s, &l, Some(&wanted));
+        assert_eq!(r.stories.len(), 1);
+        let t = render_text(&r);
+        assert!(
+            t.contains("Coverage (which outlets reported which of the 2 stories):"),
+            "{t}"
+        );
+        assert!(t.contains("  Outlet & Co: 2 of 2 stories\n"), "{t}");
+        assert!(
+            t.contains("  Other: 1 of 2 stories; not: “<b>Talks</b>”"),
+            "{t}"
+        );
+        let md = render_markdown(&r);
+        assert!(
+            md.contains("| Other | 1 of 2 stories | “\\<b\\>Talks\\</b\\>” |"),
+            "{md}"
+        );
+        let html = render_html(&r);
+        assert!(
+            html.contains(
+                "<tr><td>Other</td><td>1 of 2 stories</td><td>“&lt;b&gt;Talks&lt;/b&gt;”</td></tr>"
+            ),
+            "{html}"
+        );
+        // one outlet throughout: nothing to compare
+        s[1].outlets = vec!["Outlet & Co".into()];
+        let r = Report::select(&d, &s, &l, None);
+        assert!(coverage(r.storylines[0], &r.line_stories).is_empty());
+        assert!(!render_text(&r).contains("Coverage"));
     }
 
     #[test]

@@ -277,7 +277,14 @@ fn dated_row(o: &mut String, date: &str, text: &str, src: &dossier_model::Source
     );
 }
 
-fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline>) -> String {
+/// A story's page. `line_stories` are the stories of its storyline (for
+/// coverage: which outlets reported which of them).
+fn story_page(
+    s: &Story,
+    docs: &[Option<Document>],
+    storyline: Option<&Storyline>,
+    line_stories: &[&Story],
+) -> String {
     let mut o = format!("<h1>{}</h1>", esc(&s.title));
     if let Some(l) = storyline {
         let _ = write!(o, "<p class=\"meta\">Storyline: {}</p>", esc(&l.title));
@@ -473,6 +480,36 @@ fn story_page(s: &Story, docs: &[Option<Document>], storyline: Option<&Storyline
         }
         o.push_str("</tbody></table>");
     }
+    // Which outlets of the storyline reported this story and the others.
+    let covered = storyline.map_or_else(Vec::new, |l| dossier_report::coverage(l, line_stories));
+    if !covered.is_empty() {
+        o.push_str("<h2 id=\"coverage\">Coverage across the storyline</h2><table class=\"coverage\"><thead><tr><th>Outlet</th><th>This story</th><th>Stories covered</th><th>Not covered</th></tr></thead><tbody>");
+        for c in &covered {
+            let here = if c.covered.iter().any(|x| x.id == s.id) {
+                "yes"
+            } else {
+                "<strong>no</strong>"
+            };
+            let mut missed: Vec<String> = c
+                .missed
+                .iter()
+                .take(dossier_report::MISSED_SHOWN)
+                .map(|m| format!("<a href=\"/stories/{}\">{}</a>", enc(&m.id), esc(&m.title)))
+                .collect();
+            if c.missed.len() > dossier_report::MISSED_SHOWN {
+                let more = c.missed.len() - dossier_report::MISSED_SHOWN;
+                missed.push(format!("and {more} more"));
+            }
+            let _ = write!(
+                o,
+                "<tr><td>{}</td><td>{here}</td><td>{}</td><td>{}</td></tr>",
+                esc(&c.outlet),
+                esc(&dossier_report::coverage_line(c).0),
+                missed.join(", ")
+            );
+        }
+        o.push_str("</tbody></table>");
+    }
     o
 }
 
@@ -492,7 +529,19 @@ async fn story(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageResul
                 .collect::<Result<Vec<_>, _>>()?
         };
         let line = g.storyline_ix.get(&s.storyline).map(|&k| &g.storylines[k]);
-        Ok(Html(page(&s.title, "", &story_page(s, &docs, line))))
+        let line_stories: Vec<&Story> = line
+            .map(|l| {
+                l.stories
+                    .iter()
+                    .filter_map(|id| g.story_ix.get(id).map(|&k| &g.stories[k]))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Html(page(
+            &s.title,
+            "",
+            &story_page(s, &docs, line, &line_stories),
+        )))
     })
     .await?)
 }
@@ -695,7 +744,7 @@ mod tests {
                 }],
             }],
         };
-        let page = story_page(&story("a"), &[], Some(&line));
+        let page = story_page(&story("a"), &[], Some(&line), &[]);
         assert!(page.contains("Storyline key dates"), "{page}");
         assert!(
             page.contains("<td>2025-01-19</td><td>The truce &lt;began&gt; on Sunday.</td>"),
@@ -704,6 +753,33 @@ mod tests {
         assert!(page.contains("href=\"/documents/d1#s42\""), "{page}");
         // a storyline of one story adds nothing to the story's own timeline
         line.stories.truncate(1);
-        assert!(!story_page(&story("a"), &[], Some(&line)).contains("Storyline key dates"));
+        assert!(!story_page(&story("a"), &[], Some(&line), &[]).contains("Storyline key dates"));
+    }
+
+    #[test]
+    fn a_story_page_shows_which_outlets_covered_the_storyline() {
+        let line = Storyline {
+            id: "l".into(),
+            title: "Gaza truce".into(),
+            stories: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        let mut a = story("a");
+        a.outlets = vec!["Wire".into()];
+        let mut b = story("b");
+        b.title = "Truce <signed>".into();
+        b.outlets = vec!["Wire".into(), "Daily".into()];
+        let page = story_page(&a, &[], Some(&line), &[&a, &b]);
+        assert!(page.contains("id=\"coverage\""), "{page}");
+        assert!(
+            page.contains("<tr><td>Wire</td><td>yes</td><td>2 of 2 stories</td><td></td></tr>"),
+            "{page}"
+        );
+        assert!(
+            page.contains("<tr><td>Daily</td><td><strong>no</strong></td><td>1 of 2 stories</td><td><a href=\"/stories/a\">Talks</a></td></tr>"),
+            "{page}"
+        );
+        // without the storyline's stories there is nothing to compare
+        assert!(!story_page(&a, &[], Some(&line), &[&a]).contains("id=\"coverage\""));
     }
 }
