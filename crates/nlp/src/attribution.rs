@@ -417,18 +417,53 @@ fn role_history(sent: &[Tok], j: usize, left: bool, prev: usize, out: &mut Vec<u
 // Perceptron
 // ---------------------------------------------------------------------------
 
-/// Weights of one tagger.
+/// Weights of one tagger: each feature's `labels` weights lie side by side
+/// in one array, found through the feature's row (one allocation for all,
+/// not one per feature).
 #[derive(Debug, Clone, Default)]
 struct Weights {
     labels: usize,
-    w: FxHashMap<u64, Vec<f32>>,
+    rows: FxHashMap<u64, u32>,
+    w: Vec<f32>,
 }
 
 impl Weights {
+    fn new(labels: usize) -> Weights {
+        Weights {
+            labels,
+            ..Default::default()
+        }
+    }
+    fn len(&self) -> usize {
+        self.rows.len()
+    }
+    fn get(&self, f: &u64) -> Option<&[f32]> {
+        let r = *self.rows.get(f)? as usize * self.labels;
+        Some(&self.w[r..r + self.labels])
+    }
+    /// Set the weights of feature `f` (`labels` of them).
+    fn insert(&mut self, f: u64, v: &[f32]) {
+        match self.rows.get(&f) {
+            Some(&r) => {
+                let r = r as usize * self.labels;
+                self.w[r..r + self.labels].copy_from_slice(v);
+            }
+            None => {
+                self.rows.insert(f, self.rows.len() as u32);
+                self.w.extend_from_slice(v);
+            }
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (u64, &[f32])> {
+        self.rows.iter().map(|(k, &r)| {
+            let r = r as usize * self.labels;
+            (*k, &self.w[r..r + self.labels])
+        })
+    }
     fn scores(&self, feats: &[u64], out: &mut [f32]) {
         out.iter_mut().for_each(|x| *x = 0.0);
         for f in feats {
-            if let Some(v) = self.w.get(f) {
+            if let Some(v) = self.get(f) {
                 for (o, x) in out.iter_mut().zip(v) {
                     *o += x;
                 }
@@ -482,20 +517,17 @@ impl Learner {
     }
     fn averaged(&self) -> Weights {
         let t = self.step as f32;
-        let mut w = FxHashMap::default();
+        let mut w = Weights::new(self.labels);
         for (k, v) in &self.w {
             let avg: Vec<f32> = v
                 .iter()
                 .map(|e| (e.1 + (self.step - e.2) as f32 * e.0) / t)
                 .collect();
             if avg.iter().any(|x| x.abs() > 1e-6) {
-                w.insert(*k, avg);
+                w.insert(*k, &avg);
             }
         }
-        Weights {
-            labels: self.labels,
-            w,
-        }
+        w
     }
 }
 
@@ -796,7 +828,7 @@ impl Model {
 
     /// Number of features with weights, both taggers together.
     pub fn features(&self) -> usize {
-        self.cue.w.len() + self.role.w.len()
+        self.cue.len() + self.role.len()
     }
 
     /// Attributions in `text`, in text order.
@@ -886,16 +918,13 @@ impl Model {
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&self.cue_bias.to_le_bytes());
         for w in [&self.cue, &self.role] {
-            let max =
-                w.w.values()
-                    .flat_map(|v| v.iter())
-                    .fold(0f32, |m, x| m.max(x.abs()));
+            let max = w.w.iter().fold(0f32, |m, x| m.max(x.abs()));
             let scale = if max == 0.0 { 1.0 } else { max / 32767.0 };
-            let mut entries: Vec<(u64, Vec<i16>)> =
-                w.w.iter()
-                    .map(|(k, v)| (*k, v.iter().map(|x| (x / scale).round() as i16).collect()))
-                    .filter(|(_, q): &(u64, Vec<i16>)| q.iter().any(|x| *x != 0))
-                    .collect();
+            let mut entries: Vec<(u64, Vec<i16>)> = w
+                .iter()
+                .map(|(k, v)| (k, v.iter().map(|x| (x / scale).round() as i16).collect()))
+                .filter(|(_, q): &(u64, Vec<i16>)| q.iter().any(|x| *x != 0))
+                .collect();
             entries.sort_by_key(|e| e.0);
             out.extend_from_slice(&(w.labels as u32).to_le_bytes());
             out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
@@ -933,18 +962,21 @@ impl Model {
             let labels = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
             let n = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
             let scale = f32::from_le_bytes(take(4)?.try_into().unwrap());
-            let mut w = FxHashMap::default();
-            w.reserve(n.min(bytes.len() / 8));
+            let mut w = Weights::new(labels);
+            w.rows.reserve(n.min(bytes.len() / 8));
+            w.w.reserve((n * labels).min(bytes.len() / 2));
+            let mut v = Vec::with_capacity(labels);
             for _ in 0..n {
                 let k = u64::from_le_bytes(take(8)?.try_into().unwrap());
                 let raw = take(2 * labels)?;
-                let v: Vec<f32> = raw
-                    .chunks_exact(2)
-                    .map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 * scale)
-                    .collect();
-                w.insert(k, v);
+                v.clear();
+                v.extend(
+                    raw.chunks_exact(2)
+                        .map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 * scale),
+                );
+                w.insert(k, &v);
             }
-            Ok(Weights { labels, w })
+            Ok(w)
         };
         let cue = read()?;
         let role = read()?;
@@ -1524,17 +1556,13 @@ mod tests {
                 n: 5,
                 fixed_at: (trial % 2 == 0).then_some(trial % 5),
             };
-            let mut w = Weights {
-                labels: ROLE_LABELS,
-                w: FxHashMap::default(),
-            };
+            let mut w = Weights::new(ROLE_LABELS);
             for i in 0..5u64 {
-                w.w.insert(i, (0..ROLE_LABELS).map(|_| next()).collect());
+                let v: Vec<f32> = (0..ROLE_LABELS).map(|_| next()).collect();
+                w.insert(i, &v);
                 for p in 0..ROLE_LABELS as u64 {
-                    w.w.insert(
-                        1000 + 10 * i + p,
-                        (0..ROLE_LABELS).map(|_| next()).collect(),
-                    );
+                    let v: Vec<f32> = (0..ROLE_LABELS).map(|_| next()).collect();
+                    w.insert(1000 + 10 * i + p, &v);
                 }
             }
             // Every sequence of five tags, by brute force.
