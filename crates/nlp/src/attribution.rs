@@ -1484,6 +1484,8 @@ mod tests {
         assert_eq!(back.features(), model.features());
         let text = "Omar told reporters the border stayed closed.";
         assert_eq!(back.find(text), model.find(text));
+        // the committed file reads and writes back unchanged
+        assert!(committed().unwrap().to_bytes() == MODEL_BYTES);
         assert!(Model::from_bytes(&bytes[..bytes.len() / 2])
             .unwrap_err()
             .contains("truncated"));
