@@ -455,14 +455,15 @@ pub struct OutletCoverage<'a> {
     pub missed: Vec<&'a Story>,
 }
 
-/// Which outlets covered which stories of `line` (its stories looked up in
-/// `stories`), outlets covering most first. Empty when the storyline has
-/// one story or one outlet: there is nothing to compare.
+/// Which outlets covered which stories of `line` (the stories of
+/// `stories` that name it as their storyline, in their order), outlets
+/// covering most first. Empty when the storyline has one story or one
+/// outlet: there is nothing to compare.
 pub fn coverage<'a>(line: &Storyline, stories: &[&'a Story]) -> Vec<OutletCoverage<'a>> {
-    let members: Vec<&Story> = line
-        .stories
+    let members: Vec<&Story> = stories
         .iter()
-        .filter_map(|id| stories.iter().copied().find(|s| &s.id == id))
+        .copied()
+        .filter(|s| s.storyline == line.id)
         .collect();
     let mut outlets: Vec<&str> = members
         .iter()

@@ -395,52 +395,38 @@ pub(crate) fn quotes(members: &[Member], copies: &[Vec<String>]) -> Vec<QuoteRef
 /// unattributed quotes, the named speakers, and the anonymous sources by
 /// affiliation. Outlets quoting most first.
 pub(crate) fn sourcing(ledger: &[QuoteRef]) -> Vec<OutletSourcing> {
-    let mut by_outlet: BTreeMap<&str, OutletSourcing> = BTreeMap::new();
-    let mut speakers: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
-    let mut affiliations: BTreeMap<&str, BTreeMap<String, usize>> = BTreeMap::new();
+    // Per outlet: its counts, and tallies of speakers and affiliations.
+    type Tally = BTreeMap<String, usize>;
+    let mut by_outlet: BTreeMap<&str, (OutletSourcing, Tally, Tally)> = BTreeMap::new();
     for q in ledger {
-        let o = by_outlet
-            .entry(q.outlet.as_str())
-            .or_insert_with(|| OutletSourcing {
-                outlet: q.outlet.clone(),
-                ..Default::default()
-            });
+        let (o, speakers, affiliations) = by_outlet.entry(q.outlet.as_str()).or_default();
         o.quotes += 1;
         match &q.speaker {
             None => o.unattributed += 1,
             Some(sp) if sp.anonymous => {
                 o.anonymous += 1;
-                let aff = sp.affiliation.clone().unwrap_or_else(|| "unstated".into());
-                *affiliations
-                    .entry(&q.outlet)
-                    .or_default()
-                    .entry(aff)
-                    .or_default() += 1;
+                let aff = sp.affiliation.as_deref().unwrap_or("unstated");
+                *affiliations.entry(aff.to_string()).or_default() += 1;
             }
             Some(sp) => {
                 o.named += 1;
-                let name = sp.canonical.clone().unwrap_or_else(|| sp.name.clone());
-                *speakers
-                    .entry(&q.outlet)
-                    .or_default()
-                    .entry(name)
-                    .or_default() += 1;
+                let name = sp.canonical.as_deref().unwrap_or(&sp.name);
+                *speakers.entry(name.to_string()).or_default() += 1;
             }
         }
     }
-    let ranked = |m: Option<&BTreeMap<String, usize>>| {
-        let mut v: Vec<(String, usize)> = m
-            .map(|m| m.iter().map(|(k, n)| (k.clone(), *n)).collect())
-            .unwrap_or_default();
+    let ranked = |m: Tally| {
+        let mut v: Vec<(String, usize)> = m.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
     };
     let mut out: Vec<OutletSourcing> = by_outlet
         .into_iter()
-        .map(|(k, mut o)| {
-            o.speakers = ranked(speakers.get(k));
-            o.anonymous_by_affiliation = ranked(affiliations.get(k));
-            o
+        .map(|(outlet, (o, speakers, affiliations))| OutletSourcing {
+            outlet: outlet.to_string(),
+            speakers: ranked(speakers),
+            anonymous_by_affiliation: ranked(affiliations),
+            ..o
         })
         .collect();
     out.sort_by(|a, b| b.quotes.cmp(&a.quotes).then(a.outlet.cmp(&b.outlet)));
