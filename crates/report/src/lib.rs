@@ -300,9 +300,12 @@ pub fn render_text(r: &Report) -> String {
                 } else {
                     format!(" (also in {})", q.also_in.join(", "))
                 };
+                // The cue, unless the quoted words open with it ("the
+                // president “stressed the need …”"): it would read twice.
                 let cue = q
                     .cue
                     .as_deref()
+                    .filter(|c| !opens_with_word(&q.text, c))
                     .map(|c| format!(" {c}"))
                     .unwrap_or_default();
                 let _ = writeln!(
@@ -437,6 +440,22 @@ pub fn render_text(r: &Report) -> String {
         }
     }
     o
+}
+
+/// Whether `text` opens with the words `cue` (letter case aside), as a
+/// whole word: "stressed the need" opens with "stressed", "stresses" does
+/// not open with "stress".
+fn opens_with_word(text: &str, cue: &str) -> bool {
+    let cue = cue.trim();
+    let text = text.trim_start();
+    !cue.is_empty()
+        && text
+            .get(..cue.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(cue))
+        && !text[cue.len()..]
+            .chars()
+            .next()
+            .is_some_and(char::is_alphanumeric)
 }
 
 fn count_stories(n: usize) -> String {
@@ -1198,6 +1217,16 @@ mod tests {
         s[0].timeline[0].year_from = None;
         let t = render_text(&Report::select(&d, &s, &l, None));
         assert!(!t.contains("year from"), "{t}");
+    }
+
+    #[test]
+    fn a_cue_that_opens_its_quote_is_not_repeated() {
+        assert!(opens_with_word("stressed the need", "stressed"));
+        assert!(opens_with_word("Stressed the need", "stressed"));
+        assert!(!opens_with_word("stresses the need", "stress"));
+        assert!(!opens_with_word("the need", "stressed"));
+        assert!(!opens_with_word("s", "stressed"));
+        assert!(!opens_with_word("ééé", "é"));
     }
 
     #[test]
