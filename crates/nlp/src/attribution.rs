@@ -630,10 +630,14 @@ impl Lattice {
             let prevs = |p: usize| if i == 0 { p == O } else { best[p].is_finite() };
             let prev_score = |p: usize| if i == 0 { 0.0 } else { best[p] };
             if let Some(tag) = self.fixed[i] {
-                // A fixed word scores nothing; its tag follows the best path.
+                // A fixed word scores nothing; its tag follows the best path
+                // (the first best, on ties, as for every other word).
                 let p = (0..l)
                     .filter(|&p| prevs(p))
-                    .max_by(|&a, &b| prev_score(a).total_cmp(&prev_score(b)))
+                    .fold(None, |best: Option<usize>, p| match best {
+                        Some(b) if prev_score(b) >= prev_score(p) => Some(b),
+                        _ => Some(p),
+                    })
                     .unwrap_or(O);
                 next[tag] = prev_score(p);
                 back[i * l + tag] = p;
@@ -749,41 +753,15 @@ impl Chain for RoleChain<'_> {
     }
 }
 
-/// Cue tags of one sentence; with `learn`, one training step on the gold
-/// tags (which are then returned).
-fn tag_cues(
-    sent: &[Tok],
-    weights: &Weights,
-    bias: f32,
-    learn: Option<(&mut Learner, &[usize])>,
-) -> Vec<usize> {
-    let chain = CueChain { sent, bias };
-    match learn {
-        Some((l, gold)) => {
-            learn_chain(&chain, l, gold);
-            gold.to_vec()
-        }
-        None => viterbi(&chain, &Scorer::Fixed(weights)),
-    }
+/// Cue tags of one sentence, with `bias` added to each word's B score.
+fn tag_cues(sent: &[Tok], weights: &Weights, bias: f32) -> Vec<usize> {
+    viterbi(&CueChain { sent, bias }, &Scorer::Fixed(weights))
 }
 
-/// Role tags of one sentence for the cue over tokens `a..b`; cue tokens get
-/// `O`. With `learn`, one training step on the gold tags.
-fn tag_roles(
-    sent: &[Tok],
-    cue: (usize, usize),
-    prefix: &Prefix,
-    weights: &Weights,
-    learn: Option<(&mut Learner, &[usize])>,
-) -> Vec<usize> {
-    let chain = RoleChain { sent, cue, prefix };
-    match learn {
-        Some((l, gold)) => {
-            learn_chain(&chain, l, gold);
-            gold.to_vec()
-        }
-        None => viterbi(&chain, &Scorer::Fixed(weights)),
-    }
+/// Role tags of one sentence for the cue over tokens `cue.0..cue.1`; cue
+/// tokens get `O`.
+fn tag_roles(sent: &[Tok], cue: (usize, usize), prefix: &Prefix, weights: &Weights) -> Vec<usize> {
+    viterbi(&RoleChain { sent, cue, prefix }, &Scorer::Fixed(weights))
 }
 
 /// Runs of `begin`/`inside` tags as token ranges.
@@ -886,7 +864,7 @@ impl Model {
         }
         let prefix = Prefix::new(sent, &is_cue);
         for &(a, b) in &cues {
-            let tags = tag_roles(sent, (a, b), &prefix, &self.role, None);
+            let tags = tag_roles(sent, (a, b), &prefix, &self.role);
             let span = |(s, e): (usize, usize)| Span::new(sent[s].start, sent[e - 1].end);
             // The source nearest the cue; the content as one stretch.
             let source = runs(&tags, B_SRC, I_SRC)
@@ -1134,7 +1112,7 @@ fn score_pass(model: &Model, docs: &[Example]) -> (f64, f64) {
     let (mut rtp, mut rfp, mut rfn) = (0, 0, 0);
     for ex in docs {
         for (sent, gold) in ex.sents.iter().zip(&ex.cue_tags) {
-            let pred = tag_cues(sent, &model.cue, model.cue_bias, None);
+            let pred = tag_cues(sent, &model.cue, model.cue_bias);
             for (p, g) in pred.iter().zip(gold) {
                 match (*p != O, *g != O) {
                     (true, true) => ctp += 1,
@@ -1148,7 +1126,7 @@ fn score_pass(model: &Model, docs: &[Example]) -> (f64, f64) {
             let sent = &ex.sents[*si];
             let is_cue: Vec<bool> = ex.cue_tags[*si].iter().map(|t| *t != O).collect();
             let prefix = Prefix::new(sent, &is_cue);
-            let pred = tag_roles(sent, *cue, &prefix, &model.role, None);
+            let pred = tag_roles(sent, *cue, &prefix, &model.role);
             let class = |t: usize| (t + 1) / 2;
             for (p, g) in pred.iter().zip(gold) {
                 let (p, g) = (class(*p), class(*g));
@@ -1215,13 +1193,11 @@ pub fn train(
         shuffle(&mut role_order);
         for &(d, s) in &order {
             let ex = &learn[d];
-            let gold = ex.cue_tags[s].clone();
-            tag_cues(
-                &ex.sents[s],
-                &Weights::default(),
-                0.0,
-                Some((&mut cue, &gold)),
-            );
+            let chain = CueChain {
+                sent: &ex.sents[s],
+                bias: 0.0,
+            };
+            learn_chain(&chain, &mut cue, &ex.cue_tags[s]);
         }
         for &(d, r) in &role_order {
             let ex = &learn[d];
@@ -1229,13 +1205,12 @@ pub fn train(
             let sent = &ex.sents[*si];
             let is_cue: Vec<bool> = ex.cue_tags[*si].iter().map(|t| *t != O).collect();
             let prefix = Prefix::new(sent, &is_cue);
-            tag_roles(
+            let chain = RoleChain {
                 sent,
-                *span,
-                &prefix,
-                &Weights::default(),
-                Some((&mut role, gold)),
-            );
+                cue: *span,
+                prefix: &prefix,
+            };
+            learn_chain(&chain, &mut role, gold);
         }
         let model = Model {
             cue: cue.averaged(),
