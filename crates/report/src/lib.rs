@@ -597,6 +597,18 @@ pub fn sourcing_counts(s: &dossier_model::OutletSourcing) -> String {
     format!("{} {noun}: {}", s.quotes, parts.join(", "))
 }
 
+/// One outlet's row of the sourcing table (outlet, counts, who is quoted,
+/// anonymous sources), escaped: for the HTML report and the web UI.
+pub fn sourcing_row_html(s: &dossier_model::OutletSourcing) -> String {
+    format!(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        html_escape(&s.outlet),
+        html_escape(&sourcing_counts(s)),
+        html_escape(&tally(&s.speakers)),
+        html_escape(&tally(&s.anonymous_by_affiliation))
+    )
+}
+
 /// Names with counts, as "Tammy Bruce ×6, Axios ×1".
 pub fn tally(items: &[(String, usize)]) -> String {
     items
@@ -960,14 +972,7 @@ pub fn render_html(r: &Report) -> String {
         if !s.sourcing.is_empty() {
             o.push_str("<h3>Sourcing by outlet</h3><table><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr>");
             for so in &s.sourcing {
-                let _ = write!(
-                    o,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    html_escape(&so.outlet),
-                    html_escape(&sourcing_counts(so)),
-                    html_escape(&tally(&so.speakers)),
-                    html_escape(&tally(&so.anonymous_by_affiliation))
-                );
+                o.push_str(&sourcing_row_html(so));
             }
             o.push_str("</table>");
         }

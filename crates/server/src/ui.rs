@@ -432,14 +432,7 @@ fn story_page(
     if !s.sourcing.is_empty() {
         o.push_str("<h2 id=\"sourcing\">Sourcing by outlet</h2><table class=\"sourcing\"><thead><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr></thead><tbody>");
         for so in &s.sourcing {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&so.outlet),
-                esc(&dossier_report::sourcing_counts(so)),
-                esc(&dossier_report::tally(&so.speakers)),
-                esc(&dossier_report::tally(&so.anonymous_by_affiliation))
-            );
+            o.push_str(&dossier_report::sourcing_row_html(so));
         }
         o.push_str("</tbody></table>");
     }
