@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.5";
+pub const SCHEMA_VERSION: &str = "1.6";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
 #[derive(
@@ -393,7 +393,7 @@ pub fn host_of(url: &str) -> Option<String> {
 }
 
 /// A pointer from a derived statement back to the sentence it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SourceRef {
     /// Document id.
     pub document: String,
@@ -423,7 +423,7 @@ pub struct TimelineEntry {
 }
 
 /// One sentence of a story summary and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummarySentence {
     pub text: String,
     pub source: SourceRef,
@@ -585,6 +585,40 @@ pub struct Storyline {
     /// The key dates of the storyline, oldest first (schema 1.2).
     #[serde(default)]
     pub timeline: Vec<KeyDate>,
+    /// Who each outlet quotes across all stories of the storyline (schema
+    /// 1.6), outlets quoting most first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sourcing: Vec<OutletSourcing>,
+    /// Each outlet's distinctive words in the storyline against the other
+    /// outlets' (schema 1.6); empty when one outlet covers it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub wording: Vec<OutletWording>,
+}
+
+/// The words that set one outlet's reports of a storyline apart from the
+/// other outlets' reports: weighted log-odds ratios with an informative
+/// Dirichlet prior (Monroe, Colaresi & Quinn 2008), most distinctive first.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct OutletWording {
+    pub outlet: String,
+    /// The outlet's reports in the storyline (copies of one text count once).
+    pub documents: usize,
+    pub terms: Vec<DistinctiveTerm>,
+}
+
+/// A word or two-word phrase one outlet uses more than the others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DistinctiveTerm {
+    /// The term as the outlet most often writes it ("terror group").
+    pub term: String,
+    /// The z-score of the log-odds ratio, outlet against the rest: above
+    /// 1.96 the difference is unlikely to be chance at the 5% level.
+    pub z: f64,
+    /// Uses in this outlet's reports, and in all other outlets' reports.
+    pub count: usize,
+    pub others: usize,
+    /// The first sentences that use it, each with its source.
+    pub sentences: Vec<SummarySentence>,
 }
 
 /// One date of a key-date timeline: a day many reports refer to, with the

@@ -6,8 +6,8 @@
 //! actors. Nothing is recomputed here.
 
 use dossier_model::{
-    Agreement, Document, FigureComparison, SourceRef, Speaker, Story, Storyline, TimelineEntry,
-    SCHEMA_VERSION,
+    Agreement, DistinctiveTerm, Document, FigureComparison, OutletWording, SourceRef, Speaker,
+    Story, Storyline, TimelineEntry, SCHEMA_VERSION,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -23,6 +23,24 @@ pub struct Report<'a> {
     /// Every story of the selected storylines, selected or not: what
     /// each outlet covered is read over all of them.
     pub line_stories: Vec<&'a Story>,
+    /// Per storyline of several stories and outlets, which outlets covered
+    /// which of its stories (schema 1.6).
+    pub coverage: Vec<LineCoverage>,
+}
+
+/// What each outlet covered of one storyline, by story id.
+#[derive(Debug, Clone, Serialize)]
+pub struct LineCoverage {
+    pub storyline: String,
+    pub outlets: Vec<CoverageIds>,
+}
+
+/// One outlet's covered and missed stories, by id, in storyline order.
+#[derive(Debug, Clone, Serialize)]
+pub struct CoverageIds {
+    pub outlet: String,
+    pub covered: Vec<String>,
+    pub missed: Vec<String>,
 }
 
 impl<'a> Report<'a> {
@@ -74,12 +92,29 @@ impl<'a> Report<'a> {
             .iter()
             .filter(|d| doc_ids.contains(d.id.as_str()))
             .collect();
+        let ids = |v: &[&Story]| v.iter().map(|s| s.id.clone()).collect();
+        let coverage = storylines
+            .iter()
+            .map(|l| LineCoverage {
+                storyline: l.id.clone(),
+                outlets: coverage(l, &line_stories)
+                    .iter()
+                    .map(|c| CoverageIds {
+                        outlet: c.outlet.clone(),
+                        covered: ids(&c.covered),
+                        missed: ids(&c.missed),
+                    })
+                    .collect(),
+            })
+            .filter(|c| !c.outlets.is_empty())
+            .collect();
         Report {
             schema_version: SCHEMA_VERSION,
             documents,
             stories,
             storylines,
             line_stories,
+            coverage,
         }
     }
 
@@ -125,7 +160,10 @@ fn year_note(t: &TimelineEntry, cites: &mut Citations) -> String {
     }
 }
 
-fn date_label(d: &Document) -> String {
+/// A report's publication date in words: the date, or how far an estimate
+/// from the text knows it ("after 2023-10-07 (estimated)", "between
+/// 2025-03-01 and 2025-12-31 (estimated)"), or "undated".
+pub fn date_label(d: &Document) -> String {
     match (&d.published, d.published_estimated, &d.date_estimate) {
         (Some(p), false, _) => p.clone(),
         (_, true, Some(e)) => match &e.latest {
@@ -379,7 +417,8 @@ pub fn render_text(r: &Report) -> String {
         let dates = shows_key_dates(l);
         let figures = l.figures.iter().any(|f| f.reports.len() > 1);
         let covered = coverage(l, &r.line_stories);
-        if !dates && !figures && covered.is_empty() {
+        let sourcing = shows_line_sourcing(l);
+        if !dates && !figures && covered.is_empty() && !sourcing && l.wording.is_empty() {
             continue;
         }
         let mut cites = Citations::new();
@@ -425,6 +464,22 @@ pub fn render_text(r: &Report) -> String {
                     format!("; not: {missed}")
                 };
                 let _ = writeln!(o, "  {}: {line}{not}", c.outlet);
+            }
+        }
+        if sourcing {
+            let _ = writeln!(o, "Sourcing by outlet across the storyline:");
+            for so in &l.sourcing {
+                let _ = writeln!(o, "  {}: {}", so.outlet, sourcing_counts(so));
+                if !so.speakers.is_empty() {
+                    let _ = writeln!(o, "    quotes: {}", tally(&so.speakers));
+                }
+            }
+        }
+        if !l.wording.is_empty() {
+            let _ = writeln!(o, "{WORDING_NOTE}:");
+            for w in &l.wording {
+                let terms: Vec<String> = w.terms.iter().map(term_label).collect();
+                let _ = writeln!(o, "  {}: {}", wording_outlet(w), terms.join(", "));
             }
         }
         for (k, id) in cites.order.iter().enumerate() {
@@ -547,13 +602,20 @@ fn shows_key_dates(l: &Storyline) -> bool {
     l.stories.len() > 1 && l.timeline.iter().any(|k| !k.sentences.is_empty())
 }
 
-/// A report's date for a figure line: `~` marks a date estimated from the text.
+/// A report's date for a figure line. A date estimated from the text says
+/// how far it is known: `~2025-03-01` for a day, `2025-03-01 to
+/// 2025-12-31?` for a range, `after 2023-10-07?` for a lower bound only.
 fn short_date(r: &Report, rep: &dossier_model::FigureReport) -> String {
-    let estimated = r.doc(&rep.document).is_some_and(|d| d.published_estimated);
-    match &rep.published {
-        Some(p) if estimated => format!("~{p}"),
-        Some(p) => p.clone(),
-        None => "undated".to_string(),
+    let doc = r.doc(&rep.document).filter(|d| d.published_estimated);
+    match (&rep.published, doc.and_then(|d| d.date_estimate.as_ref())) {
+        (Some(_), Some(e)) => match &e.latest {
+            None => format!("after {}?", e.earliest),
+            Some(l) if l != &e.earliest => format!("{} to {l}?", e.earliest),
+            Some(_) => format!("~{}", e.earliest),
+        },
+        (Some(p), None) if doc.is_some() => format!("~{p}"),
+        (Some(p), None) => p.clone(),
+        (None, _) => "undated".to_string(),
     }
 }
 
@@ -608,6 +670,59 @@ pub fn sourcing_row_html(s: &dossier_model::OutletSourcing) -> String {
         html_escape(&tally(&s.anonymous_by_affiliation))
     )
 }
+
+/// A storyline's own sourcing table is worth showing when it sums several
+/// stories (with one, it is that story's table).
+fn shows_line_sourcing(l: &Storyline) -> bool {
+    l.stories.len() > 1 && !l.sourcing.is_empty()
+}
+
+/// One term of an outlet's distinctive words: "“percent” ×113 (others ×5)".
+pub fn term_label(t: &DistinctiveTerm) -> String {
+    format!("“{}” ×{} (others ×{})", t.term, t.count, t.others)
+}
+
+/// An outlet's heading in the wording table: "Reuters (3 reports)".
+pub fn wording_outlet(w: &OutletWording) -> String {
+    let noun = if w.documents == 1 {
+        "report"
+    } else {
+        "reports"
+    };
+    format!("{} ({} {noun})", w.outlet, w.documents)
+}
+
+/// One outlet's row of the distinctive-words table, escaped: each term
+/// opens onto the sentences that use it, each followed by `cite(source)`
+/// (a citation mark or a link). For the HTML report and the web UI.
+pub fn wording_row_html(w: &OutletWording, mut cite: impl FnMut(&SourceRef) -> String) -> String {
+    let mut o = format!(
+        "<tr><td>{}</td><td class=\"terms\">",
+        html_escape(&wording_outlet(w))
+    );
+    for t in &w.terms {
+        let _ = write!(
+            o,
+            "<details><summary>{} <span class=\"src\">z {:.1}</span></summary><ul>",
+            html_escape(&term_label(t)),
+            t.z
+        );
+        for sen in &t.sentences {
+            let _ = write!(
+                o,
+                "<li>{} {}</li>",
+                html_escape(sen.text.trim()),
+                cite(&sen.source)
+            );
+        }
+        o.push_str("</ul></details>");
+    }
+    o.push_str("</td></tr>");
+    o
+}
+
+/// The heading line of the distinctive-words section.
+pub const WORDING_NOTE: &str = "Words each outlet uses more than the other outlets of the storyline (weighted log-odds ratio with an informative Dirichlet prior, z ≥ 1.96; used at least twice)";
 
 /// Names with counts, as "Tammy Bruce ×6, Axios ×1".
 pub fn tally(items: &[(String, usize)]) -> String {
@@ -789,7 +904,8 @@ pub fn render_markdown(r: &Report) -> String {
     for l in &r.storylines {
         let dates = shows_key_dates(l);
         let covered = coverage(l, &r.line_stories);
-        if !dates && covered.is_empty() {
+        let sourcing = shows_line_sourcing(l);
+        if !dates && covered.is_empty() && !sourcing && l.wording.is_empty() {
             continue;
         }
         let mut cites = Citations::new();
@@ -834,6 +950,37 @@ pub fn render_markdown(r: &Report) -> String {
                 );
             }
         }
+        if sourcing {
+            let _ = writeln!(
+                o,
+                "\n### Sourcing by outlet\n\n| Outlet | Quotes | Who is quoted | Anonymous sources |\n|---|---|---|---|"
+            );
+            for so in &l.sourcing {
+                let _ = writeln!(
+                    o,
+                    "| {} | {} | {} | {} |",
+                    md_escape(&so.outlet),
+                    md_escape(&sourcing_counts(so)),
+                    md_escape(&tally(&so.speakers)),
+                    md_escape(&tally(&so.anonymous_by_affiliation))
+                );
+            }
+        }
+        if !l.wording.is_empty() {
+            let _ = writeln!(o, "\n### Wording\n\n{WORDING_NOTE}.\n");
+            for w in &l.wording {
+                let _ = writeln!(o, "- **{}**", md_escape(&wording_outlet(w)));
+                for t in &w.terms {
+                    let _ = write!(o, "  - {}", md_escape(&term_label(t)));
+                    // The first sentence behind the term, cited.
+                    if let Some(sen) = t.sentences.first() {
+                        let n = cites.mark(&sen.source.document);
+                        let _ = write!(o, ": “{}” \\[{n}\\]", md_escape(sen.text.trim()));
+                    }
+                    o.push('\n');
+                }
+            }
+        }
         let _ = writeln!(o, "\n### Sources\n");
         for (k, id) in cites.order.iter().enumerate() {
             if let Some(d) = r.doc(id) {
@@ -872,11 +1019,13 @@ h1,h2,h3{line-height:1.2}h2{border-top:3px solid #333;padding-top:1rem;margin-to
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}\
 th{background:#f2f2f2}.anon{background:#fff3cd;padding:0 .2rem;border-radius:3px}.agree{color:#14632d;font-weight:600}\
 .differ{color:#a4161a;font-weight:600}.updated{color:#7a4b00;font-weight:600}.single{color:#555}\
-sup a{text-decoration:none}blockquote{margin:.2rem 0}.src{font-size:.9em;color:#444}@media(max-width:40rem){td,th{display:block}}";
+sup a{text-decoration:none}blockquote{margin:.2rem 0}.terms details{margin:0 0 .2rem}.terms summary{cursor:pointer}.src{font-size:.9em;color:#444}@media(max-width:40rem){td,th{display:block}}";
 
-fn cite_html(n: usize, s: &SourceRef) -> String {
+/// A citation mark linking to source `n` of the section `scope` (each
+/// section numbers its sources from 1, so anchors carry the section).
+fn cite_html(scope: &str, n: usize, s: &SourceRef) -> String {
     format!(
-        "<sup><a href=\"#src-{n}\" title=\"{} bytes {}–{}\">[{n}]</a></sup>",
+        "<sup><a href=\"#{scope}-src-{n}\" title=\"{} bytes {}–{}\">[{n}]</a></sup>",
         html_escape(&s.outlet),
         s.start,
         s.end
@@ -888,7 +1037,8 @@ fn cite_html(n: usize, s: &SourceRef) -> String {
 pub fn render_html(r: &Report) -> String {
     let mut o = String::new();
     let _ = write!(o, "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\"><title>Dossier</title><style>{CSS}</style></head><body><h1>Dossier</h1><p>{} stories, {} documents, {} storylines.</p>", r.stories.len(), r.documents.len(), r.storylines.len());
-    for s in &r.stories {
+    for (si, s) in r.stories.iter().enumerate() {
+        let scope = format!("s{}", si + 1);
         let mut cites = Citations::new();
         let _ = write!(o, "<section><h2>{}</h2>", html_escape(&s.title));
         if let Some(l) = r.storyline(&s.storyline) {
@@ -919,7 +1069,7 @@ pub fn render_html(r: &Report) -> String {
                     o,
                     "<li>{} {}</li>",
                     html_escape(&x.text),
-                    cite_html(n, &x.source)
+                    cite_html(&scope, n, &x.source)
                 );
             }
             o.push_str("</ul>");
@@ -934,7 +1084,7 @@ pub fn render_html(r: &Report) -> String {
                     "<tr><td>{}</td><td>{} {}{}</td></tr>",
                     html_escape(&t.date),
                     html_escape(&t.text),
-                    cite_html(n, &t.source),
+                    cite_html(&scope, n, &t.source),
                     html_escape(&note)
                 );
             }
@@ -951,7 +1101,7 @@ pub fn render_html(r: &Report) -> String {
                 } else {
                     who
                 };
-                let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td><blockquote>“{}”</blockquote> <sup><a href=\"#src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&q.outlet), html_escape(&q.text));
+                let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td><blockquote>“{}”</blockquote> <sup><a href=\"#{scope}-src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&q.outlet), html_escape(&q.text));
             }
             o.push_str("</table>");
         }
@@ -965,7 +1115,7 @@ pub fn render_html(r: &Report) -> String {
                 } else {
                     who
                 };
-                let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td>{}</td><td>{} <sup><a href=\"#src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&p.outlet), html_escape(&p.cue), html_escape(&p.text));
+                let _ = write!(o, "<tr><td>{who}</td><td>{}</td><td>{}</td><td>{} <sup><a href=\"#{scope}-src-{n}\">[{n}]</a></sup></td></tr>", html_escape(&p.outlet), html_escape(&p.cue), html_escape(&p.text));
             }
             o.push_str("</table>");
         }
@@ -995,7 +1145,7 @@ pub fn render_html(r: &Report) -> String {
                     } else {
                         String::new()
                     };
-                    let _ = write!(o, "<tr>{head}<td>{}</td><td>{}</td><td>“{}”{} <sup><a href=\"#src-{n}\">[{n}]</a></sup></td><td>{}</td></tr>", html_escape(&rep.outlet), html_escape(&figure_value(rep)), html_escape(&rep.text), rep.source.as_deref().map(|s| format!(" <span class=\"src\">({})</span>", html_escape(s))).unwrap_or_default(), html_escape(&short_date(r, rep)));
+                    let _ = write!(o, "<tr>{head}<td>{}</td><td>{}</td><td>“{}”{} <sup><a href=\"#{scope}-src-{n}\">[{n}]</a></sup></td><td>{}</td></tr>", html_escape(&rep.outlet), html_escape(&figure_value(rep)), html_escape(&rep.text), rep.source.as_deref().map(|s| format!(" <span class=\"src\">({})</span>", html_escape(s))).unwrap_or_default(), html_escape(&short_date(r, rep)));
                 }
             }
             o.push_str("</table>");
@@ -1026,7 +1176,7 @@ pub fn render_html(r: &Report) -> String {
                 let loc = d.url.clone().or(d.path.clone()).unwrap_or_default();
                 let _ = write!(
                     o,
-                    "<li id=\"src-{}\">{} — {} — <code>{}</code></li>",
+                    "<li id=\"{scope}-src-{}\">{} — {} — <code>{}</code></li>",
                     k + 1,
                     html_escape(&d.outlet()),
                     html_escape(d.title.as_deref().unwrap_or("(no title)")),
@@ -1036,10 +1186,12 @@ pub fn render_html(r: &Report) -> String {
         }
         o.push_str("</ol></section>");
     }
-    for l in &r.storylines {
+    for (li, l) in r.storylines.iter().enumerate() {
+        let scope = format!("l{}", li + 1);
         let dates = shows_key_dates(l);
         let covered = coverage(l, &r.line_stories);
-        if !dates && covered.is_empty() {
+        let sourcing = shows_line_sourcing(l);
+        if !dates && covered.is_empty() && !sourcing && l.wording.is_empty() {
             continue;
         }
         let mut cites = Citations::new();
@@ -1056,7 +1208,7 @@ pub fn render_html(r: &Report) -> String {
                     let n = cites.mark(&sen.source.document);
                     let _ = write!(
                         o,
-                        "<tr><td>{}</td><td>{}</td><td>[{n}]</td></tr>",
+                        "<tr><td>{}</td><td>{}</td><td><a href=\"#{scope}-src-{n}\">[{n}]</a></td></tr>",
                         html_escape(&k.date),
                         html_escape(sen.text.trim())
                     );
@@ -1077,12 +1229,33 @@ pub fn render_html(r: &Report) -> String {
             }
             o.push_str("</table>");
         }
+        if sourcing {
+            o.push_str("<h3>Sourcing by outlet</h3><table><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr>");
+            for so in &l.sourcing {
+                o.push_str(&sourcing_row_html(so));
+            }
+            o.push_str("</table>");
+        }
+        if !l.wording.is_empty() {
+            let _ = write!(
+                o,
+                "<h3>Wording</h3><p class=\"src\">{}.</p><table><tr><th>Outlet</th><th>Distinctive words</th></tr>",
+                html_escape(WORDING_NOTE)
+            );
+            for w in &l.wording {
+                let row =
+                    wording_row_html(w, |src| cite_html(&scope, cites.mark(&src.document), src));
+                o.push_str(&row);
+            }
+            o.push_str("</table>");
+        }
         o.push_str("<h3>Sources</h3><ol>");
-        for id in &cites.order {
+        for (k, id) in cites.order.iter().enumerate() {
             if let Some(d) = r.doc(id) {
                 let _ = write!(
                     o,
-                    "<li>{} — {}</li>",
+                    "<li id=\"{scope}-src-{}\">{} — {}</li>",
+                    k + 1,
                     html_escape(&d.outlet()),
                     html_escape(d.title.as_deref().unwrap_or("(no title)"))
                 );
@@ -1178,8 +1351,7 @@ mod tests {
             id: "l1".into(),
             title: "Talks".into(),
             stories: vec!["s1".into()],
-            figures: vec![],
-            timeline: vec![],
+            ..Default::default()
         };
         (vec![d], vec![s], vec![l])
     }
@@ -1355,11 +1527,109 @@ mod tests {
             ),
             "{html}"
         );
+        // the JSON carries the same coverage, by story id
+        let j = serde_json::to_value(&r).unwrap();
+        assert_eq!(j["coverage"][0]["storyline"], l[0].id.as_str());
+        let other = &j["coverage"][0]["outlets"][1];
+        assert_eq!(other["outlet"], "Other");
+        assert_eq!(other["covered"], serde_json::json!(["s2"]));
+        assert_eq!(other["missed"], serde_json::json!(["s1"]));
         // one outlet throughout: nothing to compare
         s[1].outlets = vec!["Outlet & Co".into()];
         let r = Report::select(&d, &s, &l, None);
         assert!(coverage(r.storylines[0], &r.line_stories).is_empty());
         assert!(!render_text(&r).contains("Coverage"));
+        assert!(r.coverage.is_empty());
+    }
+
+    #[test]
+    fn an_estimated_date_says_how_far_it_is_known() {
+        let (mut d, mut s, l) = fixture();
+        s[0].figures[0].reports[0].published = Some("2023-10-07".into());
+        d[0].published = Some("2023-10-07".into());
+        d[0].published_estimated = true;
+        let mut e = DateEstimate {
+            earliest: "2023-10-07".into(),
+            latest: None,
+            basis: "latest dated reference in the text".into(),
+        };
+        d[0].date_estimate = Some(e.clone());
+        let r = Report::select(&d, &s, &l, None);
+        let t = render_text(&r);
+        assert!(t.contains("after 2023-10-07 (estimated)"), "{t}");
+        assert!(t.contains("(after 2023-10-07?) [1]"), "{t}");
+        assert!(!t.contains("~2023"), "{t}");
+        e.latest = Some("2023-12-31".into());
+        d[0].date_estimate = Some(e.clone());
+        let r = Report::select(&d, &s, &l, None);
+        assert!(render_html(&r).contains("2023-10-07 to 2023-12-31?"));
+        e.latest = Some("2023-10-07".into());
+        d[0].date_estimate = Some(e);
+        let r = Report::select(&d, &s, &l, None);
+        assert!(render_text(&r).contains("(~2023-10-07) [1]"));
+    }
+
+    #[test]
+    fn storyline_wording_and_sourcing_show_in_every_format() {
+        let (d, mut s, mut l) = fixture();
+        let mut s2 = s[0].clone();
+        s2.id = "s2".into();
+        s.push(s2);
+        l[0].stories = vec!["s1".into(), "s2".into()];
+        l[0].sourcing = vec![OutletSourcing {
+            outlet: "Other".into(),
+            quotes: 4,
+            named: 3,
+            anonymous: 1,
+            speakers: vec![("Tammy Bruce".into(), 3)],
+            ..Default::default()
+        }];
+        l[0].wording = vec![OutletWording {
+            outlet: "Other".into(),
+            documents: 2,
+            terms: vec![DistinctiveTerm {
+                term: "terror <group>".into(),
+                z: 2.54,
+                count: 7,
+                others: 1,
+                sentences: vec![SummarySentence {
+                    text: "The terror <group> fired.".into(),
+                    source: SourceRef {
+                        document: "d1".into(),
+                        outlet: "Other".into(),
+                        start: 0,
+                        end: 10,
+                    },
+                }],
+            }],
+        }];
+        let r = Report::select(&d, &s, &l, None);
+        let t = render_text(&r);
+        assert!(t.contains("Sourcing by outlet across the storyline:\n  Other: 4 quotes: 3 named, 1 anonymous (25%)\n    quotes: Tammy Bruce ×3"), "{t}");
+        assert!(
+            t.contains("  Other (2 reports): “terror <group>” ×7 (others ×1)"),
+            "{t}"
+        );
+        let md = render_markdown(&r);
+        assert!(
+            md.contains("| Other | 4 quotes: 3 named, 1 anonymous (25%) | Tammy Bruce ×3 |  |"),
+            "{md}"
+        );
+        assert!(
+            md.contains(
+                "  - “terror \\<group\\>” ×7 (others ×1): “The terror \\<group\\> fired.” \\[1\\]"
+            ),
+            "{md}"
+        );
+        let html = render_html(&r);
+        assert!(html.contains("<summary>“terror &lt;group&gt;” ×7 (others ×1) <span class=\"src\">z 2.5</span></summary><ul><li>The terror &lt;group&gt; fired. <sup><a href=\"#l1-src-1\""), "{html}");
+        assert!(html.contains("<li id=\"l1-src-1\">"), "{html}");
+        // a storyline of one story: its sourcing is the story's, not repeated
+        l[0].stories.truncate(1);
+        s.truncate(1);
+        let r = Report::select(&d, &s, &l, None);
+        assert!(!render_text(&r).contains("across the storyline:"));
+        assert!(render_text(&r).contains("(2 reports): “terror <group>”"));
     }
 
     #[test]

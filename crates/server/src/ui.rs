@@ -301,16 +301,7 @@ fn story_page(
         let (outlet, date, title) = match d {
             Some(d) => (
                 d.outlet(),
-                d.published
-                    .clone()
-                    .map(|p| {
-                        if d.published_estimated {
-                            format!("{p} (estimated)")
-                        } else {
-                            p
-                        }
-                    })
-                    .unwrap_or_else(|| "undated".into()),
+                dossier_report::date_label(d),
                 d.title.clone().unwrap_or_else(|| "(no title)".into()),
             ),
             None => ("?".into(), "".into(), id.clone()),
@@ -503,6 +494,29 @@ fn story_page(
         }
         o.push_str("</tbody></table>");
     }
+    // Who each outlet quotes over the whole storyline.
+    if let Some(l) = storyline.filter(|l| l.stories.len() > 1 && !l.sourcing.is_empty()) {
+        o.push_str("<h2 id=\"line-sourcing\">Sourcing across the storyline</h2><table class=\"sourcing\"><thead><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr></thead><tbody>");
+        for so in &l.sourcing {
+            o.push_str(&dossier_report::sourcing_row_html(so));
+        }
+        o.push_str("</tbody></table>");
+    }
+    // How each outlet's words differ across the storyline, each term
+    // opening onto the sentences that use it.
+    if let Some(l) = storyline.filter(|l| !l.wording.is_empty()) {
+        let _ = write!(
+            o,
+            "<h2 id=\"wording\">Wording across the storyline</h2><p class=\"meta\">{}.</p><table class=\"wording\"><thead><tr><th>Outlet</th><th>Distinctive words</th></tr></thead><tbody>",
+            esc(dossier_report::WORDING_NOTE)
+        );
+        for w in &l.wording {
+            o.push_str(&dossier_report::wording_row_html(w, |src| {
+                source_link(&src.document, src.start, &src.outlet)
+            }));
+        }
+        o.push_str("</tbody></table>");
+    }
     o
 }
 
@@ -545,10 +559,7 @@ async fn document(State(app): State<Arc<App>>, Path(id): Path<String>) -> PageRe
         let g = app.grouping();
         let title = d.title.clone().unwrap_or_else(|| "(no title)".into());
         let outlet = d.outlet();
-        let mut o = format!("<h1>{}</h1><p class=\"meta\"><a href=\"/outlets/{}\">{}</a> · {}", esc(&title), enc(&outlet), esc(&outlet), esc(d.published.as_deref().unwrap_or("undated")));
-        if d.published_estimated {
-            o.push_str(" (estimated)");
-        }
+        let mut o = format!("<h1>{}</h1><p class=\"meta\"><a href=\"/outlets/{}\">{}</a> · {}", esc(&title), enc(&outlet), esc(&outlet), esc(&dossier_report::date_label(&d)));
         if let Some(b) = &d.byline {
             let _ = write!(o, " · {}", esc(b));
         }
@@ -720,7 +731,6 @@ mod tests {
             id: "l".into(),
             title: "Gaza truce".into(),
             stories: vec!["a".into(), "b".into()],
-            figures: vec![],
             timeline: vec![KeyDate {
                 date: "2025-01-19".into(),
                 score: 4.0,
@@ -736,6 +746,7 @@ mod tests {
                     },
                 }],
             }],
+            ..Default::default()
         };
         let page = story_page(&story("a"), &[], Some(&line), &[]);
         assert!(page.contains("Storyline key dates"), "{page}");
@@ -774,5 +785,46 @@ mod tests {
         );
         // without the storyline's stories there is nothing to compare
         assert!(!story_page(&a, &[], Some(&line), &[&a]).contains("id=\"coverage\""));
+    }
+
+    #[test]
+    fn a_story_page_shows_each_outlets_words_with_the_sentences_behind_them() {
+        let mut line = Storyline {
+            id: "l".into(),
+            title: "Gaza truce".into(),
+            stories: vec!["a".into(), "b".into()],
+            ..Default::default()
+        };
+        let a = story("a");
+        assert!(!story_page(&a, &[], Some(&line), &[&a]).contains("id=\"wording\""));
+        line.wording = vec![dossier_model::OutletWording {
+            outlet: "Daily".into(),
+            documents: 3,
+            terms: vec![dossier_model::DistinctiveTerm {
+                term: "terror group".into(),
+                z: 3.1,
+                count: 9,
+                others: 0,
+                sentences: vec![dossier_model::SummarySentence {
+                    text: "The terror group <fired>.".into(),
+                    source: dossier_model::SourceRef {
+                        document: "d 1".into(),
+                        outlet: "Daily".into(),
+                        start: 40,
+                        end: 65,
+                    },
+                }],
+            }],
+        }];
+        line.sourcing = vec![dossier_model::OutletSourcing {
+            outlet: "Daily".into(),
+            quotes: 2,
+            named: 2,
+            ..Default::default()
+        }];
+        let page = story_page(&a, &[], Some(&line), &[&a]);
+        assert!(page.contains("id=\"wording\""), "{page}");
+        assert!(page.contains("<tr><td>Daily (3 reports)</td><td class=\"terms\"><details><summary>“terror group” ×9 (others ×0) <span class=\"src\">z 3.1</span></summary><ul><li>The terror group &lt;fired&gt;. <a class=\"src\" href=\"/documents/d%201#s40\">Daily</a></li></ul></details></td></tr>"), "{page}");
+        assert!(page.contains("id=\"line-sourcing\""), "{page}");
     }
 }

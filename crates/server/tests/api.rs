@@ -211,8 +211,7 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
         id: "line1".into(),
         title: "Gaza ceasefire".into(),
         stories: vec!["story1".into()],
-        figures: vec![],
-        timeline: vec![],
+        ..Default::default()
     };
     (vec![d1, d2], story, line)
 }

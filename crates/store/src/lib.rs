@@ -672,8 +672,7 @@ mod tests {
             id: "L".into(),
             title: "line".into(),
             stories: vec!["s1".into()],
-            figures: vec![],
-            timeline: vec![],
+            ..Default::default()
         };
         s.replace_grouping(&[story("s1"), story("s2")], &[line.clone()])
             .unwrap();

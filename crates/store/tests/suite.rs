@@ -203,8 +203,7 @@ fn grouping_is_replaced_whole() {
             id: "L".into(),
             title: "line".into(),
             stories: vec!["s1".into()],
-            figures: vec![],
-            timeline: vec![],
+            ..Default::default()
         };
         s.replace_grouping(&[story("s1", &["a"]), story("s2", &["b"])], &[line.clone()])
             .unwrap();

@@ -415,7 +415,47 @@ pub(crate) fn sourcing(ledger: &[QuoteRef]) -> Vec<OutletSourcing> {
             }
         }
     }
-    let ranked = |m: Tally| {
+    finish_sourcing(by_outlet)
+}
+
+/// One sourcing table for several stories: each outlet's counts and
+/// tallies summed over the stories' tables, ordered as `sourcing` orders.
+pub(crate) fn merge_sourcing<'a>(
+    tables: impl IntoIterator<Item = &'a [OutletSourcing]>,
+) -> Vec<OutletSourcing> {
+    type Tally = BTreeMap<String, usize>;
+    let mut by_outlet: BTreeMap<&str, (OutletSourcing, Tally, Tally)> = BTreeMap::new();
+    for table in tables {
+        for s in table {
+            let (o, speakers, affiliations) = by_outlet.entry(s.outlet.as_str()).or_default();
+            o.quotes += s.quotes;
+            o.named += s.named;
+            o.anonymous += s.anonymous;
+            o.unattributed += s.unattributed;
+            for (k, n) in &s.speakers {
+                *speakers.entry(k.clone()).or_default() += n;
+            }
+            for (k, n) in &s.anonymous_by_affiliation {
+                *affiliations.entry(k.clone()).or_default() += n;
+            }
+        }
+    }
+    finish_sourcing(by_outlet)
+}
+
+/// Sourcing rows from per-outlet counts and tallies: tallies ranked most
+/// first, outlets quoting most first.
+fn finish_sourcing(
+    by_outlet: BTreeMap<
+        &str,
+        (
+            OutletSourcing,
+            BTreeMap<String, usize>,
+            BTreeMap<String, usize>,
+        ),
+    >,
+) -> Vec<OutletSourcing> {
+    let ranked = |m: BTreeMap<String, usize>| {
         let mut v: Vec<(String, usize)> = m.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v
@@ -1219,5 +1259,31 @@ mod tests {
             vec![("Israeli".to_string(), 2)]
         );
         assert!(s[1].speakers.is_empty());
+
+        // Two stories' tables sum per outlet, tallies merged and re-ranked.
+        let other = vec![OutletSourcing {
+            outlet: "A".into(),
+            quotes: 3,
+            named: 3,
+            speakers: vec![("Tammy Bruce".into(), 3)],
+            ..Default::default()
+        }];
+        let m = merge_sourcing([s.as_slice(), other.as_slice()]);
+        assert_eq!(m.len(), 2);
+        assert_eq!(
+            (
+                m[0].outlet.as_str(),
+                m[0].quotes,
+                m[0].named,
+                m[0].anonymous
+            ),
+            ("A", 5, 3, 2)
+        );
+        assert_eq!(m[0].speakers, vec![("Tammy Bruce".to_string(), 3)]);
+        assert_eq!(
+            m[0].anonymous_by_affiliation,
+            vec![("Israeli".to_string(), 2)]
+        );
+        assert_eq!(m[1], s[0]);
     }
 }

@@ -32,6 +32,7 @@ mod text;
 mod timeline;
 pub mod tls;
 pub mod tls_eval;
+mod wording;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -698,8 +699,7 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
                 id,
                 title: String::new(),
                 stories: ids.iter().map(|s| s.to_string()).collect(),
-                figures: Vec::new(),
-                timeline: Vec::new(),
+                ..Default::default()
             },
             l.clone(),
         ));
@@ -814,6 +814,9 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
             .iter()
             .flat_map(|&s| protos[s].members.iter().map(|&i| b.sents[i].clone()))
             .collect();
+        line.sourcing =
+            compare::merge_sourcing(story_idx.iter().map(|&s| stories[s].sourcing.as_slice()));
+        line.wording = wording::distinctive(&members, &line_sents);
         line.timeline = tls::key_dates_in(
             &line_docs,
             &line_sents,
