@@ -53,13 +53,19 @@ fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
     let mut opts = trafilatura::Options::default();
     opts.original_url = url.and_then(|u| u.parse().ok());
     let r = trafilatura::extract(html, &opts).ok()?;
-    let text = r
-        .content_text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join("\n");
+    // The port's plain text joins paragraphs with spaces; its HTML keeps
+    // them apart, and the clean-up that follows reads lines.
+    let text = html_lines(&r.content_html);
+    let text = if text.is_empty() {
+        r.content_text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        text
+    };
     if text.is_empty() {
         return None;
     }
@@ -76,6 +82,91 @@ fn with_trafilatura(html: &str, url: Option<&str>) -> Option<HtmlArticle> {
         modified: crate::meta::modified_in_html(html),
         text,
     })
+}
+
+/// Elements that start and end a line of text.
+const BLOCKS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "tr",
+    "ul",
+];
+
+/// Text of an HTML fragment, one block (paragraph, heading, list item,
+/// table row, line break) per line, spaces inside a line collapsed.
+pub(crate) fn html_lines(fragment: &str) -> String {
+    fn walk(node: ego_tree::NodeRef<scraper::Node>, lines: &mut Vec<String>, line: &mut String) {
+        for child in node.children() {
+            match child.value() {
+                scraper::Node::Text(t) => {
+                    for (i, part) in t.split(char::is_whitespace).enumerate() {
+                        if i > 0 && !line.ends_with(' ') {
+                            line.push(' ');
+                        }
+                        line.push_str(part);
+                    }
+                }
+                scraper::Node::Element(e) => {
+                    let name = e.name();
+                    if matches!(name, "script" | "style" | "noscript" | "template") {
+                        continue;
+                    }
+                    let block = BLOCKS.contains(&name);
+                    if block {
+                        flush(lines, line);
+                    }
+                    walk(child, lines, line);
+                    if block {
+                        flush(lines, line);
+                    } else if matches!(name, "td" | "th") && !line.ends_with(' ') {
+                        line.push(' ');
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    fn flush(lines: &mut Vec<String>, line: &mut String) {
+        let t = line.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !t.is_empty() {
+            lines.push(t);
+        }
+        line.clear();
+    }
+    let doc = scraper::Html::parse_fragment(fragment);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    walk(doc.tree.root(), &mut lines, &mut line);
+    flush(&mut lines, &mut line);
+    lines.join("\n")
 }
 
 /// Mozilla Readability's text and metadata (`dom_smoothie`).
@@ -169,5 +260,19 @@ mod tests {
         assert_eq!(a.published.as_deref(), Some("2025-07-08"));
         assert_eq!(a.byline.as_deref(), Some("Ana Ruiz"));
         assert_eq!(a.site_name.as_deref(), Some("Harbour News"));
+    }
+
+    #[test]
+    fn extracted_text_has_one_block_per_line() {
+        let html = "<div><h2>Deal  reached</h2><p>The <b>union</b> voted\n to accept.<br>Pay rises.</p><ul><li>Six percent</li><li>Two years</li></ul><table><tr><td>Ships</td><td>40</td></tr></table><script>var x;</script></div>";
+        assert_eq!(
+            html_lines(html),
+            "Deal reached\nThe union voted to accept.\nPay rises.\nSix percent\nTwo years\nShips 40"
+        );
+        // Through the extractor: paragraphs stay apart.
+        let page = "<html><head><title>Port reopens</title></head><body><article><h1>Port reopens</h1><p>The port reopened on Monday after a week-long strike by dock workers ended with a pay deal, the harbour authority said in a statement.</p><p>Ships had queued outside the harbour for days while talks went on between the union and the terminal operators.</p><p>Union leaders said members had voted by a large margin to accept the offer, which raises pay by six percent over two years.</p></article></body></html>";
+        let a = extract(page, None).unwrap();
+        assert!(a.text.lines().count() >= 3, "{}", a.text);
+        assert!(a.text.lines().any(|l| l.starts_with("Ships had queued")));
     }
 }

@@ -99,7 +99,7 @@ pub fn extract_text(raw: &str, hints: &SourceHints) -> Document {
 pub fn extract_html(page: &str, hints: &SourceHints) -> Result<Document, ExtractError> {
     let a = html::extract(page, hints.url.as_deref())?;
     let title_hint = hints.title.clone().or(a.title.clone());
-    let mut c = text::clean(&a.text, title_hint.as_deref());
+    let mut c = text::clean_extracted(&a.text, title_hint.as_deref());
     if c.title.is_none() {
         c.title = title_hint;
     }

@@ -36,11 +36,45 @@ static AGENCY: Lazy<Regex> = Lazy::new(|| {
 });
 
 static COMMENT_FORM: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|your e-?mail(?: address)? will not be published|required fields are marked|\d+\s+comments?\b|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
+    Regex::new(r"(?i)\b(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|(?:your )?e-?mail(?: address(?:es)?)? will not be published|comments (?:are|will be) moderated|required fields are marked|\d+\s+comments?\b|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
 });
 
 static PROMPT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)^(?:connect with us|follow us(?: on .{1,40})?|stay connected|subscribe(?: now| today| to .{1,60})?|sign up(?: for .{1,60})?|continue reading|read more(?: here)?|read (?:the )?full (?:story|article)|keep reading|share(?: this)?(?: (?:article|story|post))?(?: on .{1,30})?|click here.{0,60}|advertisement|sponsored(?: content)?|related(?: articles| stories| posts| news| content)?|recommended(?: for you)?|you (?:may|might) (?:also )?like|more (?:from|on) .{1,40}|most (?:read|popular|viewed)|trending(?: now)?|download (?:our|the) app.{0,40}|get (?:our|the) newsletter.{0,40}|newsletter|print(?: this)?|e-?mail(?: this)?|whatsapp|facebook|twitter|x|telegram|linkedin|reddit|copy link|listen to (?:this|the) (?:article|story).{0,30}|skip to (?:main )?content|back to top|tags?:.{0,200}|topics?:.{0,200}|filed under:?.{0,200}|photo:.{0,200}|image:.{0,200}|credit:.{0,120}|watch:.{0,200}|(?:previous|next) (?:article|post|story).{0,200}|support (?:our|independent) journalism.{0,120}|donate.{0,60})[\s.!:…]*$").unwrap()
+});
+
+/// A pointer to another article, in the languages news sites most often
+/// write it ("Read also:", "Lea también:", "VEA TAMBIÉN:", "À lire aussi",
+/// "Lesen Sie auch:", "Czytaj też"), alone on its line or followed by a
+/// colon (or "?", "!") and the other article's headline. Without the
+/// colon a line is a sentence that happens to open with the word ("Mira
+/// Sorvino said ...").
+static RELATED_LEAD: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:read (?:also|more|next|too)|also read|see also|(?:more|related) (?:on this|coverage|reading)|don'?t miss|recommended reading|lea(?: también| tambien| más| mas| además)?|lee(?: también| tambien| más| mas)?|vea(?: también| tambien| además| más)?|(?:también )?(?:le|te) (?:puede|podría) interesar|puedes? ver|mira(?: también| tambien)?|noticias relacionadas|contenido relacionado|leia(?: também| mais)?|veja(?: também| mais)?|saiba mais|(?:à |a )?lire aussi|voir aussi|à voir aussi|lesen sie (?:auch|mehr)(?: die folgenden beiträge)?|auch (?:interessant|lesen)|schon gelesen|mehr zum thema(?: \S+){0,4}|zum weiterlesen|das (?:thema )?könnte (?:sie|dich) auch interessieren|weitere (?:artikel|beiträge|themen)(?: \S+){0,4}|mehr themen|empfohlene beiträge|passend zum thema|ähnliche (?:artikel|beiträge)|leggi anche|vedi anche|potrebbe interessarti|czytaj (?:też|także|więcej)|zobacz (?:też|także|również)|dowiedz się więcej|lees (?:ook|meer))\s*(?:$|(?:[:?!»›|]|\s[-–—]\s)\s*(?:.*)$)").unwrap()
+});
+
+/// Copyright and reprint notices.
+static COPYRIGHT: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)(?:^(?:©|\(c\)\s|copyright\b)|all rights reserved|may not be (?:re)?published, broadcast|copyrighted (?:property|material) of|written permission must be obtained|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés)").unwrap()
+});
+
+/// Follow prompts and photo credits in other languages than English
+/// ("Síguenos en Telegram", "Foto: ...", "Crédits photos : ...").
+static PROMPT_INTL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^(?:s[ií]guenos|folgen? (?:sie )?uns|suivez-nous|seguici|siga-nos)\b.{0,120}$|^(?:fotos?|bild|titelbild|crédits? photos?|quelle|fuente)\s*:.{0,120}$|^follow .{1,40} on (?:twitter|facebook|instagram|x|telegram|linkedin|tiktok|youtube)\b.{0,120}$|^(?:category|categories|kategorie|kategorien|catégories?|categorías?|temas|schlagworte|schlagwörter)(?:\s*:.{0,80})?$|^(?:teilen(?: mit)?|wird geladen|bewerten|kommentieren|keine kommentare|kommentare(?: insgesamt)?|drucken|gefällt mir|loading)[\s.:…]*$|^(?:abonnier(?:e|en sie) unseren newsletter|zum newsletter anmelden|newsletter abonnieren)[\s.!:]*$|^[\p{L} ]{0,30}\bnewsletter$").unwrap()
+});
+
+/// Paywall and app prompts: "To view the full story, please subscribe",
+/// "Subscribe now to our e-edition for the full story", "download the
+/// ... apps for iOS and Android".
+static PAYWALL: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:subscribe|subscription|subscriber|log ?in|sign ?in|register)\b.{0,60}\b(?:full (?:story|article)|unlimited access|immediate access|premium content)\b|\bto (?:view|read|continue reading|access) (?:the|this) (?:full )?(?:story|article)\b.{0,60}\b(?:subscribe|log ?in|sign ?in)\b|\bdownload (?:the|our) .{0,40}\bapps? for (?:ios|android)\b|^sign up (?:for|to) .{1,80}$").unwrap()
+});
+
+/// Advertising and affiliate disclosures ("Anzeige", "*Werbung.", "This
+/// post contains affiliate links").
+static AD_NOTICE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)^\*?(?:anzeige|werbung|publicidad|publicité|advertisement)\b|\baffiliate[- ]links?\b|\bcontains references to products from\b").unwrap()
 });
 
 /// A sentence end inside a line: a lower-case word or number, end
@@ -158,6 +192,22 @@ fn headline_like(line: &str) -> bool {
 /// Clean a scraped plain-text report. `known_title` is a title from
 /// metadata, if any; a first line equal to it is taken as the headline.
 pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
+    clean_lines(raw, known_title, true)
+}
+
+/// Clean the text an HTML extractor kept: the furniture recognizable by
+/// its words only. The page's structure already placed the headline,
+/// byline and body, so the rules that guess them from line shapes (which
+/// would take a subheading for an inserted headline) stay out.
+pub fn clean_extracted(raw: &str, known_title: Option<&str>) -> Cleaned {
+    let mut c = clean_lines(raw, known_title, false);
+    if c.title.is_none() {
+        c.title = known_title.map(str::to_string);
+    }
+    c
+}
+
+fn clean_lines(raw: &str, known_title: Option<&str>, by_shape: bool) -> Cleaned {
     let mut out = Cleaned::default();
     let lines: Vec<&str> = raw
         .lines()
@@ -193,11 +243,22 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
             remove(&mut out, &mut keep, i, "agency-credit");
         } else if n <= 16 && COMMENT_FORM.is_match(l) {
             remove(&mut out, &mut keep, i, "comment-form");
-        } else if n <= 12 && PROMPT.is_match(l) {
+        } else if n <= 12 && PROMPT.is_match(l) || n <= 25 && PROMPT_INTL.is_match(l) {
             remove(&mut out, &mut keep, i, "prompt");
+        } else if n <= 25 && RELATED_LEAD.is_match(l) {
+            remove(&mut out, &mut keep, i, "related-headline");
+        } else if n <= 60 && COPYRIGHT.is_match(l) {
+            remove(&mut out, &mut keep, i, "copyright");
+        } else if n <= 30 && PAYWALL.is_match(l) {
+            remove(&mut out, &mut keep, i, "paywall");
+        } else if n <= 30 && AD_NOTICE.is_match(l) {
+            remove(&mut out, &mut keep, i, "advertising");
         }
     }
 
+    if !by_shape {
+        return finish_clean(out, &lines, &keep, order);
+    }
     // The head: labels, headline, labels again, repeated headline, standfirst, byline.
     let mut i = 0;
     let next_kept = |keep: &Vec<bool>, from: usize| (from..lines.len()).find(|&j| keep[j]);
@@ -302,6 +363,12 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
         }
     }
 
+    finish_clean(out, &lines, &keep, order)
+}
+
+/// The kept lines as the body, and the removals in reading order (`order`
+/// gives each removal's line).
+fn finish_clean(mut out: Cleaned, lines: &[&str], keep: &[bool], order: Vec<usize>) -> Cleaned {
     let mut indexed: Vec<(usize, Removal)> = order
         .into_iter()
         .zip(std::mem::take(&mut out.removed))
@@ -396,5 +463,66 @@ mod tests {
         let c = clean(raw, None);
         assert_eq!(c.publisher.as_deref(), Some("Harbor Times"));
         assert_eq!(c.byline.as_deref(), Some("Harbor Times Staff"));
+    }
+
+    #[test]
+    fn pointers_to_other_articles_go_in_the_languages_sites_write_them() {
+        let body = "The central bank said external debt rose by 6.6 percent in 2021.";
+        for furniture in [
+            "Lea también: Impiden ingreso a Nicaragua a reportero",
+            "VEA TAMBIÉN: Entre heces y guaricha",
+            "LE PUEDE INTERESAR: La ficha de Juan Orlando Hernández",
+            "À lire aussi » Ballonnements, lourdeurs",
+            "Lesen Sie auch die folgenden Beiträge:",
+            "Schon gelesen?",
+            "Czytaj też",
+            "Read also: Talks resume in Doha",
+        ] {
+            let raw = format!("{body}\n{furniture}\n{body}");
+            let c = clean_extracted(&raw, None);
+            assert_eq!(reasons(&c), vec!["related-headline"], "{furniture}");
+            assert_eq!(c.body.lines().count(), 2);
+        }
+        // Without the colon the line is a sentence that opens with the word.
+        let raw = format!("{body}\nMira Sorvino said the film would open in May.");
+        assert!(clean_extracted(&raw, None).removed.is_empty());
+    }
+
+    #[test]
+    fn copyright_paywall_follow_and_advertising_notices_go() {
+        let body = "The port reopened on Monday after a week-long strike.";
+        for (furniture, reason) in [
+            ("© 2022, Example News. This article is the copyrighted property of Example News. Written permission must be obtained before reprint.", "copyright"),
+            ("This material may not be published, broadcast, rewritten or redistributed.", "copyright"),
+            ("To view the full story, please subscribe to The Example Times.", "paywall"),
+            ("Subscribe now to our e-edition for the full story.", "paywall"),
+            ("For the latest stories download the Example apps for iOS and Android.", "paywall"),
+            ("Síguenos en Telegram, Instagram, Facebook y Twitter para recibir todas nuestras actualizaciones", "prompt"),
+            ("Follow The Gleaner on Twitter and Instagram @Gleaner", "prompt"),
+            ("Kategorie: News", "prompt"),
+            ("Please understand that comments are moderated.", "comment-form"),
+            ("*Werbung. Dieser Beitrag enthält Werbung.", "advertising"),
+            ("This post contains affiliate links.", "advertising"),
+        ] {
+            let raw = format!("{body}\n{furniture}\n{body}");
+            let c = clean(&raw, None);
+            assert_eq!(reasons(&c), vec![reason], "{furniture}");
+        }
+        // Reported words about subscriptions or copyright stay.
+        let raw = format!("{body}\nThe publisher said subscriptions rose by a third last year, and it would defend its copyright in court.");
+        assert!(clean_extracted(&raw, None).removed.is_empty());
+    }
+
+    #[test]
+    fn extracted_text_keeps_its_subheadings_and_headline() {
+        // A page's subheading looks like an inserted headline to the
+        // plain-text rules; in extracted HTML text the page placed it.
+        let raw = "Port reopens after strike\nThe port reopened on Monday after a week-long strike by dock workers.\nWhat the deal gives workers\nPay rises by six percent over two years, the union said.";
+        let plain = clean(raw, None);
+        assert_eq!(plain.title.as_deref(), Some("Port reopens after strike"));
+        let c = clean_extracted(raw, Some("Port reopens after strike"));
+        assert!(c.removed.is_empty(), "{:?}", c.removed);
+        assert_eq!(c.body, raw);
+        assert_eq!(c.title.as_deref(), Some("Port reopens after strike"));
     }
 }
