@@ -257,6 +257,21 @@ fn clean_lines(raw: &str, known_title: Option<&str>, by_shape: bool) -> Cleaned 
     }
 
     if !by_shape {
+        // A byline line among the first lines is recognised by its words.
+        let first: Vec<usize> = (0..lines.len()).filter(|&k| keep[k]).take(3).collect();
+        for j in first {
+            let l = lines[j];
+            if words(l).len() <= 14 && BYLINE.is_match(l) {
+                if out.byline.is_none() {
+                    out.byline = BYLINE
+                        .captures(l)
+                        .and_then(|c| c.get(1))
+                        .map(|m| m.as_str().trim().to_string());
+                }
+                remove(&mut out, &mut keep, j, "byline");
+                break;
+            }
+        }
         return finish_clean(out, &lines, &keep, order);
     }
     // The head: labels, headline, labels again, repeated headline, standfirst, byline.
@@ -524,5 +539,11 @@ mod tests {
         assert!(c.removed.is_empty(), "{:?}", c.removed);
         assert_eq!(c.body, raw);
         assert_eq!(c.title.as_deref(), Some("Port reopens after strike"));
+        // A byline line near the top is known by its words.
+        let with_byline = raw.replacen('\n', "\nBy Ana Ruiz\n", 1);
+        let c = clean_extracted(&with_byline, None);
+        assert_eq!(reasons(&c), vec!["byline"]);
+        assert_eq!(c.byline.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(c.body, raw);
     }
 }
