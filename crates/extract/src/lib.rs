@@ -100,9 +100,6 @@ pub fn extract_html(page: &str, hints: &SourceHints) -> Result<Document, Extract
     let a = html::extract(page, hints.url.as_deref())?;
     let title_hint = hints.title.clone().or(a.title.clone());
     let mut c = text::clean_extracted(&a.text, title_hint.as_deref());
-    if c.title.is_none() {
-        c.title = title_hint;
-    }
     if c.byline.is_none() {
         c.byline = a.byline.clone();
     }

@@ -6,8 +6,8 @@
 //! actors. Nothing is recomputed here.
 
 use dossier_model::{
-    Agreement, DistinctiveTerm, Document, FigureComparison, OutletWording, SourceRef, Speaker,
-    Story, Storyline, TimelineEntry, SCHEMA_VERSION,
+    Agreement, DistinctiveTerm, Document, FigureComparison, OutletSourcing, OutletWording,
+    SourceRef, Speaker, Story, Storyline, TimelineEntry, SCHEMA_VERSION,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -365,19 +365,7 @@ pub fn render_text(r: &Report) -> String {
         }
         if !s.sourcing.is_empty() {
             let _ = writeln!(o, "\nSOURCING BY OUTLET");
-            for so in &s.sourcing {
-                let _ = writeln!(o, "  {}: {}", so.outlet, sourcing_counts(so));
-                if !so.speakers.is_empty() {
-                    let _ = writeln!(o, "    quotes: {}", tally(&so.speakers));
-                }
-                if !so.anonymous_by_affiliation.is_empty() {
-                    let _ = writeln!(
-                        o,
-                        "    anonymous sources: {}",
-                        tally(&so.anonymous_by_affiliation)
-                    );
-                }
-            }
+            write_sourcing_text(&mut o, &s.sourcing);
         }
         if !s.figures.is_empty() {
             let _ = writeln!(o, "\nFIGURES");
@@ -468,12 +456,7 @@ pub fn render_text(r: &Report) -> String {
         }
         if sourcing {
             let _ = writeln!(o, "Sourcing by outlet across the storyline:");
-            for so in &l.sourcing {
-                let _ = writeln!(o, "  {}: {}", so.outlet, sourcing_counts(so));
-                if !so.speakers.is_empty() {
-                    let _ = writeln!(o, "    quotes: {}", tally(&so.speakers));
-                }
-            }
+            write_sourcing_text(&mut o, &l.sourcing);
         }
         if !l.wording.is_empty() {
             let _ = writeln!(o, "{WORDING_NOTE}:");
@@ -659,6 +642,51 @@ pub fn sourcing_counts(s: &dossier_model::OutletSourcing) -> String {
     format!("{} {noun}: {}", s.quotes, parts.join(", "))
 }
 
+/// A sourcing table as text: each outlet's counts, who it quotes and its
+/// anonymous sources by affiliation.
+fn write_sourcing_text(o: &mut String, rows: &[OutletSourcing]) {
+    for so in rows {
+        let _ = writeln!(o, "  {}: {}", so.outlet, sourcing_counts(so));
+        if !so.speakers.is_empty() {
+            let _ = writeln!(o, "    quotes: {}", tally(&so.speakers));
+        }
+        if !so.anonymous_by_affiliation.is_empty() {
+            let _ = writeln!(
+                o,
+                "    anonymous sources: {}",
+                tally(&so.anonymous_by_affiliation)
+            );
+        }
+    }
+}
+
+/// A sourcing table as a Markdown section.
+fn write_sourcing_md(o: &mut String, rows: &[OutletSourcing]) {
+    let _ = writeln!(
+        o,
+        "\n### Sourcing by outlet\n\n| Outlet | Quotes | Who is quoted | Anonymous sources |\n|---|---|---|---|"
+    );
+    for so in rows {
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            md_escape(&so.outlet),
+            md_escape(&sourcing_counts(so)),
+            md_escape(&tally(&so.speakers)),
+            md_escape(&tally(&so.anonymous_by_affiliation))
+        );
+    }
+}
+
+/// A sourcing table as an HTML section.
+fn write_sourcing_html(o: &mut String, rows: &[OutletSourcing]) {
+    o.push_str("<h3>Sourcing by outlet</h3><table><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr>");
+    for so in rows {
+        o.push_str(&sourcing_row_html(so));
+    }
+    o.push_str("</table>");
+}
+
 /// One outlet's row of the sourcing table (outlet, counts, who is quoted,
 /// anonymous sources), escaped: for the HTML report and the web UI.
 pub fn sourcing_row_html(s: &dossier_model::OutletSourcing) -> String {
@@ -839,20 +867,7 @@ pub fn render_markdown(r: &Report) -> String {
             }
         }
         if !s.sourcing.is_empty() {
-            let _ = writeln!(
-                o,
-                "\n### Sourcing by outlet\n\n| Outlet | Quotes | Who is quoted | Anonymous sources |\n|---|---|---|---|"
-            );
-            for so in &s.sourcing {
-                let _ = writeln!(
-                    o,
-                    "| {} | {} | {} | {} |",
-                    md_escape(&so.outlet),
-                    sourcing_counts(so),
-                    md_escape(&tally(&so.speakers)),
-                    md_escape(&tally(&so.anonymous_by_affiliation))
-                );
-            }
+            write_sourcing_md(&mut o, &s.sourcing);
         }
         if !s.figures.is_empty() {
             let _ = writeln!(o, "\n### Figures\n\n| Measure | Agreement | Outlet | Value | As written | Source |\n|---|---|---|---|---|---|");
@@ -951,20 +966,7 @@ pub fn render_markdown(r: &Report) -> String {
             }
         }
         if sourcing {
-            let _ = writeln!(
-                o,
-                "\n### Sourcing by outlet\n\n| Outlet | Quotes | Who is quoted | Anonymous sources |\n|---|---|---|---|"
-            );
-            for so in &l.sourcing {
-                let _ = writeln!(
-                    o,
-                    "| {} | {} | {} | {} |",
-                    md_escape(&so.outlet),
-                    md_escape(&sourcing_counts(so)),
-                    md_escape(&tally(&so.speakers)),
-                    md_escape(&tally(&so.anonymous_by_affiliation))
-                );
-            }
+            write_sourcing_md(&mut o, &l.sourcing);
         }
         if !l.wording.is_empty() {
             let _ = writeln!(o, "\n### Wording\n\n{WORDING_NOTE}.\n");
@@ -1120,11 +1122,7 @@ pub fn render_html(r: &Report) -> String {
             o.push_str("</table>");
         }
         if !s.sourcing.is_empty() {
-            o.push_str("<h3>Sourcing by outlet</h3><table><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr>");
-            for so in &s.sourcing {
-                o.push_str(&sourcing_row_html(so));
-            }
-            o.push_str("</table>");
+            write_sourcing_html(&mut o, &s.sourcing);
         }
         if !s.figures.is_empty() {
             o.push_str("<h3>Figures</h3><table><tr><th>Measure</th><th>Outlet</th><th>Value</th><th>As written</th><th>Date</th></tr>");
@@ -1230,11 +1228,7 @@ pub fn render_html(r: &Report) -> String {
             o.push_str("</table>");
         }
         if sourcing {
-            o.push_str("<h3>Sourcing by outlet</h3><table><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr>");
-            for so in &l.sourcing {
-                o.push_str(&sourcing_row_html(so));
-            }
-            o.push_str("</table>");
+            write_sourcing_html(&mut o, &l.sourcing);
         }
         if !l.wording.is_empty() {
             let _ = write!(

@@ -277,6 +277,15 @@ fn dated_row(o: &mut String, date: &str, text: &str, src: &dossier_model::Source
     );
 }
 
+/// A sourcing table under its heading (`id` the heading's anchor).
+fn sourcing_table(o: &mut String, id: &str, heading: &str, rows: &[dossier_model::OutletSourcing]) {
+    let _ = write!(o, "<h2 id=\"{id}\">{heading}</h2><table class=\"sourcing\"><thead><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr></thead><tbody>");
+    for so in rows {
+        o.push_str(&dossier_report::sourcing_row_html(so));
+    }
+    o.push_str("</tbody></table>");
+}
+
 /// A story's page. `line_stories` are the stories of its storyline (for
 /// coverage: which outlets reported which of them).
 fn story_page(
@@ -421,11 +430,7 @@ fn story_page(
         o.push_str("</tbody></table>");
     }
     if !s.sourcing.is_empty() {
-        o.push_str("<h2 id=\"sourcing\">Sourcing by outlet</h2><table class=\"sourcing\"><thead><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr></thead><tbody>");
-        for so in &s.sourcing {
-            o.push_str(&dossier_report::sourcing_row_html(so));
-        }
-        o.push_str("</tbody></table>");
+        sourcing_table(&mut o, "sourcing", "Sourcing by outlet", &s.sourcing);
     }
     if !s.labels.is_empty() {
         o.push_str("<h2 id=\"wording\">How outlets name the main actors</h2><table class=\"wording\"><thead><tr><th>Actor</th><th>Outlet</th><th>Words used</th></tr></thead><tbody>");
@@ -496,11 +501,12 @@ fn story_page(
     }
     // Who each outlet quotes over the whole storyline.
     if let Some(l) = storyline.filter(|l| l.stories.len() > 1 && !l.sourcing.is_empty()) {
-        o.push_str("<h2 id=\"line-sourcing\">Sourcing across the storyline</h2><table class=\"sourcing\"><thead><tr><th>Outlet</th><th>Quotes</th><th>Who is quoted</th><th>Anonymous sources</th></tr></thead><tbody>");
-        for so in &l.sourcing {
-            o.push_str(&dossier_report::sourcing_row_html(so));
-        }
-        o.push_str("</tbody></table>");
+        sourcing_table(
+            &mut o,
+            "line-sourcing",
+            "Sourcing across the storyline",
+            &l.sourcing,
+        );
     }
     // How each outlet's words differ across the storyline, each term
     // opening onto the sentences that use it.
