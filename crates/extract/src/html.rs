@@ -123,37 +123,7 @@ const BLOCKS: &[&str] = &[
 /// Text of an HTML fragment, one block (paragraph, heading, list item,
 /// table row, line break) per line, spaces inside a line collapsed.
 pub(crate) fn html_lines(fragment: &str) -> String {
-    fn walk(node: ego_tree::NodeRef<scraper::Node>, lines: &mut Vec<String>, line: &mut String) {
-        for child in node.children() {
-            match child.value() {
-                scraper::Node::Text(t) => {
-                    for (i, part) in t.split(char::is_whitespace).enumerate() {
-                        if i > 0 && !line.ends_with(' ') {
-                            line.push(' ');
-                        }
-                        line.push_str(part);
-                    }
-                }
-                scraper::Node::Element(e) => {
-                    let name = e.name();
-                    if matches!(name, "script" | "style" | "noscript" | "template") {
-                        continue;
-                    }
-                    let block = BLOCKS.contains(&name);
-                    if block {
-                        flush(lines, line);
-                    }
-                    walk(child, lines, line);
-                    if block {
-                        flush(lines, line);
-                    } else if matches!(name, "td" | "th") && !line.ends_with(' ') {
-                        line.push(' ');
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
+    use ego_tree::iter::Edge;
     fn flush(lines: &mut Vec<String>, line: &mut String) {
         let t = line.split_whitespace().collect::<Vec<_>>().join(" ");
         if !t.is_empty() {
@@ -164,7 +134,45 @@ pub(crate) fn html_lines(fragment: &str) -> String {
     let doc = scraper::Html::parse_fragment(fragment);
     let mut lines = Vec::new();
     let mut line = String::new();
-    walk(doc.tree.root(), &mut lines, &mut line);
+    // Walked without recursion: a page nested thousands of elements deep
+    // must not exhaust the stack. Inside a skipped element (script, style)
+    // `skip` counts the open elements.
+    let mut skip = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                scraper::Node::Text(t) if skip == 0 => {
+                    for (i, part) in t.split(char::is_whitespace).enumerate() {
+                        if i > 0 && !line.ends_with(' ') {
+                            line.push(' ');
+                        }
+                        line.push_str(part);
+                    }
+                }
+                scraper::Node::Element(e) => {
+                    let name = e.name();
+                    if skip > 0 || matches!(name, "script" | "style" | "noscript" | "template") {
+                        skip += 1;
+                    } else if BLOCKS.contains(&name) {
+                        flush(&mut lines, &mut line);
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let scraper::Node::Element(e) = node.value() {
+                    let name = e.name();
+                    if skip > 0 {
+                        skip -= 1;
+                    } else if BLOCKS.contains(&name) {
+                        flush(&mut lines, &mut line);
+                    } else if matches!(name, "td" | "th") && !line.ends_with(' ') {
+                        line.push(' ');
+                    }
+                }
+            }
+        }
+    }
     flush(&mut lines, &mut line);
     lines.join("\n")
 }
@@ -269,6 +277,13 @@ mod tests {
             html_lines(html),
             "Deal reached\nThe union voted to accept.\nPay rises.\nSix percent\nTwo years\nShips 40"
         );
+        // Nesting deeper than any stack would take recursively.
+        let deep = format!(
+            "{}<p>deep</p>{}",
+            "<div>".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
+        assert_eq!(html_lines(&deep), "deep");
         // Through the extractor: paragraphs stay apart.
         let page = "<html><head><title>Port reopens</title></head><body><article><h1>Port reopens</h1><p>The port reopened on Monday after a week-long strike by dock workers ended with a pay deal, the harbour authority said in a statement.</p><p>Ships had queued outside the harbour for days while talks went on between the union and the terminal operators.</p><p>Union leaders said members had voted by a large margin to accept the offer, which raises pay by six percent over two years.</p></article></body></html>";
         let a = extract(page, None).unwrap();
