@@ -71,6 +71,13 @@ static PAYWALL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\b(?:subscribe|subscription|subscriber|log ?in|sign ?in|register)\b.{0,60}\b(?:full (?:story|article)|unlimited access|immediate access|premium content)\b|\bto (?:view|read|continue reading|access) (?:the|this) (?:full )?(?:story|article)\b.{0,60}\b(?:subscribe|log ?in|sign ?in)\b|\bdownload (?:the|our) .{0,40}\bapps? for (?:ios|android)\b|^sign up (?:for|to) .{1,80}$").unwrap()
 });
 
+/// Invitations to comment, subscribe or log in, written as sentences
+/// ("We want to hear what you think about this article", "never miss our
+/// top stories", "Sie sind aktuell nicht eingeloggt").
+static INVITATION: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:we want to hear what you think|be part of the conversation|(?:share your thoughts|let us know what you think|tell us what you think) (?:in the comments|below)|never miss (?:a story|a thing|the latest|our top stories|an update)|if you enjoyed (?:reading )?this (?:post|article|story)|(?:you are|you're) (?:currently )?not logged in|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|bitte (?:registrieren|melden) sie sich|puede escribirnos|zapraszamy (?:też )?do subskrypcji)\b").unwrap()
+});
+
 /// Advertising and affiliate disclosures ("Anzeige", "*Werbung.", "This
 /// post contains affiliate links").
 static AD_NOTICE: Lazy<Regex> = Lazy::new(|| {
@@ -253,6 +260,8 @@ fn clean_lines(raw: &str, known_title: Option<&str>, by_shape: bool) -> Cleaned 
             remove(&mut out, &mut keep, i, "paywall");
         } else if n <= 30 && AD_NOTICE.is_match(l) {
             remove(&mut out, &mut keep, i, "advertising");
+        } else if n <= 30 && INVITATION.is_match(l) {
+            remove(&mut out, &mut keep, i, "prompt");
         }
     }
 
@@ -518,6 +527,9 @@ mod tests {
             ("Please understand that comments are moderated.", "comment-form"),
             ("*Werbung. Dieser Beitrag enthält Werbung.", "advertising"),
             ("This post contains affiliate links.", "advertising"),
+            ("We want to hear what you think about this article.", "prompt"),
+            ("Get the Daily Edition by email and never miss our top stories", "prompt"),
+            ("Sie sind aktuell nicht eingeloggt.", "prompt"),
         ] {
             let raw = format!("{body}\n{furniture}\n{body}");
             let c = clean(&raw, None);
