@@ -36,7 +36,7 @@ static AGENCY: Lazy<Regex> = Lazy::new(|| {
 });
 
 static COMMENT_FORM: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|(?:your )?e-?mail(?: address(?:es)?)? will not be published|comments (?:are|will be) moderated|required fields are marked|\d+\s+comments?\b|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
+    Regex::new(r"(?i)\b(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|(?:your )?e-?mail(?: address(?:es)?)? will not be published|comments (?:are|will be) moderated|required fields are marked|^\d+\s+comments?\b.{0,24}$|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
 });
 
 static PROMPT: Lazy<Regex> = Lazy::new(|| {
@@ -535,6 +535,9 @@ mod tests {
             let c = clean(&raw, None);
             assert_eq!(reasons(&c), vec![reason], "{furniture}");
         }
+        // A sentence that counts comments is not a comment counter.
+        let raw = format!("{body}\nThe agency received 300 comments on the plan.\n{body}");
+        assert!(clean(&raw, None).removed.is_empty());
         // Reported words about subscriptions or copyright stay.
         let raw = format!("{body}\nThe publisher said subscriptions rose by a third last year, and it would defend its copyright in court.");
         assert!(clean_extracted(&raw, None).removed.is_empty());
