@@ -58,10 +58,25 @@ static COPYRIGHT: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)(?:^(?:©|\(c\)\s|copyright\b)|all rights reserved|may not be (?:re)?published, broadcast|copyrighted (?:property|material) of|written permission must be obtained|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés)").unwrap()
 });
 
-/// Follow prompts and photo credits in other languages than English
-/// ("Síguenos en Telegram", "Foto: ...", "Crédits photos : ...").
+/// Short furniture lines beyond the English prompts, each form anchored
+/// to the whole line.
 static PROMPT_INTL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:s[ií]guenos|folgen? (?:sie )?uns|suivez-nous|seguici|siga-nos)\b.{0,120}$|^(?:fotos?|bild|titelbild|crédits? photos?|quelle|fuente)\s*:.{0,120}$|^follow .{1,40} on (?:twitter|facebook|instagram|x|telegram|linkedin|tiktok|youtube)\b.{0,120}$|^(?:category|categories|kategorie|kategorien|catégories?|categorías?|temas|schlagworte|schlagwörter)(?:\s*:.{0,80})?$|^(?:teilen(?: mit)?|wird geladen|bewerten|kommentieren|keine kommentare|kommentare(?: insgesamt)?|drucken|gefällt mir|loading)[\s.:…]*$|^(?:abonnier(?:e|en sie) unseren newsletter|zum newsletter anmelden|newsletter abonnieren)[\s.!:]*$|^[\p{L} ]{0,30}\bnewsletter$").unwrap()
+    let forms = [
+        // Follow prompts: "Síguenos en Telegram ...", "Folgen Sie uns".
+        r"^(?:s[ií]guenos|folgen? (?:sie )?uns|suivez-nous|seguici|siga-nos)\b.{0,120}$",
+        // "Follow The Gleaner on Twitter and Instagram ..."
+        r"^follow .{1,40} on (?:twitter|facebook|instagram|x|telegram|linkedin|tiktok|youtube)\b.{0,120}$",
+        // Photo and source credits: "Foto: ...", "Crédits photos : ...".
+        r"^(?:fotos?|bild|titelbild|crédits? photos?|quelle|fuente)\s*:.{0,120}$",
+        // Category labels: "Kategorie: News", "Temas".
+        r"^(?:category|categories|kategorie|kategorien|catégories?|categorías?|temas|schlagworte|schlagwörter)(?:\s*:.{0,80})?$",
+        // Share, load and comment buttons: "Teilen mit:", "Wird geladen".
+        r"^(?:teilen(?: mit)?|wird geladen|bewerten|kommentieren|keine kommentare|kommentare(?: insgesamt)?|drucken|gefällt mir|loading)[\s.:…]*$",
+        // Newsletter sign-ups: "Zum Newsletter anmelden", "PC Gamer Newsletter".
+        r"^(?:abonnier(?:e|en sie) unseren newsletter|zum newsletter anmelden|newsletter abonnieren)[\s.!:]*$",
+        r"^[\p{L} ]{0,30}\bnewsletter$",
+    ];
+    Regex::new(&format!("(?i){}", forms.join("|"))).unwrap()
 });
 
 /// Paywall and app prompts: "To view the full story, please subscribe",
