@@ -706,98 +706,104 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
     }
 
     // 4. build stories
-    let mut stories = Vec::with_capacity(protos.len());
-    for (si, p) in protos.iter().enumerate() {
-        let members: Vec<compare::Member> = p
-            .members
-            .iter()
-            .map(|&i| compare::Member {
-                doc: b.docs[i],
-                outlet: b.outlets[i].clone(),
-                moment: p.id.clone(),
-            })
-            .collect();
-        let sents: Vec<Vec<Span>> = p.members.iter().map(|&i| b.sents[i].clone()).collect();
-        let copy_outlets: Vec<Vec<String>> = p
-            .members
-            .iter()
-            .map(|&i| copies_of[i].iter().map(|&c| b.outlets[c].clone()).collect())
-            .collect();
-        let mut outlets: Vec<String> = Vec::new();
-        let mut all: Vec<usize> = p
-            .members
-            .iter()
-            .flat_map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied()))
-            .collect();
-        all.sort_by_key(|&i| date_key(b.docs[i]));
-        for &i in &all {
-            if !outlets.contains(&b.outlets[i]) {
-                outlets.push(b.outlets[i].clone());
+    // Each story is built from its own documents: in parallel.
+    let stories: Vec<Story> = protos
+        .par_iter()
+        .enumerate()
+        .map(|(si, p)| {
+            let members: Vec<compare::Member> = p
+                .members
+                .iter()
+                .map(|&i| compare::Member {
+                    doc: b.docs[i],
+                    outlet: b.outlets[i].clone(),
+                    moment: p.id.clone(),
+                })
+                .collect();
+            let sents: Vec<Vec<Span>> = p.members.iter().map(|&i| b.sents[i].clone()).collect();
+            let copy_outlets: Vec<Vec<String>> = p
+                .members
+                .iter()
+                .map(|&i| copies_of[i].iter().map(|&c| b.outlets[c].clone()).collect())
+                .collect();
+            let mut outlets: Vec<String> = Vec::new();
+            let mut all: Vec<usize> = p
+                .members
+                .iter()
+                .flat_map(|&i| std::iter::once(i).chain(copies_of[i].iter().copied()))
+                .collect();
+            all.sort_by_key(|&i| date_key(b.docs[i]));
+            for &i in &all {
+                if !outlets.contains(&b.outlets[i]) {
+                    outlets.push(b.outlets[i].clone());
+                }
             }
-        }
-        let duplicates: Vec<Vec<String>> = p
-            .members
-            .iter()
-            .filter(|&&i| !copies_of[i].is_empty())
-            .map(|&i| {
-                std::iter::once(i)
-                    .chain(copies_of[i].iter().copied())
-                    .map(|j| b.docs[j].id.clone())
-                    .collect()
-            })
-            .collect();
-        // most central document: highest mean similarity to the others
-        let central = p
-            .members
-            .iter()
-            .copied()
-            .max_by(|&x, &y| {
-                let score = |i: usize| {
-                    p.members
-                        .iter()
-                        .filter(|&&j| j != i)
-                        .map(|&j| features::cosine(&b.vecs[i], &b.vecs[j]))
-                        .sum::<f64>()
-                };
-                score(x)
-                    .total_cmp(&score(y))
-                    .then(b.docs[y].id.cmp(&b.docs[x].id))
-            })
-            .unwrap_or(p.members[0]);
-        let doc_vecs: Vec<&features::SparseVec> = p.members.iter().map(|&i| &b.vecs[i]).collect();
-        let k =
-            (p.members.len() + 2).clamp(opts.summary_min, opts.summary_max.max(opts.summary_min));
-        let ledger = compare::quotes(&members, &copy_outlets);
-        let sourcing = compare::sourcing(&ledger);
-        stories.push(Story {
-            id: p.id.clone(),
-            title: doc_title(b.docs[central], &b.sents[central]),
-            storyline: storylines[line_of[si]].0.id.clone(),
-            documents: p.members.iter().map(|&i| b.docs[i].id.clone()).collect(),
-            duplicates,
-            first_date: p.first.clone(),
-            last_date: p.last.clone(),
-            outlets,
-            timeline: timeline::timeline(&members, &sents),
-            quotes: ledger,
-            positions: compare::positions(&members),
-            sourcing,
-            figures: compare::figures(&members, opts.figure_tolerance),
-            labels: compare::labels(&members, opts.max_actors),
-            summary: timeline::summary(
-                &members,
-                &sents,
-                &doc_vecs,
-                &b.corpus,
-                k,
-                usize::MAX,
-                opts.summary_lambda,
-            ),
-        });
-    }
+            let duplicates: Vec<Vec<String>> = p
+                .members
+                .iter()
+                .filter(|&&i| !copies_of[i].is_empty())
+                .map(|&i| {
+                    std::iter::once(i)
+                        .chain(copies_of[i].iter().copied())
+                        .map(|j| b.docs[j].id.clone())
+                        .collect()
+                })
+                .collect();
+            // most central document: highest mean similarity to the others
+            let central = p
+                .members
+                .iter()
+                .copied()
+                .max_by(|&x, &y| {
+                    let score = |i: usize| {
+                        p.members
+                            .iter()
+                            .filter(|&&j| j != i)
+                            .map(|&j| features::cosine(&b.vecs[i], &b.vecs[j]))
+                            .sum::<f64>()
+                    };
+                    score(x)
+                        .total_cmp(&score(y))
+                        .then(b.docs[y].id.cmp(&b.docs[x].id))
+                })
+                .unwrap_or(p.members[0]);
+            let doc_vecs: Vec<&features::SparseVec> =
+                p.members.iter().map(|&i| &b.vecs[i]).collect();
+            let k = (p.members.len() + 2)
+                .clamp(opts.summary_min, opts.summary_max.max(opts.summary_min));
+            let ledger = compare::quotes(&members, &copy_outlets);
+            let sourcing = compare::sourcing(&ledger);
+            Story {
+                id: p.id.clone(),
+                title: doc_title(b.docs[central], &b.sents[central]),
+                storyline: storylines[line_of[si]].0.id.clone(),
+                documents: p.members.iter().map(|&i| b.docs[i].id.clone()).collect(),
+                duplicates,
+                first_date: p.first.clone(),
+                last_date: p.last.clone(),
+                outlets,
+                timeline: timeline::timeline(&members, &sents),
+                quotes: ledger,
+                positions: compare::positions(&members),
+                sourcing,
+                figures: compare::figures(&members, opts.figure_tolerance),
+                labels: compare::labels(&members, opts.max_actors),
+                summary: timeline::summary(
+                    &members,
+                    &sents,
+                    &doc_vecs,
+                    &b.corpus,
+                    k,
+                    usize::MAX,
+                    opts.summary_lambda,
+                ),
+            }
+        })
+        .collect();
 
     // 5. storyline titles, figures and order
-    for (line, story_idx) in storylines.iter_mut() {
+    // Each storyline from its own stories: in parallel.
+    storylines.par_iter_mut().for_each(|(line, story_idx)| {
         let mut members: Vec<compare::Member> = Vec::new();
         for &s in story_idx.iter() {
             for &i in &protos[s].members {
@@ -833,7 +839,7 @@ pub fn group_onto(docs: &[Document], prior: &[PriorStory], opts: &Options) -> Gr
                 .flat_map(|&s| protos[s].members.iter().copied())
                 .collect(),
         );
-    }
+    });
     // oldest first (by the first date of any of its stories), undated last
     let mut storylines: Vec<(Option<String>, Storyline)> = storylines
         .into_iter()

@@ -19,7 +19,7 @@
 use rayon::prelude::*;
 
 use crate::cluster::Edge;
-use crate::features::{cosine, SparseVec};
+use crate::features::SparseVec;
 use crate::DateRange;
 use chrono::Datelike;
 
@@ -51,12 +51,20 @@ pub(crate) fn similar_pairs(
     similar_pairs_touching(vecs, extra, decay, cap, floor, &[], sim)
 }
 
+/// A pair search worker's arrays: the walker that last reached each item,
+/// the rare terms' part of each candidate's cosine, the candidates, and the
+/// walker's common terms spread by their dense number.
+type Scratch = (Vec<u32>, Vec<f64>, Vec<u32>, Vec<f64>);
+
 /// [`similar_pairs`], keeping only the pairs with at least one item marked
 /// in `focus` (all pairs when `focus` is empty): when new documents are
 /// placed among stories that stay as they are, pairs of two old documents
-/// decide nothing, and neither their cosines nor their accumulations are
-/// computed (the postings are still walked). The proposal rule, the window
-/// and every similarity are those of [`similar_pairs`].
+/// decide nothing. Only the marked items walk their postings, both ways
+/// (the earlier items as in the full search, the later unmarked ones
+/// too), so the cost follows the marked items, not the batch: fifty new
+/// documents beside ten thousand stored ones are a few thousand posting
+/// entries, not every pair of the store. The proposal rule, the window and
+/// every similarity are those of [`similar_pairs`].
 pub(crate) fn similar_pairs_touching(
     vecs: &[&SparseVec],
     extra: &[Vec<u32>],
@@ -102,22 +110,48 @@ pub(crate) fn similar_pairs_touching(
             extra_postings[x as usize].push(r as u32);
         }
     }
-    // each item's common terms, for the rest of the cosine
+    // Each item's common terms, for the rest of the cosine, numbered
+    // densely in term order: a walking item spreads its own over an array
+    // of that size, and each candidate's part is then a sum over the
+    // candidate's list alone (the same products in the same order as a
+    // merge of the two lists, so the same value).
+    let mut common_id = vec![u32::MAX; vocab];
+    let mut n_common = 0u32;
+    for (t, &d) in df.iter().enumerate() {
+        if d > cap {
+            common_id[t] = n_common;
+            n_common += 1;
+        }
+    }
     let common: Vec<SparseVec> = vecs
         .iter()
         .map(|v| {
             v.iter()
-                .copied()
                 .filter(|x| df[x.0 as usize] > cap)
+                .map(|&(t, w)| (common_id[t as usize], w))
                 .collect()
         })
         .collect();
 
-    let mut edges: Vec<Edge> = (0..n)
+    // The ranks that walk their postings: every one, or the marked ones.
+    let walkers: Vec<usize> = if focus.is_empty() {
+        (0..n).collect()
+    } else {
+        (0..n).filter(|&r| ranked_focus[r]).collect()
+    };
+    let only_focus = !focus.is_empty();
+    let mut edges: Vec<Edge> = walkers
         .into_par_iter()
         .map_init(
-            || (vec![u32::MAX; n], vec![0f64; n], Vec::new()),
-            |(seen, acc, cands): &mut (Vec<u32>, Vec<f64>, Vec<u32>), r| {
+            || {
+                (
+                    vec![u32::MAX; n],
+                    vec![0f64; n],
+                    Vec::new(),
+                    vec![0f64; n_common as usize],
+                )
+            },
+            |(seen, acc, cands, spread): &mut Scratch, r| {
                 cands.clear();
                 let r32 = r as u32;
                 let earliest = match window {
@@ -141,10 +175,33 @@ pub(crate) fn similar_pairs_touching(
                         }
                     }
                 };
+                // The later items a marked item visits itself, since they
+                // do not walk: all of them after an undated item (undated
+                // items pair with everything), the dated ones within the
+                // window after a dated one.
+                let later = |rank: &dyn Fn(usize) -> u32, len: usize| {
+                    if !only_focus {
+                        return (len, len);
+                    }
+                    let start = partition(len, |k| rank(k) <= r32);
+                    match window {
+                        Some(w) if r32 >= undated => {
+                            let last = ranked_day[r] + w;
+                            let n_in = partition(len - start, |k| {
+                                ranked_day[rank(start + k) as usize] <= last
+                            });
+                            (start, start + n_in)
+                        }
+                        _ => (start, len),
+                    }
+                };
                 let j = order[r];
                 let j_focus = ranked_focus[r];
+                // A later marked item finds the pair from its own walk.
                 let mut visit = |q: u32, add: f64| {
-                    if !j_focus && !ranked_focus[q as usize] {
+                    if (!j_focus && !ranked_focus[q as usize])
+                        || (q > r32 && ranked_focus[q as usize])
+                    {
                         return;
                     }
                     if seen[q as usize] != r32 {
@@ -156,7 +213,8 @@ pub(crate) fn similar_pairs_touching(
                 };
                 for &(t, w) in vecs[j].iter().filter(|x| rare(x.0)) {
                     let p = &postings[t as usize];
-                    for (a, b) in spans(&|k| p[k].0, p.len()) {
+                    let [x, y] = spans(&|k| p[k].0, p.len());
+                    for (a, b) in [x, y, later(&|k| p[k].0, p.len())] {
                         for &(q, wq) in &p[a..b] {
                             visit(q, w as f64 * wq as f64);
                         }
@@ -164,20 +222,31 @@ pub(crate) fn similar_pairs_touching(
                 }
                 for &x in extra_of(j).iter().filter(|&&x| extra_df[x as usize] > 1) {
                     let p = &extra_postings[x as usize];
-                    for (a, b) in spans(&|k| p[k], p.len()) {
+                    let [u, v] = spans(&|k| p[k], p.len());
+                    for (a, b) in [u, v, later(&|k| p[k], p.len())] {
                         p[a..b].iter().for_each(|&q| visit(q, 0.0));
                     }
                 }
-                cands
+                for &(c, w) in &common[j] {
+                    spread[c as usize] = w as f64;
+                }
+                let found = cands
                     .iter()
                     .filter_map(|&q| {
                         let i = order[q as usize];
-                        let cos = acc[q as usize] + cosine(&common[i], &common[j]);
+                        let rest = common[i]
+                            .iter()
+                            .fold(0.0f64, |s, &(c, w)| s + w as f64 * spread[c as usize]);
+                        let cos = acc[q as usize] + rest;
                         let (a, b) = if i < j { (i, j) } else { (j, i) };
                         let s = sim(a, b, cos);
                         (s >= floor).then_some((a as u32, b as u32, s as f32))
                     })
-                    .collect::<Vec<Edge>>()
+                    .collect::<Vec<Edge>>();
+                for &(c, _) in &common[j] {
+                    spread[c as usize] = 0.0;
+                }
+                found
             },
         )
         .flatten_iter()
@@ -273,7 +342,7 @@ mod tests {
         let pairs: Vec<(u32, u32)> = e.iter().map(|x| (x.0, x.1)).collect();
         assert_eq!(pairs, vec![(0, 1), (0, 3)]);
         for &(i, j, s) in &e {
-            let exact = cosine(vecs[i as usize], vecs[j as usize]);
+            let exact = crate::features::cosine(vecs[i as usize], vecs[j as usize]);
             assert!((s as f64 - exact).abs() < 1e-6, "{i}-{j}: {s} vs {exact}");
         }
         // the floor drops the weaker pair
@@ -293,8 +362,9 @@ mod tests {
 
     #[test]
     fn focused_pairs_are_the_pairs_touching_the_focus() {
-        // 80 items with pseudo-random terms and dates (some undated), a
-        // decay with a window, a cap that leaves some terms common.
+        // 80 items with pseudo-random terms, ids of their own and dates
+        // (some undated), a cap that leaves some terms common; with and
+        // without a decay window.
         let mut x: u64 = 0x2545_f491_4f6c_dd1d;
         let mut next = |m: u64| {
             x ^= x << 13;
@@ -305,6 +375,7 @@ mod tests {
         let mut v = Vec::new();
         let mut ranges = Vec::new();
         let mut focus = Vec::new();
+        let mut extra = Vec::new();
         for _ in 0..80 {
             let mut terms: Vec<(u32, f32)> = (0..6)
                 .map(|_| (next(40) as u32, 1.0 + next(3) as f32))
@@ -318,29 +389,59 @@ mod tests {
                 day(next(60) as i64)
             });
             focus.push(next(4) == 0);
+            extra.push(if next(3) == 0 {
+                vec![next(15) as u32]
+            } else {
+                vec![]
+            });
         }
         let vecs: Vec<&SparseVec> = v.iter().collect();
-        let decay = Decay {
-            ranges: &ranges,
-            grace: 2.0,
-            scale: 3.0,
-        };
-        let sim =
-            |i: usize, j: usize, c: f64| c * crate::time_factor(ranges[i], ranges[j], 2.0, 3.0);
-        let all = similar_pairs(&vecs, &[], &decay, 12, 0.01, sim);
-        let want: Vec<Edge> = all
-            .iter()
-            .copied()
-            .filter(|e| focus[e.0 as usize] || focus[e.1 as usize])
-            .collect();
-        let got = similar_pairs_touching(&vecs, &[], &decay, 12, 0.01, &focus, sim);
-        assert!(
-            want.len() > 20 && want.len() < all.len(),
-            "{} {}",
-            want.len(),
-            all.len()
-        );
-        assert_eq!(got, want);
+        for (decay, extra) in [
+            (
+                Decay {
+                    ranges: &ranges,
+                    grace: 2.0,
+                    scale: 3.0,
+                },
+                &[][..],
+            ),
+            (
+                Decay {
+                    ranges: &ranges,
+                    grace: 2.0,
+                    scale: 3.0,
+                },
+                &extra[..],
+            ),
+            (NO_DECAY, &extra[..]),
+        ] {
+            let sim = |i: usize, j: usize, c: f64| {
+                let f = if decay.scale > 0.0 {
+                    crate::time_factor(ranges[i], ranges[j], 2.0, 3.0)
+                } else {
+                    1.0
+                };
+                if c > 0.0 {
+                    c * f
+                } else {
+                    0.5 * f
+                }
+            };
+            let all = similar_pairs(&vecs, extra, &decay, 12, 0.01, sim);
+            let want: Vec<Edge> = all
+                .iter()
+                .copied()
+                .filter(|e| focus[e.0 as usize] || focus[e.1 as usize])
+                .collect();
+            let got = similar_pairs_touching(&vecs, extra, &decay, 12, 0.01, &focus, sim);
+            assert!(
+                want.len() > 20 && want.len() < all.len(),
+                "{} {}",
+                want.len(),
+                all.len()
+            );
+            assert_eq!(got, want);
+        }
     }
 
     #[test]
