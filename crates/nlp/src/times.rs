@@ -198,6 +198,17 @@ fn month_re() -> String {
     format!(r"(?:\b(?:{full})\b|\b(?:{abbr})\.)")
 }
 
+/// A number under 100 written as a word, with its ones after a hyphen
+/// ("ninety", "six"): 96.
+fn spelled_below_100(word: &str, ones: Option<&str>) -> Option<i32> {
+    let n = parse_number(&word.to_ascii_lowercase())? as i32;
+    let o = match ones {
+        Some(o) => parse_number(&o.to_ascii_lowercase())? as i32,
+        None => 0,
+    };
+    (n < 100 && o < 10 && (o == 0 || n % 10 == 0)).then_some(n + o)
+}
+
 fn month_num(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.').to_ascii_lowercase();
     let m = match s.get(..3)? {
@@ -462,6 +473,43 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             Some(Parsed::Year(c["y"].parse().ok()?))
         },
     );
+    // Years in words, as broadcast transcripts write them: "nineteen
+    // ninety-six", "January nineteen ninety-seven", "the year two
+    // thousand". A century word and a tens word together are a year; "two
+    // thousand" only after "the year" or a month (alone it is a count).
+    add(
+        format!(
+            r"(?i)\b(?:(?P<m>{months})\s+)?(?P<c>eighteen|nineteen)[\s-]+(?P<tens>ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:{HY}(?P<ones>one|two|three|four|five|six|seven|eight|nine))?\b",
+            months = calendar::MONTHS.join("|")
+        ),
+        |c, _| {
+            let century = if c["c"].eq_ignore_ascii_case("eighteen") {
+                1800
+            } else {
+                1900
+            };
+            let y = century + spelled_below_100(&c["tens"], c.name("ones").map(|o| o.as_str()))?;
+            Some(match c.name("m") {
+                Some(m) => Parsed::YearMonth(y, month_num(m.as_str())?),
+                None => Parsed::Year(y),
+            })
+        },
+    );
+    add(
+        format!(
+            r"(?i)\b(?:the\s+year|(?P<m>{months}))\s+two\s+thousand(?:(?:\s+and)?\s+(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen))?\b",
+            months = calendar::MONTHS.join("|")
+        ),
+        |c, _| {
+            let y = 2000
+                + c.name("n")
+                    .map_or(Some(0), |t| spelled_below_100(t.as_str(), None))?;
+            Some(match c.name("m") {
+                Some(m) => Parsed::YearMonth(y, month_num(m.as_str())?),
+                None => Parsed::Year(y),
+            })
+        },
+    );
     // the 1990s
     add(r"\b(?:the\s+)?(?P<y>(?:1[89]|20)\d)0s\b".into(), |c, _| {
         Some(Parsed::Decade(c["y"].parse().ok()?))
@@ -721,9 +769,17 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
         let t = c[0].to_ascii_lowercase();
         let whole = c.get(0)?;
         if t == "the past" || t == "the future" {
-            // "the past" only as a time: "in the past", not "the past week".
-            let next = text[whole.end()..].trim_start();
-            if next.starts_with(|ch: char| ch.is_alphanumeric()) {
+            // "the past" as a time of its own ("in the past", "in the past
+            // it considered", "the future that awaits him").
+            let next: String = text[whole.end()..]
+                .trim_start()
+                .chars()
+                .take_while(|ch| ch.is_alphanumeric())
+                .collect::<String>()
+                .to_lowercase();
+            // Only before a function word: "the future conditions of a
+            // ceasefire" is an adjective, "the future of Gaza" a time.
+            if !next.is_empty() && !CLAUSE_WORDS.contains(&next.as_str()) {
                 return None;
             }
         }
@@ -878,6 +934,19 @@ const NOT_PAST_ED: &[&str] = &[
     "need", "red", "bed", "shed", "hundred", "indeed", "succeed", "proceed", "exceed", "feed",
     "seed", "speed", "deed", "bleed", "breed", "greed", "heed", "sacred", "naked", "wicked",
     "rugged",
+];
+
+/// Words after which "the past" or "the future" is a time of its own
+/// ("in the past it considered", "the future that awaits him", "the
+/// future of Gaza", "about the future and fear"); before any other word it
+/// starts a longer span ("the past week") or is an adjective ("the future
+/// conditions").
+const CLAUSE_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have",
+    "he", "her", "his", "i", "if", "in", "is", "it", "its", "may", "might", "of", "on", "or",
+    "she", "should", "than", "that", "the", "their", "then", "there", "they", "this", "to",
+    "unless", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who",
+    "will", "with", "would", "you",
 ];
 
 /// True when the words nearest to `[start, end)` within its sentence point
@@ -2121,6 +2190,47 @@ mod tests {
         let count = |y: &str| d.times.iter().filter(|t| t.text == y).count();
         assert_eq!((count("2000"), count("1996")), (1, 2), "{:?}", d.times);
         assert_eq!((count("1990"), count("1800")), (0, 0), "{:?}", d.times);
+    }
+
+    #[test]
+    fn years_in_words_as_transcripts_write_them() {
+        let d = doc(
+            "Atlanta nineteen ninety-six. January nineteen ninety-seven, again. The promise to halve unemployment by the year two thousand was dropped; nineteen people and two thousand troops.",
+            Some("1998-03-01"),
+        );
+        assert_eq!(find(&d, "nineteen ninety-six").value, "1996");
+        assert_eq!(find(&d, "January nineteen ninety-seven").value, "1997-01");
+        assert_eq!(find(&d, "the year two thousand").value, "2000");
+        assert!(
+            d.times
+                .iter()
+                .all(|t| !t.text.contains("nineteen people") && !t.text.contains("troops")),
+            "{:?}",
+            d.times
+        );
+    }
+
+    #[test]
+    fn the_past_and_the_future_on_their_own() {
+        let d = doc(
+            "He said in the past it considered a bid. The future that awaits him is unclear. Sales fell over the past week. Hamas waits until the future conditions of a truce are agreed.",
+            Some("1998-03-01"),
+        );
+        assert_eq!(find(&d, "the past").value, "PAST_REF");
+        assert_eq!(find(&d, "The future").value, "FUTURE_REF");
+        // "the past week" is a span of its own, not "the past" and a week;
+        // "the future conditions" is an adjective.
+        assert!(
+            d.times.iter().all(|t| t.text != "the future"),
+            "{:?}",
+            d.times
+        );
+        assert_eq!(
+            d.times.iter().filter(|t| t.text == "the past").count(),
+            1,
+            "{:?}",
+            d.times
+        );
     }
 
     #[test]
