@@ -1074,6 +1074,16 @@ pub fn recognize(text: &str, sentences: &[dossier_model::Span]) -> Vec<Mention> 
             };
             if let Some(p) = (rule.handle)(&c, hay) {
                 let (mut s, mut e) = (m.start(), m.end());
+                // "the daily Haaretz", "the weekly Der Spiegel": before a
+                // name, "daily" is a newspaper, not a frequency.
+                if matches!(p, Parsed::Set(_))
+                    && !lowered[s..e].contains(char::is_whitespace)
+                    && text[e..]
+                        .strip_prefix(' ')
+                        .is_some_and(|r| r.starts_with(|ch: char| ch.is_uppercase()))
+                {
+                    continue;
+                }
                 // Trim leading prepositions kept only as context and any
                 // trailing white space or punctuation.
                 let low = &lowered[s..e];
@@ -2208,6 +2218,22 @@ mod tests {
             "{:?}",
             d.times
         );
+    }
+
+    #[test]
+    fn a_daily_before_a_name_is_a_newspaper() {
+        let d = doc(
+            "The Communist Party daily Granma and the Israeli daily Haaretz reported it. Flights leave daily. Trucks enter daily, officials said.",
+            Some("2000-01-07"),
+        );
+        let sets: Vec<&str> = d
+            .times
+            .iter()
+            .filter(|t| t.value == "P1D")
+            .map(|t| t.text.as_str())
+            .collect();
+        assert_eq!(sets, ["daily", "daily"], "{:?}", d.times);
+        assert!(d.times.iter().all(|t| t.start > 60 || t.text != "daily"));
     }
 
     #[test]
