@@ -196,12 +196,10 @@ pub(crate) fn similar_pairs_touching(
                     }
                 };
                 let j = order[r];
-                let j_focus = ranked_focus[r];
-                // A later marked item finds the pair from its own walk.
+                // Every walker is marked (all items are when none is); a
+                // later marked item finds the pair from its own walk.
                 let mut visit = |q: u32, add: f64| {
-                    if (!j_focus && !ranked_focus[q as usize])
-                        || (q > r32 && ranked_focus[q as usize])
-                    {
+                    if q > r32 && ranked_focus[q as usize] {
                         return;
                     }
                     if seen[q as usize] != r32 {
