@@ -209,6 +209,15 @@ fn spelled_below_100(word: &str, ones: Option<&str>) -> Option<i32> {
     (n < 100 && o < 10 && (o == 0 || n % 10 == 0)).then_some(n + o)
 }
 
+/// A year, or a month of it when a month name was matched before it
+/// ("January nineteen ninety-seven").
+fn year_in_month(y: i32, month: Option<regex::Match>) -> Option<Parsed> {
+    Some(match month {
+        Some(m) => Parsed::YearMonth(y, month_num(m.as_str())?),
+        None => Parsed::Year(y),
+    })
+}
+
 fn month_num(s: &str) -> Option<u32> {
     let s = s.trim_end_matches('.').to_ascii_lowercase();
     let m = match s.get(..3)? {
@@ -489,10 +498,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 1900
             };
             let y = century + spelled_below_100(&c["tens"], c.name("ones").map(|o| o.as_str()))?;
-            Some(match c.name("m") {
-                Some(m) => Parsed::YearMonth(y, month_num(m.as_str())?),
-                None => Parsed::Year(y),
-            })
+            year_in_month(y, c.name("m"))
         },
     );
     add(
@@ -504,10 +510,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             let y = 2000
                 + c.name("n")
                     .map_or(Some(0), |t| spelled_below_100(t.as_str(), None))?;
-            Some(match c.name("m") {
-                Some(m) => Parsed::YearMonth(y, month_num(m.as_str())?),
-                None => Parsed::Year(y),
-            })
+            year_in_month(y, c.name("m"))
         },
     );
     // the 1990s
