@@ -50,12 +50,16 @@ pub fn parse_date(s: &str) -> Option<String> {
 /// A `<meta>` tag whose `property`, `name`, `itemprop` or `http-equiv` is
 /// one of `names` (a regex alternation, matched case-insensitively), with
 /// its `content` before or after; the content is in one of groups 1-4.
+/// Tag names end at an ASCII word boundary, `(?-u:\b)`: the regex crate's
+/// fast automaton gives up on a Unicode `\b` at the first non-ASCII byte
+/// and leaves the whole page to its slowest engine (a fifth of the HTML
+/// extraction time before, by `perf record`).
 fn meta_pattern(names: &str) -> regex::Regex {
     let attr = r#"\s(?:property|name|itemprop|http-equiv)\s*=\s*["'](?:NAMES)["']"#
         .replace("NAMES", names);
     let content = r#"\scontent\s*=\s*(?:"([^"]*)"|'([^']*)')"#;
     regex::Regex::new(&format!(
-        r"(?i)<meta\b[^>]*?{attr}[^>]*?{content}|<meta\b[^>]*?{content}[^>]*?{attr}"
+        r"(?i)<meta(?-u:\b)[^>]*?{attr}[^>]*?{content}|<meta(?-u:\b)[^>]*?{content}[^>]*?{attr}"
     ))
     .expect("meta pattern")
 }
@@ -63,7 +67,7 @@ fn meta_pattern(names: &str) -> regex::Regex {
 /// `<time itemprop="PROP" datetime="...">`, the date in group 1.
 fn time_pattern(itemprop: &str) -> regex::Regex {
     regex::Regex::new(&format!(
-        r#"(?i)<time\b[^>]*?\sitemprop\s*=\s*["']{itemprop}["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#
+        r#"(?i)<time(?-u:\b)[^>]*?\sitemprop\s*=\s*["']{itemprop}["'][^>]*?\sdatetime\s*=\s*["']([^"']+)["']"#
     ))
     .expect("time pattern")
 }
@@ -106,7 +110,7 @@ static DESCRIPTION: Lazy<regex::Regex> =
     Lazy::new(|| meta_pattern("description|og:description|twitter:description|dc.description"));
 static CANONICAL: Lazy<[regex::Regex; 2]> = Lazy::new(|| {
     [
-        regex::Regex::new(r#"(?i)<link\b[^>]*?\srel\s*=\s*["']canonical["'][^>]*?\shref\s*=\s*["']([^"']+)["']|<link\b[^>]*?\shref\s*=\s*["']([^"']+)["'][^>]*?\srel\s*=\s*["']canonical["']"#).expect("canonical pattern"),
+        regex::Regex::new(r#"(?i)<link(?-u:\b)[^>]*?\srel\s*=\s*["']canonical["'][^>]*?\shref\s*=\s*["']([^"']+)["']|<link(?-u:\b)[^>]*?\shref\s*=\s*["']([^"']+)["'][^>]*?\srel\s*=\s*["']canonical["']"#).expect("canonical pattern"),
         meta_pattern("og:url"),
     ]
 });
