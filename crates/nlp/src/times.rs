@@ -1913,24 +1913,17 @@ pub fn annotate(doc: &mut Document) {
         doc.published_estimated = false;
         doc.date_estimate = None;
     }
-    let mut anchor = doc.published.as_deref().and_then(parse_published);
+    // The dates the document may have been published on: its own date, or
+    // days spread over an estimated range (see `anchors_within`).
+    let mut anchors: Vec<NaiveDate> = doc
+        .published
+        .as_deref()
+        .and_then(parse_published)
+        .into_iter()
+        .collect();
     if doc.published.is_none() {
         if let Some(est) = estimate_date(&doc.text, sentences, &mentions) {
-            // Resolve "on Monday" or "last week" against an estimate only when
-            // it pins the date to within a month; a loose bound ("after
-            // 2023-10-07") would put precise but wrong dates on the timeline,
-            // so such expressions keep their X placeholders instead.
-            let narrow = est
-                .latest
-                .as_deref()
-                .and_then(parse_published)
-                .zip(parse_published(&est.earliest))
-                .is_some_and(|(hi, lo)| (hi - lo).num_days() <= 31);
-            anchor = if narrow {
-                parse_published(&est.earliest)
-            } else {
-                None
-            };
+            anchors = anchors_within(&est);
             doc.published = Some(est.earliest.clone());
             doc.published_estimated = true;
             doc.date_estimate = Some(est);
@@ -1940,11 +1933,28 @@ pub fn annotate(doc: &mut Document) {
     for m in &mentions {
         // "That day" or "the following month" is counted from the last
         // time the text named at that precision, else from the anchor.
-        let base = match &m.parsed {
-            Parsed::Narrative { unit, .. } => narrative_reference(&times, *unit).or(anchor),
-            _ => anchor,
+        let at = |anchor: Option<NaiveDate>| {
+            let base = match &m.parsed {
+                Parsed::Narrative { unit, .. } => narrative_reference(&times, *unit).or(anchor),
+                _ => anchor,
+            };
+            resolve(&m.parsed, base, m.cued.then_some(m.future))
         };
-        let (kind, value, relative) = resolve(&m.parsed, base, m.cued.then_some(m.future));
+        // Against an estimated range, an expression is resolved only when
+        // every date of the range gives it the same value ("in mid-January"
+        // in a report of March to December 2025 is January 2025; "on
+        // Thursday" in it stays a Thursday of unknown date).
+        let (kind, value, relative) = match anchors.split_first() {
+            None => at(None),
+            Some((first, rest)) => {
+                let r = at(Some(*first));
+                if rest.iter().all(|a| at(Some(*a)).1 == r.1) {
+                    r
+                } else {
+                    at(None)
+                }
+            }
+        };
         times.push(TimeExpr {
             start: m.start,
             end: m.end,
@@ -1956,6 +1966,39 @@ pub fn annotate(doc: &mut Document) {
     }
     doc.times = times;
     comparison_quarters(&doc.text, &mut doc.times);
+}
+
+/// The publication dates an estimate allows, to resolve time expressions
+/// against. An estimate that pins the date to within a month gives its
+/// first day alone ("on Monday" is then the Monday of that week, near
+/// enough for a timeline). A wider one gives its first day, then every
+/// fifth day, and its last (about 100 dates at most, spread evenly over a
+/// longer range): an expression is then resolved only when all give the
+/// same value. A resolved value moves forward with the date it is resolved
+/// against, so the two ends would decide; the days between guard a rule
+/// for which that does not hold. An open range ("after 2023-10-07") gives
+/// none: "on Monday" could then be any Monday, and expressions that need
+/// the date keep their X placeholders.
+fn anchors_within(est: &DateEstimate) -> Vec<NaiveDate> {
+    let (Some(lo), Some(hi)) = (
+        parse_published(&est.earliest),
+        est.latest.as_deref().and_then(parse_published),
+    ) else {
+        return Vec::new();
+    };
+    let days = (hi - lo).num_days().max(0);
+    if days <= 31 {
+        return vec![lo];
+    }
+    let step = (days / 100 + 1).max(5);
+    let mut out: Vec<NaiveDate> = (0..=days)
+        .step_by(step as usize)
+        .map(|d| lo + Delta::days(d))
+        .collect();
+    if out.last() != Some(&hi) {
+        out.push(hi);
+    }
+    out
 }
 
 /// The date a narrative expression of `unit` counts from: the last dated
@@ -2168,6 +2211,12 @@ mod tests {
         // to one month, so the expression keeps its placeholder.
         let m = &find(&d, "Earlier this month").value;
         assert!(m.starts_with("XXXX") || m.ends_with("_REF"), "{m}");
+        // "early March" is March 2025 whatever day of March to December the
+        // report is from; "mid-January" would be January 2026 seen from late
+        // December (a date within a month is read as the nearest), so it
+        // keeps its placeholder.
+        assert_eq!(find(&d, "early March").value, "2025-03");
+        assert_eq!(find(&d, "mid-January").value, "XXXX-01");
         // Running again gives the same result.
         let mut again = d.clone();
         annotate(&mut again);
