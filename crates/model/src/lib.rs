@@ -422,6 +422,67 @@ pub struct TimelineEntry {
     pub year_from: Option<String>,
 }
 
+/// A TIMEX3 date value as a reader reads it on a timeline: a value the
+/// text left open says what is known ("a Monday, date unknown", "March,
+/// year unknown") instead of `XXXX-WXX-1` or `XXXX-03`; a full or partial
+/// date (`2025-03-10`, `2025-03`, `2025-W28`) stays as it is.
+pub fn readable_date(value: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    const DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let Some(rest) = value.strip_prefix("XXXX") else {
+        return Cow::Borrowed(value);
+    };
+    // A time of day or part of day after the date ("XXXX-WXX-1TNI") is
+    // left out: the label is about the day.
+    let rest = rest.split('T').next().unwrap_or(rest);
+    let number = |s: &str| s.parse::<usize>().ok();
+    let label = match rest.split('-').skip(1).collect::<Vec<_>>().as_slice() {
+        [] => "year unknown".to_string(),
+        ["WXX"] => "a week, date unknown".to_string(),
+        ["WXX", "WE"] => "a weekend, date unknown".to_string(),
+        ["WXX", d] => match number(d).and_then(|d| DAYS.get(d.wrapping_sub(1))) {
+            Some(day) => format!("a {day}, date unknown"),
+            None => return Cow::Borrowed(value),
+        },
+        ["XX"] | ["XX", "XX"] => "a month, date unknown".to_string(),
+        [m] => match number(m).and_then(|m| MONTHS.get(m.wrapping_sub(1))) {
+            Some(month) => format!("{month}, year unknown"),
+            None => return Cow::Borrowed(value),
+        },
+        [m, d] => match (
+            number(m).and_then(|m| MONTHS.get(m.wrapping_sub(1))),
+            number(d),
+        ) {
+            (Some(month), Some(d)) => format!("{month} {d}, year unknown"),
+            _ => return Cow::Borrowed(value),
+        },
+        _ => return Cow::Borrowed(value),
+    };
+    Cow::Owned(label)
+}
+
 /// One sentence of a story summary and where it came from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SummarySentence {
@@ -639,6 +700,22 @@ pub struct KeyDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn open_dates_read_as_words() {
+        assert_eq!(readable_date("2025-03-10"), "2025-03-10");
+        assert_eq!(readable_date("2025-W28"), "2025-W28");
+        assert_eq!(readable_date("XXXX-WXX-1"), "a Monday, date unknown");
+        assert_eq!(readable_date("XXXX-WXX-7TNI"), "a Sunday, date unknown");
+        assert_eq!(readable_date("XXXX-03"), "March, year unknown");
+        assert_eq!(readable_date("XXXX-10-07"), "October 7, year unknown");
+        assert_eq!(readable_date("XXXX-WXX"), "a week, date unknown");
+        assert_eq!(readable_date("XXXX-XX"), "a month, date unknown");
+        assert_eq!(readable_date("XXXX"), "year unknown");
+        // Anything else is shown as the value itself.
+        assert_eq!(readable_date("XXXX-13"), "XXXX-13");
+        assert_eq!(readable_date("XXXX-WXX-9"), "XXXX-WXX-9");
+    }
 
     #[test]
     fn host_is_taken_from_url() {

@@ -6,8 +6,8 @@
 //! actors. Nothing is recomputed here.
 
 use dossier_model::{
-    Agreement, DistinctiveTerm, Document, FigureComparison, OutletSourcing, OutletWording,
-    SourceRef, Speaker, Story, Storyline, TimelineEntry, SCHEMA_VERSION,
+    readable_date, Agreement, DistinctiveTerm, Document, FigureComparison, OutletSourcing,
+    OutletWording, SourceRef, Speaker, Story, Storyline, TimelineEntry, SCHEMA_VERSION,
 };
 use serde::Serialize;
 use std::collections::HashMap;
@@ -323,10 +323,18 @@ pub fn render_text(r: &Report) -> String {
         }
         if !s.timeline.is_empty() {
             let _ = writeln!(o, "\nTIMELINE");
+            let width = s
+                .timeline
+                .iter()
+                .map(|t| readable_date(&t.date).chars().count())
+                .max()
+                .unwrap_or(0)
+                .max(12);
             for t in &s.timeline {
                 let n = cites.mark(&t.source.document);
                 let note = year_note(t, &mut cites);
-                let _ = writeln!(o, "  {:<12} {} [{n}]{note}", t.date, t.text);
+                let date = readable_date(&t.date);
+                let _ = writeln!(o, "  {date:<width$} {} [{n}]{note}", t.text);
             }
         }
         if !s.quotes.is_empty() {
@@ -828,7 +836,7 @@ pub fn render_markdown(r: &Report) -> String {
                 let _ = writeln!(
                     o,
                     "| {} | {} | \\[{n}\\]{note} |",
-                    md_escape(&t.date),
+                    md_escape(&readable_date(&t.date)),
                     md_escape(&t.text)
                 );
             }
@@ -1084,7 +1092,7 @@ pub fn render_html(r: &Report) -> String {
                 let _ = write!(
                     o,
                     "<tr><td>{}</td><td>{} {}{}</td></tr>",
-                    html_escape(&t.date),
+                    html_escape(&readable_date(&t.date)),
                     html_escape(&t.text),
                     cite_html(&scope, n, &t.source),
                     html_escape(&note)

@@ -8,7 +8,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use dossier_model::{Agreement, Document, Speaker, Story, Storyline};
+use dossier_model::{readable_date, Agreement, Document, Speaker, Story, Storyline};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -337,10 +337,10 @@ fn story_page(
             let date = match &t.year_from {
                 Some(doc) => format!(
                     "{}<br><a class=\"src\" href=\"/documents/{}\">year from another report</a>",
-                    esc(&t.date),
+                    esc(&readable_date(&t.date)),
                     enc(doc)
                 ),
-                None => esc(&t.date),
+                None => esc(&readable_date(&t.date)),
             };
             dated_row(&mut o, &date, &t.text, &t.source);
         }
@@ -464,7 +464,7 @@ fn story_page(
         );
         for k in &l.timeline {
             for x in &k.sentences {
-                dated_row(&mut o, &esc(&k.date), &x.text, &x.source);
+                dated_row(&mut o, &esc(&readable_date(&k.date)), &x.text, &x.source);
             }
         }
         o.push_str("</tbody></table>");
