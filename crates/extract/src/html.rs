@@ -70,17 +70,20 @@ const PARAGRAPH_WORDS: usize = 15;
 /// first line is often the lead. On trafilatura's set this takes F1 from
 /// 0.925 to 0.935 (docs/bench/web.md).
 fn complete(base: &str, other: &str) -> String {
+    // Lines compare with their white space collapsed, as the benchmark's
+    // snippets do.
+    use crate::eval::norm;
     let lines: Vec<&str> = base.lines().collect();
     let mut at: std::collections::HashMap<String, usize> = Default::default();
     for (i, l) in lines.iter().enumerate() {
-        at.entry(squeeze(l)).or_insert(i);
+        at.entry(norm(l)).or_insert(i);
     }
-    let whole = squeeze(base);
+    let whole = norm(base);
     // Lines to insert after base line i (index 0: before the first).
     let mut after: Vec<Vec<&str>> = vec![Vec::new(); lines.len() + 1];
     let mut last = 0;
     for l in other.lines() {
-        let n = squeeze(l);
+        let n = norm(l);
         if let Some(&i) = at.get(&n) {
             last = i + 1;
         } else if last < lines.len()
@@ -102,11 +105,6 @@ fn complete(base: &str, other: &str) -> String {
     out.join("\n")
 }
 
-/// Words separated by single spaces.
-fn squeeze(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Prose rather than a label, a link or a caption: [`PARAGRAPH_WORDS`]
 /// words or more ending in sentence punctuation, or, in scripts written
 /// without spaces, 40 characters or more ending in a full stop of theirs.
@@ -118,7 +116,8 @@ fn is_paragraph(line: &str) -> bool {
         || (t.ends_with(['。', '！', '？']) && t.chars().count() >= 40)
 }
 
-/// The sentences of a squeezed text: split after `.`, `!` or `?` and a space.
+/// The sentences of a text normalized by [`crate::eval::norm`]: split
+/// after `.`, `!` or `?` and a space.
 fn sentences(s: &str) -> impl Iterator<Item = &str> {
     let mut rest = s;
     std::iter::from_fn(move || {
