@@ -466,7 +466,8 @@ pub fn readable_date(value: &str) -> std::borrow::Cow<'_, str> {
             Some(day) => format!("a {day}, date unknown"),
             None => return Cow::Borrowed(value),
         },
-        ["XX"] | ["XX", "XX"] => "a month, date unknown".to_string(),
+        ["XX"] => "a month, date unknown".to_string(),
+        ["XX", "XX"] => "a day, date unknown".to_string(),
         [m] => match number(m).and_then(|m| MONTHS.get(m.wrapping_sub(1))) {
             Some(month) => format!("{month}, year unknown"),
             None => return Cow::Borrowed(value),
@@ -711,6 +712,7 @@ mod tests {
         assert_eq!(readable_date("XXXX-10-07"), "October 7, year unknown");
         assert_eq!(readable_date("XXXX-WXX"), "a week, date unknown");
         assert_eq!(readable_date("XXXX-XX"), "a month, date unknown");
+        assert_eq!(readable_date("XXXX-XX-XX"), "a day, date unknown");
         assert_eq!(readable_date("XXXX"), "year unknown");
         // Anything else is shown as the value itself.
         assert_eq!(readable_date("XXXX-13"), "XXXX-13");

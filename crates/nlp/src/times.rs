@@ -1941,8 +1941,8 @@ pub fn annotate(doc: &mut Document) {
             resolve(&m.parsed, base, m.cued.then_some(m.future))
         };
         // Against an estimated range, an expression is resolved only when
-        // every date of the range gives it the same value ("in mid-January"
-        // in a report of March to December 2025 is January 2025; "on
+        // every date of the range gives it the same value ("in early March"
+        // in a report of March to December 2025 is March 2025; "on
         // Thursday" in it stays a Thursday of unknown date).
         let (kind, value, relative) = match anchors.split_first() {
             None => at(None),
