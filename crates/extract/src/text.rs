@@ -93,6 +93,16 @@ static INVITATION: Lazy<Regex> = Lazy::new(|| {
     Regex::new(r"(?i)\b(?:we want to hear what you think|be part of the conversation|(?:share your thoughts|let us know what you think|tell us what you think) (?:in the comments|below)|never miss (?:a story|a thing|the latest|our top stories|an update)|if you enjoyed (?:reading )?this (?:post|article|story)|(?:you are|you're) (?:currently )?not logged in|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|bitte (?:registrieren|melden) sie sich|puede escribirnos|zapraszamy (?:też )?do subskrypcji)\b").unwrap()
 });
 
+/// Disclaimers about the text rather than part of it: whose opinion it is
+/// ("The views expressed are the author's own and do not necessarily
+/// reflect ...", "Der Beitrag gibt die Meinung des Autors wieder"), who is
+/// not responsible for contributors' content, advertising disclosures, and
+/// the spam-filter notice under comment forms ("This site uses Akismet to
+/// reduce spam").
+static DISCLAIMER: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)\b(?:(?:views|opinions) expressed\b.{0,80}\b(?:are (?:those of|solely|the author)|do not necessarily)|(?:do(?:es)? )?not necessarily (?:reflect|represent) (?:the )?(?:views|opinions|position|policy)|is not responsible for the (?:opinions|content|views)|advertising disclosure|gibt (?:die|ausschließlich die) meinung des autors wieder|uses akismet|verwendet akismet)").unwrap()
+});
+
 /// Advertising and affiliate disclosures ("Anzeige", "*Werbung.", "This
 /// post contains affiliate links").
 static AD_NOTICE: Lazy<Regex> = Lazy::new(|| {
@@ -277,6 +287,8 @@ fn clean_lines(raw: &str, known_title: Option<&str>, by_shape: bool) -> Cleaned 
             remove(&mut out, &mut keep, i, "advertising");
         } else if n <= 30 && INVITATION.is_match(l) {
             remove(&mut out, &mut keep, i, "prompt");
+        } else if n <= 50 && DISCLAIMER.is_match(l) {
+            remove(&mut out, &mut keep, i, "disclaimer");
         }
     }
 
@@ -545,6 +557,10 @@ mod tests {
             ("We want to hear what you think about this article.", "prompt"),
             ("Get the Daily Edition by email and never miss our top stories", "prompt"),
             ("Sie sind aktuell nicht eingeloggt.", "prompt"),
+            ("The views expressed in this column are the author's own and do not necessarily reflect those of Example News.", "disclaimer"),
+            ("Example News is not responsible for the opinions, statements or media content presented by contributors.", "disclaimer"),
+            ("Der Beitrag gibt die Meinung des Autors wieder, nicht notwendigerweise die der Redaktion.", "disclaimer"),
+            ("This site uses Akismet to reduce spam. Learn how your comment data is processed.", "disclaimer"),
         ] {
             let raw = format!("{body}\n{furniture}\n{body}");
             let c = clean(&raw, None);
@@ -552,6 +568,11 @@ mod tests {
         }
         // A sentence that counts comments is not a comment counter.
         let raw = format!("{body}\nThe agency received 300 comments on the plan.\n{body}");
+        assert!(clean(&raw, None).removed.is_empty());
+        // A report on someone's views stays.
+        let raw = format!(
+            "{body}\nThe minister said the views expressed at the meeting were divided.\n{body}"
+        );
         assert!(clean(&raw, None).removed.is_empty());
         // Reported words about subscriptions or copyright stay.
         let raw = format!("{body}\nThe publisher said subscriptions rose by a third last year, and it would defend its copyright in court.");
