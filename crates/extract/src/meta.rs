@@ -52,8 +52,8 @@ pub fn parse_date(s: &str) -> Option<String> {
 /// its `content` before or after; the content is in one of groups 1-4.
 /// Tag names end at an ASCII word boundary, `(?-u:\b)`: the regex crate's
 /// fast automaton gives up on a Unicode `\b` at the first non-ASCII byte
-/// and leaves the whole page to its slowest engine (a fifth of the HTML
-/// extraction time before, by `perf record`).
+/// and leaves the whole page to its slowest engine (12% of the samples of
+/// `perf record` over the extraction benchmark before; docs/bench/web.md).
 fn meta_pattern(names: &str) -> regex::Regex {
     let attr = r#"\s(?:property|name|itemprop|http-equiv)\s*=\s*["'](?:NAMES)["']"#
         .replace("NAMES", names);

@@ -323,17 +323,16 @@ pub fn render_text(r: &Report) -> String {
         }
         if !s.timeline.is_empty() {
             let _ = writeln!(o, "\nTIMELINE");
-            let width = s
-                .timeline
+            let dates: Vec<_> = s.timeline.iter().map(|t| readable_date(&t.date)).collect();
+            let width = dates
                 .iter()
-                .map(|t| readable_date(&t.date).chars().count())
+                .map(|d| d.chars().count())
                 .max()
                 .unwrap_or(0)
                 .max(12);
-            for t in &s.timeline {
+            for (t, date) in s.timeline.iter().zip(&dates) {
                 let n = cites.mark(&t.source.document);
                 let note = year_note(t, &mut cites);
-                let date = readable_date(&t.date);
                 let _ = writeln!(o, "  {date:<width$} {} [{n}]{note}", t.text);
             }
         }
