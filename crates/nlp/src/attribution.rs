@@ -1569,7 +1569,8 @@ mod tests {
                     Israel imposed harsh restrictions on humanitarian aid entering Gaza. \
                     Qatar has criticized the decision to close the crossings. \
                     The U.S.-brokered proposal currently on the table calls for a truce. \
-                    The court ordered an end to the assault, the minister said.";
+                    The court ordered an end to the assault, the minister said. \
+                    Israel launched its assault on Gaza after Hamas led the Oct. 7 attacks.";
         let found = m.find(text);
         let mut unbiased = m.clone();
         unbiased.cue_bias = 0.0;

@@ -423,13 +423,210 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
         let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
         v.iter_mut().for_each(|x| *x /= norm);
     }
-    // Top-down spherical k-means.
-    let mut paths = vec![[0u16; LEVELS]; kept.len()];
-    let mut groups: Vec<(usize, Vec<usize>)> = vec![(0, (0..kept.len()).collect())];
+    let paths = tree(&vecs, d, kept.len(), opt.iterations, &mut rng);
+    let map = kept
+        .iter()
+        .enumerate()
+        .map(|(r, (w, _))| ((*w).clone(), paths[r]))
+        .collect();
+    let counts = kept
+        .iter()
+        .map(|(w, id)| ((*w).clone(), counts[*id as usize]))
+        .collect();
+    (Clusters { map }, counts)
+}
+
+/// The input embeddings of a WordPiece model (a BERT-style `vocab.txt`
+/// and the `*word_embeddings.weight` matrix of its `model.safetensors`):
+/// static word vectors learned from far more text than the project holds,
+/// which `from_embeddings` clusters. Uncased vocabularies only: words are
+/// looked up in lower case.
+pub struct WordPieceEmbeddings {
+    index: HashMap<String, u32>,
+    vocab: Vec<String>,
+    dim: usize,
+    data: Vec<f32>,
+}
+
+impl WordPieceEmbeddings {
+    /// Read `dir/vocab.txt` and `dir/model.safetensors`.
+    pub fn load(dir: &Path) -> Result<Self, NerError> {
+        let io = |p: &Path| {
+            let path = p.display().to_string();
+            move |e| NerError::Io { path, source: e }
+        };
+        let vp = dir.join("vocab.txt");
+        let vocab: Vec<String> = std::fs::read_to_string(&vp)
+            .map_err(io(&vp))?
+            .lines()
+            .map(str::to_string)
+            .collect();
+        let mp = dir.join("model.safetensors");
+        let bytes = std::fs::read(&mp).map_err(io(&mp))?;
+        let st = safetensors::SafeTensors::deserialize(&bytes)
+            .map_err(|e| NerError::Model(format!("{}: {e}", mp.display())))?;
+        let name = st
+            .names()
+            .into_iter()
+            .find(|n| n.ends_with("word_embeddings.weight"))
+            .ok_or_else(|| {
+                NerError::Model(format!(
+                    "{}: no word_embeddings.weight tensor",
+                    mp.display()
+                ))
+            })?
+            .to_string();
+        let t = st
+            .tensor(&name)
+            .map_err(|e| NerError::Model(format!("{}: {e}", mp.display())))?;
+        let shape = t.shape().to_vec();
+        if t.dtype() != safetensors::Dtype::F32 || shape.len() != 2 || shape[0] != vocab.len() {
+            return Err(NerError::Model(format!(
+                "{}: {name} is {:?} {:?}, expected F32 [{}, dim]",
+                mp.display(),
+                t.dtype(),
+                shape,
+                vocab.len()
+            )));
+        }
+        let data: Vec<f32> = t
+            .data()
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let index = vocab
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (w.clone(), i as u32))
+            .collect();
+        Ok(WordPieceEmbeddings {
+            index,
+            vocab,
+            dim: shape[1],
+            data,
+        })
+    }
+}
+
+/// Cluster the whole words of a WordPiece vocabulary (two letters or more)
+/// by their input embeddings, centred on their mean and made unit length,
+/// with the same top-down spherical k-means as [`build`]. Words the
+/// vocabulary only has as pieces get no cluster: a mean of piece vectors
+/// follows the pieces, not the word ("bi" + "##den" lands with "deepen").
+///
+/// The vocabulary is uncased, so a word with a common sense and a name
+/// sense has one vector, mostly the common one's ("trump", "bush"). `texts`
+/// (unlabeled news) tell which sense news uses: a word written capitalized
+/// inside sentences at least half the time (more often a name than not in
+/// news: "Trump" against "to trump"), in a leaf
+/// cluster where fewer than a third of the words whose case is known are,
+/// is left out; so is a word capitalized less than one time in ten in a
+/// leaf where more than two thirds are names. Words are keyed in lower case
+/// (the lookup falls back to it). Returns the clusters and the count of
+/// each word in `texts`.
+pub fn from_embeddings(
+    emb: &WordPieceEmbeddings,
+    texts: &[String],
+    opt: &BuildOptions,
+) -> (Clusters, HashMap<String, u64>) {
+    let mut counts: HashMap<String, u64> = HashMap::new();
+    let mut toks = Vec::new();
+    for t in texts {
+        toks.clear();
+        tokenize(t, &mut toks);
+        for w in &toks {
+            *counts.entry(w.to_lowercase()).or_default() += 1;
+        }
+    }
+    let casing = super::casing::Casing::build(texts);
+    let mut words: Vec<&String> = emb
+        .vocab
+        .iter()
+        .filter(|w| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic))
+        .collect();
+    words.sort();
+    words.dedup();
+    let d = emb.dim;
+    let n = words.len();
+    if n == 0 {
+        return (Clusters::default(), HashMap::new());
+    }
+    let mut vecs: Vec<f32> = Vec::with_capacity(n * d);
+    for w in &words {
+        let id = emb.index[*w] as usize;
+        vecs.extend_from_slice(&emb.data[id * d..(id + 1) * d]);
+    }
+    let mut mean = vec![0f32; d];
+    for r in vecs.chunks_exact(d) {
+        mean.iter_mut().zip(r).for_each(|(m, x)| *m += x / n as f32);
+    }
+    for r in vecs.chunks_exact_mut(d) {
+        r.iter_mut().zip(&mean).for_each(|(x, m)| *x -= m);
+        let norm = r.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-9);
+        r.iter_mut().for_each(|x| *x /= norm);
+    }
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let paths = tree(&vecs, d, n, opt.iterations, &mut rng);
+    // Case of each word in news: Some(true) mostly a name, Some(false) a
+    // common word, None unknown or in between.
+    let name_like: Vec<Option<bool>> = words
+        .iter()
+        .map(|w| match casing.get(super::tagger::casing_key(w)) {
+            Some(b) if b >= super::casing::bucket_of(0.5) => Some(true),
+            Some(b) if b <= super::casing::bucket_of(0.09) => Some(false),
+            _ => None,
+        })
+        .collect();
+    let keep = fits_its_cluster(&paths, &name_like);
+    let mut map = HashMap::new();
+    let mut out_counts = HashMap::new();
+    for ((w, p), k) in words.into_iter().zip(paths).zip(keep) {
+        if k {
+            out_counts.insert(w.clone(), counts.get(w).copied().unwrap_or(0));
+            map.insert(w.clone(), p);
+        }
+    }
+    (Clusters { map }, out_counts)
+}
+
+/// For each word, false when its case in news contradicts its leaf
+/// cluster: a name (`Some(true)`) in a leaf where fewer than a third of the
+/// words of known case are names, or a common word (`Some(false)`) where
+/// more than two thirds are.
+fn fits_its_cluster(paths: &[[u16; LEVELS]], name_like: &[Option<bool>]) -> Vec<bool> {
+    let mut leaf: HashMap<u16, (u32, u32)> = HashMap::new();
+    for (p, c) in paths.iter().zip(name_like) {
+        let e = leaf.entry(p[LEVELS - 1]).or_default();
+        match c {
+            Some(true) => e.0 += 1,
+            Some(false) => e.1 += 1,
+            None => {}
+        }
+    }
+    paths
+        .iter()
+        .zip(name_like)
+        .map(|(p, c)| {
+            let (names, common) = leaf[&p[LEVELS - 1]];
+            let share = names as f64 / (names + common).max(1) as f64;
+            match c {
+                Some(true) => share >= 1.0 / 3.0,
+                Some(false) => share <= 2.0 / 3.0,
+                None => true,
+            }
+        })
+        .collect()
+}
+
+/// Top-down spherical k-means of `n` unit rows of `vecs` (`d` each):
+/// `BRANCH` groups, each split again, for `LEVELS` levels; each row's path.
+fn tree(vecs: &[f32], d: usize, n: usize, iterations: usize, rng: &mut Rng) -> Vec<[u16; LEVELS]> {
+    let mut paths = vec![[0u16; LEVELS]; n];
+    let mut groups: Vec<(usize, Vec<usize>)> = vec![(0, (0..n).collect())];
     for level in 0..LEVELS {
         let mut next = Vec::new();
         for (node, members) in groups {
-            let assign = kmeans(&vecs, d, &members, BRANCH, opt.iterations, &mut rng);
+            let assign = kmeans(&vecs, d, &members, BRANCH, iterations, rng);
             let mut children: Vec<Vec<usize>> = vec![Vec::new(); BRANCH];
             for (i, &m) in members.iter().enumerate() {
                 children[assign[i]].push(m);
@@ -446,16 +643,7 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
         }
         groups = next;
     }
-    let map = kept
-        .iter()
-        .enumerate()
-        .map(|(r, (w, _))| ((*w).clone(), paths[r]))
-        .collect();
-    let counts = kept
-        .iter()
-        .map(|(w, id)| ((*w).clone(), counts[*id as usize]))
-        .collect();
-    (Clusters { map }, counts)
+    paths
 }
 
 /// Spherical k-means of the rows `members` into `k` groups; returns each
@@ -548,6 +736,31 @@ fn kmeans(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_name_in_a_cluster_of_common_words_is_left_out() {
+        // Leaf 1: four common words and "trump", written as a name in news.
+        // Leaf 2: two names, two words of unknown case and "turkey", a
+        // common word there (the bird), kept: two thirds of the words of
+        // known case are names, not more. Leaf 3: a name alone.
+        let paths: Vec<[u16; LEVELS]> = [1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3]
+            .iter()
+            .map(|&l| [1, 1, l])
+            .collect();
+        let t = Some(true);
+        let f = Some(false);
+        let case = [f, f, f, None, t, t, t, None, None, f, t];
+        let keep = fits_its_cluster(&paths, &case);
+        assert_eq!(
+            keep,
+            [true, true, true, true, false, true, true, true, true, true, true]
+        );
+        // With one more name, leaf 2 is three quarters names: the common
+        // word goes.
+        let mut case2 = case;
+        case2[8] = t;
+        assert!(!fits_its_cluster(&paths, &case2)[9]);
+    }
 
     #[test]
     fn tokenizer_splits_punctuation_and_possessives() {
