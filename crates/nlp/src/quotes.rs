@@ -1190,6 +1190,15 @@ struct AnonSource {
     descs: Vec<String>,
     stems: Vec<String>,
     reason: Option<String>,
+    /// Whether the first description's head is plural ("officials").
+    plural: bool,
+}
+
+/// A head noun in the plural: "officials", "sources", "diplomats" (not
+/// "press", "bus"); "people" and "police" too.
+fn plural_head(head: &str) -> bool {
+    matches!(head, "people" | "police")
+        || (head.len() > 3 && head.ends_with('s') && !head.ends_with("ss") && !head.ends_with("us"))
 }
 
 #[derive(Debug, Clone)]
@@ -2595,11 +2604,16 @@ impl<'a> Annotator<'a> {
             .anon
             .iter()
             .rposition(|s| s.descs.iter().any(|d| norm(d) == norm_desc));
+        // A definite phrase links back to a source of the same number whose
+        // words hold its modifiers: "the official" to "a senior Israeli
+        // official" or "one of the officials", never to "senior Israeli and
+        // Qatari officials".
+        let plural = plural_head(&head) && !norm(desc).starts_with("one of ");
         if found.is_none() && np.definite {
             found = self
                 .anon
                 .iter()
-                .rposition(|s| mods.iter().all(|m| s.stems.contains(m)));
+                .rposition(|s| s.plural == plural && mods.iter().all(|m| s.stems.contains(m)));
         }
         let id = match found {
             Some(id) => id,
@@ -2608,6 +2622,7 @@ impl<'a> Annotator<'a> {
                     descs: Vec::new(),
                     stems: Vec::new(),
                     reason: None,
+                    plural,
                 });
                 self.anon.len() - 1
             }
@@ -3276,6 +3291,43 @@ mod tests {
         assert_eq!(
             speaker(complex).description.as_deref(),
             Some("A senior Arab diplomat involved in the talks")
+        );
+    }
+
+    #[test]
+    fn definite_singular_does_not_link_to_a_plural_source() {
+        // The plural source comes from a model relation ("to discuss"), so
+        // it is registered after the rules' sources: the most recent one
+        // registered, but not one "the official" can name.
+        let t = "Last week, a senior Israeli official said on Wednesday that an announcement was imminent.\n\n\
+                 Witkoff will meet with senior Israeli and Qatari officials to discuss the ceasefire terms.\n\n\
+                 The official, speaking anonymously, told the Times of Israel that he believes “a deal is attainable.”";
+        let span = |s: &str| {
+            let start = t.find(s).unwrap();
+            Span {
+                start,
+                end: start + s.len(),
+            }
+        };
+        let learned = vec![Found {
+            cue: span("to discuss"),
+            source: Some(span("senior Israeli and Qatari officials")),
+            content: Some(span("the ceasefire terms")),
+            tentative: true,
+        }];
+        let mut d = doc(t);
+        annotate_with(&mut d, learned);
+        let q = d
+            .quotes
+            .iter()
+            .find(|q| q.text.contains("a deal is attainable"))
+            .unwrap_or_else(|| panic!("{:#?}", d.quotes));
+        let s = speaker(q);
+        assert!(s.anonymous, "{s:?}");
+        assert_eq!(
+            s.description.as_deref(),
+            Some("a senior Israeli official"),
+            "{s:?}"
         );
     }
 
