@@ -64,19 +64,37 @@ impl Clusters {
     /// The cluster path of a word. Case matters ("Apple" and "apple" are
     /// used differently), but a word in capitals ("GAZA") or unknown in its
     /// case falls back to its title-case and lower-case forms.
+    ///
+    /// Called for every word the taggers see, so it allocates only when a
+    /// form differs from the one already tried: a plain ASCII word is its
+    /// own key, and a title-case word is not looked up twice.
     pub fn get(&self, word: &str) -> Option<[u16; LEVELS]> {
         if self.map.is_empty() {
             return None;
         }
-        let k = cluster_key(word);
-        if let Some(p) = self.map.get(&k) {
+        let plain = word
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_digit() && b != b'`');
+        let k: std::borrow::Cow<str> = if plain {
+            std::borrow::Cow::Borrowed(word)
+        } else {
+            std::borrow::Cow::Owned(cluster_key(word))
+        };
+        if let Some(p) = self.map.get(k.as_ref()) {
             return Some(*p);
         }
         let lower = k.to_lowercase();
-        self.map
-            .get(&title_case(&lower))
-            .or_else(|| self.map.get(&lower))
-            .copied()
+        let title = title_case(&lower);
+        if title != k.as_ref() {
+            if let Some(p) = self.map.get(&title) {
+                return Some(*p);
+            }
+        }
+        if lower != k.as_ref() {
+            self.map.get(&lower).copied()
+        } else {
+            None
+        }
     }
 
     /// Entries sorted by word (deterministic files).
@@ -736,6 +754,29 @@ fn kmeans(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_tries_the_word_then_title_then_lower_case() {
+        let mut map = HashMap::new();
+        map.insert("gaza".to_string(), [1, 17, 273]);
+        map.insert("Apple".to_string(), [2, 33, 529]);
+        map.insert("apple".to_string(), [3, 49, 785]);
+        map.insert("0000s".to_string(), [4, 65, 1041]);
+        map.insert("Sa'ar".to_string(), [5, 81, 1297]);
+        let c = Clusters { map };
+        for w in ["gaza", "Gaza", "GAZA"] {
+            assert_eq!(c.get(w), Some([1, 17, 273]), "{w}");
+        }
+        assert_eq!(c.get("Apple"), Some([2, 33, 529]));
+        assert_eq!(c.get("APPLE"), Some([2, 33, 529]));
+        assert_eq!(c.get("apple"), Some([3, 49, 785]));
+        assert_eq!(c.get("1990s"), Some([4, 65, 1041]));
+        assert_eq!(c.get("Sa’ar"), Some([5, 81, 1297]));
+        assert_eq!(c.get("SA`AR"), Some([5, 81, 1297]));
+        // A lower-case word not in the table takes its title-case entry.
+        assert_eq!(c.get("sa'ar"), Some([5, 81, 1297]));
+        assert_eq!(c.get("Witkoff"), None);
+    }
 
     #[test]
     fn a_name_in_a_cluster_of_common_words_is_left_out() {
