@@ -460,7 +460,7 @@ pub fn build(texts: &[String], opt: &BuildOptions) -> (Clusters, HashMap<String,
 /// which `from_embeddings` clusters. Uncased vocabularies only: words are
 /// looked up in lower case.
 pub struct WordPieceEmbeddings {
-    index: HashMap<String, u32>,
+    /// The vocabulary; a piece's row in `data` is its line number.
     vocab: Vec<String>,
     dim: usize,
     data: Vec<f32>,
@@ -512,13 +512,7 @@ impl WordPieceEmbeddings {
             .chunks_exact(4)
             .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect();
-        let index = vocab
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (w.clone(), i as u32))
-            .collect();
         Ok(WordPieceEmbeddings {
-            index,
             vocab,
             dim: shape[1],
             data,
@@ -536,10 +530,10 @@ impl WordPieceEmbeddings {
 /// sense has one vector, mostly the common one's ("trump", "bush"). `texts`
 /// (unlabeled news) tell which sense news uses: a word written capitalized
 /// inside sentences at least half the time (more often a name than not in
-/// news: "Trump" against "to trump"), in a leaf
-/// cluster where fewer than a third of the words whose case is known are,
-/// is left out; so is a word capitalized less than one time in ten in a
-/// leaf where more than two thirds are names. Words are keyed in lower case
+/// news: "Trump" against "to trump"), in a leaf cluster where fewer than a
+/// third of the words whose case is known are, is left out; so is a word
+/// capitalized less than one time in ten in a leaf where more than two
+/// thirds are names. Words are keyed in lower case
 /// (the lookup falls back to it). Returns the clusters and the count of
 /// each word in `texts`.
 pub fn from_embeddings(
@@ -557,23 +551,24 @@ pub fn from_embeddings(
         }
     }
     let casing = super::casing::Casing::build(texts);
-    let mut words: Vec<&String> = emb
+    // (row, word), in word order: the clustering is seeded in this order.
+    let mut rows: Vec<(usize, &String)> = emb
         .vocab
         .iter()
-        .filter(|w| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic))
+        .enumerate()
+        .filter(|(_, w)| w.chars().count() >= 2 && w.chars().all(char::is_alphabetic))
         .collect();
-    words.sort();
-    words.dedup();
+    rows.sort_by(|a, b| a.1.cmp(b.1));
     let d = emb.dim;
-    let n = words.len();
+    let n = rows.len();
     if n == 0 {
         return (Clusters::default(), HashMap::new());
     }
     let mut vecs: Vec<f32> = Vec::with_capacity(n * d);
-    for w in &words {
-        let id = emb.index[*w] as usize;
+    for (id, _) in &rows {
         vecs.extend_from_slice(&emb.data[id * d..(id + 1) * d]);
     }
+    let words: Vec<&String> = rows.into_iter().map(|(_, w)| w).collect();
     let mut mean = vec![0f32; d];
     for r in vecs.chunks_exact(d) {
         mean.iter_mut().zip(r).for_each(|(m, x)| *m += x / n as f32);
@@ -780,7 +775,8 @@ mod tests {
 
     #[test]
     fn a_name_in_a_cluster_of_common_words_is_left_out() {
-        // Leaf 1: four common words and "trump", written as a name in news.
+        // Leaf 1: three common words, one of unknown case and "trump",
+        // written as a name in news.
         // Leaf 2: two names, two words of unknown case and "turkey", a
         // common word there (the bird), kept: two thirds of the words of
         // known case are names, not more. Leaf 3: a name alone.
