@@ -4,7 +4,8 @@
 //! know: "Trump wants a wall", "the poll shows Clinton ahead", "he mocked the
 //! ambitions of three hopefuls", "according to the campaign".
 //!
-//! Two greedy averaged-perceptron taggers, run per sentence:
+//! Two averaged structured perceptrons (first-order taggers decoded with
+//! Viterbi), run per sentence:
 //! 1. the **cue tagger** marks cue words with BIO tags ("said", "according
 //!    to", "is expected", "wants");
 //! 2. for each cue, the **role tagger** marks the source and the content
@@ -13,16 +14,18 @@
 //!    between, the cue's own word).
 //!
 //! Both are trained on PolNeAR's training split (`dossier train
-//! attribution`). Features are hashed to 64-bit keys; the model file keeps
-//! quantized weights only (layout in [`Model::to_bytes`]).
+//! attribution`). Each word's strings are hashed once and a feature's
+//! 64-bit key combines those hashes ([`crate::featkey`]); the model keeps
+//! quantized weights only, one table entry per feature (file layout in
+//! [`Model::to_bytes`]).
 
 use std::io::Write;
 use std::path::Path;
 
 use dossier_model::{Document, Span};
 use once_cell::sync::Lazy;
-use rustc_hash::FxHashMap;
 
+use crate::featkey::{fnv, k1, k2, k3, start, KeyMap};
 use crate::segment::{self, Token, TokenKind};
 
 /// The committed model (`models/attribution/polnear.bin`, see its model
@@ -36,7 +39,10 @@ pub fn committed() -> Result<&'static Model, String> {
 }
 
 const MAGIC: &[u8; 4] = b"DATR";
-const FORMAT_VERSION: u32 = 1;
+/// Version 2: feature keys combine per-word hashes ([`crate::featkey`]);
+/// version 1 hashed each feature's strings whole, and its keys mean nothing
+/// to this code.
+const FORMAT_VERSION: u32 = 2;
 
 /// Cue tags: outside, begin, inside.
 const CUE_LABELS: usize = 3;
@@ -64,33 +70,10 @@ pub struct Found {
 // Hashing
 // ---------------------------------------------------------------------------
 
-fn fnv(h: u64, bytes: &[u8]) -> u64 {
-    let mut h = h;
-    for b in bytes {
-        h ^= *b as u64;
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
-
-/// The key of a feature with numbers among its parts.
-fn keyx(template: u8, parts: &[&str], nums: &[u32]) -> u64 {
-    let mut h = key(template, parts);
-    for n in nums {
-        h = fnv(h, &n.to_le_bytes());
-    }
-    h
-}
-
-/// The key of one feature: a template number and its string parts.
-fn key(template: u8, parts: &[&str]) -> u64 {
-    let mut h = fnv(0xcbf29ce484222325, &[template]);
-    for p in parts {
-        h = fnv(h, p.as_bytes());
-        h = fnv(h, &[0x1f]);
-    }
-    h
-}
+/// Stand-ins for the words and shapes before the first token and after
+/// the last one.
+const BOS: u64 = 1;
+const EOS: u64 = 2;
 
 // ---------------------------------------------------------------------------
 // Tokens of a document, with what the features need to know about each
@@ -100,8 +83,16 @@ fn key(template: u8, parts: &[&str]) -> u64 {
 struct Tok {
     start: usize,
     end: usize,
-    lower: String,
-    shape: &'static str,
+    /// Hashes of the lower-cased word, its last three and last two
+    /// characters, and its stem.
+    word: u64,
+    suffix3: u64,
+    suffix2: u64,
+    stem: u64,
+    /// Word shape ([`shape_of`]).
+    shape: u64,
+    /// A comma or semicolon.
+    comma: bool,
     /// Inside quotation marks (opened earlier in the paragraph, not closed).
     in_quote: bool,
     /// The token is a quotation mark.
@@ -112,33 +103,33 @@ struct Tok {
 }
 
 impl Tok {
-    /// "mark" for a quotation mark, "in" inside quotation marks, "out".
-    fn quote_state(&self) -> &'static str {
+    /// 2 for a quotation mark, 1 inside quotation marks, 0 outside.
+    fn quote_state(&self) -> u64 {
         if self.quote_mark {
-            "mark"
-        } else if self.in_quote {
-            "in"
+            2
         } else {
-            "out"
+            u64::from(self.in_quote)
         }
     }
 }
 
-fn shape_of(text: &str, kind: TokenKind) -> &'static str {
+/// Word shape: 3 a number, 4 punctuation, 5 all capitals ("UN"), 6
+/// capitalized ("Gaza"), 7 lower case (1 and 2 are the sentence's edges).
+fn shape_of(text: &str, kind: TokenKind) -> u64 {
     match kind {
-        TokenKind::Number => "d",
-        TokenKind::Punct => "p",
+        TokenKind::Number => 3,
+        TokenKind::Punct => 4,
         TokenKind::Word => {
             let mut chars = text.chars();
             let first = chars.next().unwrap_or(' ');
             if first.is_uppercase() {
                 if text.chars().skip(1).all(|c| !c.is_lowercase()) && text.chars().count() > 1 {
-                    "XX"
+                    5
                 } else {
-                    "Xx"
+                    6
                 }
             } else {
-                "x"
+                7
             }
         }
     }
@@ -156,6 +147,7 @@ fn doc_tokens(text: &str, paragraphs: &[Span], sentences: &[Span]) -> Vec<Vec<To
     let clusters = crate::entities::word_clusters();
     let mut in_quote = false;
     let mut para = 0usize;
+    let mut lower = String::new();
     for &s in sentences {
         while para < paragraphs.len() && paragraphs[para].end <= s.start {
             para += 1;
@@ -170,12 +162,18 @@ fn doc_tokens(text: &str, paragraphs: &[Span], sentences: &[Span]) -> Vec<Vec<To
                 Some(p) => [1 + p[0] as u32, (1 + p[0] as u32) << 16 | p[1] as u32],
                 None => [0, 0],
             };
+            lower.clear();
+            lower.extend(raw.chars().flat_map(char::to_lowercase));
             let mut tok = Tok {
                 cl,
                 start: t.start,
                 end: t.end,
-                lower: raw.to_lowercase(),
+                word: fnv(&lower),
+                suffix3: fnv(suffix(&lower, 3)),
+                suffix2: fnv(suffix(&lower, 2)),
+                stem: fnv(stem(&lower)),
                 shape: shape_of(raw, t.kind),
+                comma: matches!(raw, "," | ";"),
                 in_quote,
                 quote_mark: q,
             };
@@ -220,19 +218,20 @@ fn stem(w: &str) -> &str {
     w
 }
 
-fn word(sent: &[Tok], i: isize) -> &str {
+/// The word hash at `i`, or the sentence edge's stand-in.
+fn word(sent: &[Tok], i: isize) -> u64 {
     if i < 0 {
-        "<s>"
+        BOS
     } else {
-        sent.get(i as usize).map_or("</s>", |t| t.lower.as_str())
+        sent.get(i as usize).map_or(EOS, |t| t.word)
     }
 }
 
-fn shape_at(sent: &[Tok], i: isize) -> &'static str {
+fn shape_at(sent: &[Tok], i: isize) -> u64 {
     if i < 0 {
-        "<s>"
+        BOS
     } else {
-        sent.get(i as usize).map_or("</s>", |t| t.shape)
+        sent.get(i as usize).map_or(EOS, |t| t.shape)
     }
 }
 
@@ -243,84 +242,73 @@ fn cue_static(sent: &[Tok], i: usize, out: &mut Vec<u64>) {
     let w0 = word(sent, ii);
     let (wm1, wp1) = (word(sent, ii - 1), word(sent, ii + 1));
     let (wm2, wp2) = (word(sent, ii - 2), word(sent, ii + 2));
-    out.push(key(0, &[]));
-    out.push(key(1, &[w0]));
-    out.push(key(2, &[wm1]));
-    out.push(key(3, &[wp1]));
-    out.push(key(4, &[wm2]));
-    out.push(key(5, &[wp2]));
-    out.push(key(6, &[wm1, w0]));
-    out.push(key(7, &[w0, wp1]));
-    out.push(key(8, &[suffix(w0, 3)]));
-    out.push(key(9, &[suffix(w0, 2)]));
-    out.push(key(10, &[shape_at(sent, ii)]));
-    out.push(key(11, &[shape_at(sent, ii - 1), shape_at(sent, ii + 1)]));
     let t = &sent[i];
+    out.push(start(0));
+    out.push(k1(1, w0));
+    out.push(k1(2, wm1));
+    out.push(k1(3, wp1));
+    out.push(k1(4, wm2));
+    out.push(k1(5, wp2));
+    out.push(k2(6, wm1, w0));
+    out.push(k2(7, w0, wp1));
+    out.push(k1(8, t.suffix3));
+    out.push(k1(9, t.suffix2));
+    out.push(k1(10, t.shape));
+    out.push(k2(11, shape_at(sent, ii - 1), shape_at(sent, ii + 1)));
     let q = t.quote_state();
-    out.push(key(12, &[q]));
-    out.push(key(13, &[q, w0]));
-    let near_before = (i.saturating_sub(3)..i).any(|j| sent[j].quote_mark);
-    let near_after = (i + 1..(i + 4).min(sent.len())).any(|j| sent[j].quote_mark);
-    out.push(key(
-        14,
-        &[
-            if near_before { "qb" } else { "-" },
-            if near_after { "qa" } else { "-" },
-        ],
-    ));
-    out.push(key(15, &[if near_before { "qb" } else { "-" }, w0]));
-    out.push(key(16, &[if near_after { "qa" } else { "-" }, w0]));
+    out.push(k1(12, q));
+    out.push(k2(13, q, w0));
+    let near_before = u64::from((i.saturating_sub(3)..i).any(|j| sent[j].quote_mark));
+    let near_after = u64::from((i + 1..(i + 4).min(sent.len())).any(|j| sent[j].quote_mark));
+    out.push(k2(14, near_before, near_after));
+    out.push(k2(15, near_before, w0));
+    out.push(k2(16, near_after, w0));
+    // first, last, last but one, elsewhere
     let pos = if i == 0 {
-        "first"
+        0
     } else if i + 1 == sent.len() {
-        "last"
+        1
     } else if i + 2 == sent.len() {
-        "penult"
+        2
     } else {
-        "mid"
+        3
     };
-    out.push(key(17, &[pos, w0]));
-    out.push(key(18, &[suffix(w0, 3), wp1]));
-    out.push(key(19, &[wm1, suffix(w0, 3)]));
-    out.push(key(24, &[stem(w0)]));
-    out.push(key(25, &[stem(w0), wp1]));
-    out.push(key(26, &[wm1, stem(w0)]));
-    out.push(keyx(20, &[], &[t.cl[0]]));
-    out.push(keyx(21, &[], &[t.cl[1]]));
+    out.push(k2(17, pos, w0));
+    out.push(k2(18, t.suffix3, wp1));
+    out.push(k2(19, wm1, t.suffix3));
+    out.push(k1(24, t.stem));
+    out.push(k2(25, t.stem, wp1));
+    out.push(k2(26, wm1, t.stem));
+    out.push(k1(20, t.cl[0] as u64));
+    out.push(k1(21, t.cl[1] as u64));
     if let Some(n) = sent.get(i + 1) {
-        out.push(keyx(22, &[], &[t.cl[1], n.cl[0]]));
+        out.push(k2(22, t.cl[1] as u64, n.cl[0] as u64));
     }
     if i > 0 {
-        out.push(keyx(23, &[], &[sent[i - 1].cl[0], t.cl[1]]));
+        out.push(k2(23, sent[i - 1].cl[0] as u64, t.cl[1] as u64));
     }
 }
 
 /// Tag-history features of the cue tagger.
 fn cue_history(sent: &[Tok], i: usize, prev: usize, out: &mut Vec<u64>) {
-    let p = ["O", "B", "I"][prev];
-    out.push(key(30, &[p]));
-    out.push(key(31, &[p, &sent[i].lower]));
+    out.push(k1(30, prev as u64));
+    out.push(k2(31, prev as u64, sent[i].word));
 }
 
-fn bucket(d: usize) -> &'static str {
+/// Distance bucket: 0, 1, 2, 3, 4-5, 6-10, 11-20, more.
+fn bucket(d: usize) -> u64 {
     match d {
-        0 => "0",
-        1 => "1",
-        2 => "2",
-        3 => "3",
-        4..=5 => "4-5",
-        6..=10 => "6-10",
-        11..=20 => "11-20",
-        _ => "20+",
+        0..=3 => d as u64,
+        4..=5 => 4,
+        6..=10 => 5,
+        11..=20 => 6,
+        _ => 7,
     }
 }
 
-fn count3(n: usize) -> &'static str {
-    match n {
-        0 => "0",
-        1 => "1",
-        _ => "2+",
-    }
+/// None, one, more.
+fn count3(n: usize) -> u64 {
+    n.min(2) as u64
 }
 
 /// Per-sentence prefix counts used by the role features.
@@ -338,7 +326,7 @@ impl Prefix {
             cues: vec![0; sent.len() + 1],
         };
         for (i, t) in sent.iter().enumerate() {
-            p.commas[i + 1] = p.commas[i] + usize::from(t.lower == "," || t.lower == ";");
+            p.commas[i + 1] = p.commas[i] + usize::from(t.comma);
             p.quotes[i + 1] = p.quotes[i] + usize::from(t.quote_mark);
             // Count cue starts only.
             let start = is_cue[i] && (i == 0 || !is_cue[i - 1]);
@@ -362,129 +350,123 @@ fn role_static(
 ) {
     out.clear();
     let left = j < a;
-    let side = if left { "L" } else { "R" };
+    let side = u64::from(left);
     let dist = if left { a - j } else { j + 1 - b };
     let db = bucket(dist);
     let jj = j as isize;
     let w0 = word(sent, jj);
-    let cue0 = sent[a].lower.as_str();
-    let cue_last = sent[b - 1].lower.as_str();
+    let cue0 = sent[a].word;
+    let cue_last = sent[b - 1].word;
     let (lo, hi) = if left { (j + 1, a) } else { (b, j) };
     let commas = count3(Prefix::between(&prefix.commas, lo, hi));
     let quotes = count3(Prefix::between(&prefix.quotes, lo, hi));
     let cues = count3(Prefix::between(&prefix.cues, lo, hi));
     let t = &sent[j];
     let q = t.quote_state();
-    let cue_q = if sent[a].in_quote { "in" } else { "out" };
-    out.push(key(40, &[side]));
-    out.push(key(41, &[side, db]));
-    out.push(key(42, &[side, w0]));
-    out.push(key(43, &[side, t.shape]));
-    out.push(key(44, &[side, word(sent, jj - 1)]));
-    out.push(key(45, &[side, word(sent, jj + 1)]));
-    out.push(key(46, &[side, q, cue_q]));
-    out.push(key(47, &[side, cue0]));
-    out.push(key(48, &[side, cue0, db]));
-    out.push(key(49, &[side, cue_last]));
-    out.push(key(50, &[side, commas]));
-    out.push(key(51, &[side, quotes]));
-    out.push(key(52, &[side, cues]));
-    out.push(key(53, &[side, commas, quotes, cues]));
-    out.push(key(54, &[side, db, w0]));
-    out.push(key(55, &[side, db, t.shape]));
-    out.push(key(56, &[side, cue0, commas]));
-    out.push(key(57, &[side, cue0, quotes]));
-    out.push(key(58, &[side, word(sent, a as isize - 1), cue0]));
-    out.push(key(59, &[side, cue_last, word(sent, b as isize)]));
-    out.push(key(60, &[side, if j == 0 { "first" } else { "-" }, db]));
-    out.push(key(61, &[side, cues, db]));
-    out.push(key(62, &[side, suffix(w0, 3)]));
-    out.push(keyx(63, &[side], &[t.cl[1]]));
-    out.push(keyx(64, &[side, db], &[t.cl[0]]));
-    out.push(keyx(65, &[side], &[sent[a].cl[1]]));
-    out.push(key(66, &[side, stem(cue0), db]));
+    let cue_q = u64::from(sent[a].in_quote);
+    out.push(k1(40, side));
+    out.push(k2(41, side, db));
+    out.push(k2(42, side, w0));
+    out.push(k2(43, side, t.shape));
+    out.push(k2(44, side, word(sent, jj - 1)));
+    out.push(k2(45, side, word(sent, jj + 1)));
+    out.push(k3(46, side, q, cue_q));
+    out.push(k2(47, side, cue0));
+    out.push(k3(48, side, cue0, db));
+    out.push(k2(49, side, cue_last));
+    out.push(k2(50, side, commas));
+    out.push(k2(51, side, quotes));
+    out.push(k2(52, side, cues));
+    out.push(k2(53, side, commas | quotes << 2 | cues << 4));
+    out.push(k3(54, side, db, w0));
+    out.push(k3(55, side, db, t.shape));
+    out.push(k3(56, side, cue0, commas));
+    out.push(k3(57, side, cue0, quotes));
+    out.push(k3(58, side, word(sent, a as isize - 1), cue0));
+    out.push(k3(59, side, cue_last, word(sent, b as isize)));
+    out.push(k3(60, side, u64::from(j == 0), db));
+    out.push(k3(61, side, cues, db));
+    out.push(k2(62, side, t.suffix3));
+    out.push(k2(63, side, t.cl[1] as u64));
+    out.push(k3(64, side, db, t.cl[0] as u64));
+    out.push(k2(65, side, sent[a].cl[1] as u64));
+    out.push(k3(66, side, sent[a].stem, db));
 }
 
 fn role_history(sent: &[Tok], j: usize, left: bool, prev: usize, out: &mut Vec<u64>) {
-    let p = ["O", "BS", "IS", "BC", "IC"][prev];
-    let side = if left { "L" } else { "R" };
-    out.push(key(70, &[p, side]));
-    out.push(key(71, &[p, side, &sent[j].lower]));
-    out.push(key(72, &[p, side, sent[j].shape]));
+    let (p, side) = (prev as u64, u64::from(left));
+    out.push(k2(70, p, side));
+    out.push(k3(71, p, side, sent[j].word));
+    out.push(k3(72, p, side, sent[j].shape));
 }
 
 // ---------------------------------------------------------------------------
 // Perceptron
 // ---------------------------------------------------------------------------
 
-/// Weights of one tagger: each feature's `labels` weights lie side by side
-/// in one array, found through the feature's row (one allocation for all,
-/// not one per feature).
-#[derive(Debug, Clone, Default)]
-struct Weights {
-    labels: usize,
-    rows: FxHashMap<u64, u32>,
-    w: Vec<f32>,
+/// Weights of one tagger with `L` tags, quantized: each feature's `L`
+/// weights are one hash-table entry of `i16` steps (value = step x
+/// `scale`), so a look-up reads one entry, and a key the model lacks is
+/// mostly turned away by the table's control bytes, which stay in cache.
+#[derive(Debug, Clone)]
+struct Weights<const L: usize> {
+    rows: KeyMap<[i16; L]>,
+    scale: f32,
 }
 
-impl Weights {
-    fn new(labels: usize) -> Weights {
+impl<const L: usize> Default for Weights<L> {
+    fn default() -> Self {
         Weights {
-            labels,
-            ..Default::default()
+            rows: KeyMap::default(),
+            scale: 1.0,
         }
+    }
+}
+
+impl<const L: usize> Weights<L> {
+    /// Quantize weights to steps of the largest one / 32767; features whose
+    /// weights all round to zero are left out.
+    fn quantize(entries: impl Iterator<Item = (u64, [f32; L])> + Clone) -> Weights<L> {
+        let max = entries
+            .clone()
+            .flat_map(|(_, v)| v)
+            .fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if max == 0.0 { 1.0 } else { max / 32767.0 };
+        let rows = entries
+            .map(|(k, v)| (k, v.map(|x| (x / scale).round() as i16)))
+            .filter(|(_, q)| q.iter().any(|x| *x != 0))
+            .collect();
+        Weights { rows, scale }
     }
     fn len(&self) -> usize {
         self.rows.len()
     }
-    fn get(&self, f: &u64) -> Option<&[f32]> {
-        let r = *self.rows.get(f)? as usize * self.labels;
-        Some(&self.w[r..r + self.labels])
-    }
-    /// Set the weights of feature `f` (`labels` of them).
-    fn insert(&mut self, f: u64, v: &[f32]) {
-        match self.rows.get(&f) {
-            Some(&r) => {
-                let r = r as usize * self.labels;
-                self.w[r..r + self.labels].copy_from_slice(v);
-            }
-            None => {
-                self.rows.insert(f, self.rows.len() as u32);
-                self.w.extend_from_slice(v);
-            }
-        }
-    }
-    fn iter(&self) -> impl Iterator<Item = (u64, &[f32])> {
-        self.rows.iter().map(|(k, &r)| {
-            let r = r as usize * self.labels;
-            (*k, &self.w[r..r + self.labels])
-        })
-    }
     fn scores(&self, feats: &[u64], out: &mut [f32]) {
-        out.iter_mut().for_each(|x| *x = 0.0);
+        let mut steps = [0i32; L];
         for f in feats {
-            if let Some(v) = self.get(f) {
-                for (o, x) in out.iter_mut().zip(v) {
-                    *o += x;
+            if let Some(v) = self.rows.get(f) {
+                for (s, x) in steps.iter_mut().zip(v) {
+                    *s += *x as i32;
                 }
             }
+        }
+        for (o, s) in out.iter_mut().zip(steps) {
+            *o = s as f32 * self.scale;
         }
     }
 }
 
 /// An averaged perceptron under training (lazy averaging by time stamps).
-struct Learner {
-    labels: usize,
+struct Learner<const L: usize> {
     /// weight, running sum, last update step; per label.
-    w: FxHashMap<u64, Vec<(f32, f32, u32)>>,
+    w: KeyMap<[(f32, f32, u32); L]>,
     step: u32,
 }
 
-impl Learner {
-    fn new(labels: usize) -> Learner {
+impl<const L: usize> Learner<L> {
+    fn new() -> Learner<L> {
         Learner {
-            labels,
-            w: FxHashMap::default(),
+            w: KeyMap::default(),
             step: 1,
         }
     }
@@ -502,10 +484,7 @@ impl Learner {
     fn add(&mut self, feats: &[u64], label: usize, delta: f32) {
         let step = self.step;
         for f in feats {
-            let v = self
-                .w
-                .entry(*f)
-                .or_insert_with(|| vec![(0.0, 0.0, step); self.labels]);
+            let v = self.w.entry(*f).or_insert([(0.0, 0.0, step); L]);
             let e = &mut v[label];
             e.1 += (step - e.2) as f32 * e.0;
             e.2 = step;
@@ -515,19 +494,13 @@ impl Learner {
     fn tick(&mut self) {
         self.step += 1;
     }
-    fn averaged(&self) -> Weights {
+    fn averaged(&self) -> Weights<L> {
         let t = self.step as f32;
-        let mut w = Weights::new(self.labels);
-        for (k, v) in &self.w {
-            let avg: Vec<f32> = v
+        Weights::quantize(
+            self.w
                 .iter()
-                .map(|e| (e.1 + (self.step - e.2) as f32 * e.0) / t)
-                .collect();
-            if avg.iter().any(|x| x.abs() > 1e-6) {
-                w.insert(*k, &avg);
-            }
-        }
-        w
+                .map(|(k, v)| (*k, v.map(|e| (e.1 + (self.step - e.2) as f32 * e.0) / t))),
+        )
     }
 }
 
@@ -545,12 +518,12 @@ fn role_allowed(prev: usize, tag: usize) -> bool {
 
 /// Scores of one word's features, under the learner in training or the
 /// finished weights in decoding.
-enum Scorer<'a> {
-    Fixed(&'a Weights),
-    Learning(&'a Learner),
+enum Scorer<'a, const L: usize> {
+    Fixed(&'a Weights<L>),
+    Learning(&'a Learner<L>),
 }
 
-impl Scorer<'_> {
+impl<const L: usize> Scorer<'_, L> {
     fn scores(&self, feats: &[u64], out: &mut [f32]) {
         match self {
             Scorer::Fixed(w) => w.scores(feats, out),
@@ -559,11 +532,10 @@ impl Scorer<'_> {
     }
 }
 
-/// A first-order tagger over one sentence: features of a word without tag
-/// history, features that add the previous tag, which tags may follow
-/// which, and words whose tag is fixed.
-trait Chain {
-    const LABELS: usize;
+/// A first-order tagger with `L` tags over one sentence: features of a
+/// word without tag history, features that add the previous tag, which tags
+/// may follow which, and words whose tag is fixed.
+trait Chain<const L: usize> {
     fn len(&self) -> usize;
     fn fixed(&self, _i: usize) -> Option<usize> {
         None
@@ -590,8 +562,8 @@ struct Lattice {
 }
 
 impl Lattice {
-    fn new<C: Chain>(chain: &C, scorer: &Scorer) -> Lattice {
-        let (n, l) = (chain.len(), C::LABELS);
+    fn new<const L: usize, C: Chain<L>>(chain: &C, scorer: &Scorer<L>) -> Lattice {
+        let (n, l) = (chain.len(), L);
         let mut lat = Lattice {
             labels: l,
             fixed: (0..n).map(|i| chain.fixed(i)).collect(),
@@ -670,7 +642,7 @@ impl Lattice {
 }
 
 /// The best tag sequence of `chain` under `scorer`, with the chain's bias.
-fn viterbi<C: Chain>(chain: &C, scorer: &Scorer) -> Vec<usize> {
+fn viterbi<const L: usize, C: Chain<L>>(chain: &C, scorer: &Scorer<L>) -> Vec<usize> {
     Lattice::new(chain, scorer).best(chain.bias(), |p, t| chain.allowed(p, t))
 }
 
@@ -678,7 +650,7 @@ fn viterbi<C: Chain>(chain: &C, scorer: &Scorer) -> Vec<usize> {
 /// the learner's weights and, where the best sequence differs from the
 /// gold one, move the weights towards the gold tags and away from the
 /// guessed ones, word by word with each sequence's own history.
-fn learn_chain<C: Chain>(chain: &C, learner: &mut Learner, gold: &[usize]) {
+fn learn_chain<const L: usize, C: Chain<L>>(chain: &C, learner: &mut Learner<L>, gold: &[usize]) {
     let guess = viterbi(chain, &Scorer::Learning(learner));
     if guess != gold {
         let mut feats = Vec::with_capacity(48);
@@ -707,8 +679,7 @@ struct CueChain<'a> {
     bias: f32,
 }
 
-impl Chain for CueChain<'_> {
-    const LABELS: usize = CUE_LABELS;
+impl Chain<CUE_LABELS> for CueChain<'_> {
     fn len(&self) -> usize {
         self.sent.len()
     }
@@ -734,8 +705,7 @@ struct RoleChain<'a> {
     prefix: &'a Prefix,
 }
 
-impl Chain for RoleChain<'_> {
-    const LABELS: usize = ROLE_LABELS;
+impl Chain<ROLE_LABELS> for RoleChain<'_> {
     fn len(&self) -> usize {
         self.sent.len()
     }
@@ -754,13 +724,18 @@ impl Chain for RoleChain<'_> {
 }
 
 /// Cue tags of one sentence, with `bias` added to each word's B score.
-fn tag_cues(sent: &[Tok], weights: &Weights, bias: f32) -> Vec<usize> {
+fn tag_cues(sent: &[Tok], weights: &Weights<CUE_LABELS>, bias: f32) -> Vec<usize> {
     viterbi(&CueChain { sent, bias }, &Scorer::Fixed(weights))
 }
 
 /// Role tags of one sentence for the cue over tokens `cue.0..cue.1`; cue
 /// tokens get `O`.
-fn tag_roles(sent: &[Tok], cue: (usize, usize), prefix: &Prefix, weights: &Weights) -> Vec<usize> {
+fn tag_roles(
+    sent: &[Tok],
+    cue: (usize, usize),
+    prefix: &Prefix,
+    weights: &Weights<ROLE_LABELS>,
+) -> Vec<usize> {
     viterbi(&RoleChain { sent, cue, prefix }, &Scorer::Fixed(weights))
 }
 
@@ -790,8 +765,8 @@ fn runs(tags: &[usize], begin: usize, inside: usize) -> Vec<(usize, usize)> {
 /// The two taggers.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
-    cue: Weights,
-    role: Weights,
+    cue: Weights<CUE_LABELS>,
+    role: Weights<ROLE_LABELS>,
     /// Added to the score of a cue's first word: above zero, the tagger
     /// marks more cues than the plain perceptron would (recall for
     /// precision). Chosen on held-out training documents.
@@ -895,25 +870,8 @@ impl Model {
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
         out.extend_from_slice(&self.cue_bias.to_le_bytes());
-        for w in [&self.cue, &self.role] {
-            let max = w.w.iter().fold(0f32, |m, x| m.max(x.abs()));
-            let scale = if max == 0.0 { 1.0 } else { max / 32767.0 };
-            let mut entries: Vec<(u64, Vec<i16>)> = w
-                .iter()
-                .map(|(k, v)| (k, v.iter().map(|x| (x / scale).round() as i16).collect()))
-                .filter(|(_, q): &(u64, Vec<i16>)| q.iter().any(|x| *x != 0))
-                .collect();
-            entries.sort_by_key(|e| e.0);
-            out.extend_from_slice(&(w.labels as u32).to_le_bytes());
-            out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
-            out.extend_from_slice(&scale.to_le_bytes());
-            for (k, q) in entries {
-                out.extend_from_slice(&k.to_le_bytes());
-                for x in q {
-                    out.extend_from_slice(&x.to_le_bytes());
-                }
-            }
-        }
+        write_weights(&mut out, &self.cue);
+        write_weights(&mut out, &self.role);
         out
     }
 
@@ -936,37 +894,57 @@ impl Model {
             ));
         }
         let cue_bias = f32::from_le_bytes(take(4)?.try_into().unwrap());
-        let mut read = || -> Result<Weights, String> {
-            let labels = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
-            let n = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
-            let scale = f32::from_le_bytes(take(4)?.try_into().unwrap());
-            let mut w = Weights::new(labels);
-            w.rows.reserve(n.min(bytes.len() / 8));
-            w.w.reserve((n * labels).min(bytes.len() / 2));
-            let mut v = Vec::with_capacity(labels);
-            for _ in 0..n {
-                let k = u64::from_le_bytes(take(8)?.try_into().unwrap());
-                let raw = take(2 * labels)?;
-                v.clear();
-                v.extend(
-                    raw.chunks_exact(2)
-                        .map(|c| i16::from_le_bytes([c[0], c[1]]) as f32 * scale),
-                );
-                w.insert(k, &v);
-            }
-            Ok(w)
-        };
-        let cue = read()?;
-        let role = read()?;
-        if cue.labels != CUE_LABELS || role.labels != ROLE_LABELS {
-            return Err("attribution model has unexpected tag sets".into());
-        }
+        let cue = read_weights(&mut take, bytes.len())?;
+        let role = read_weights(&mut take, bytes.len())?;
         Ok(Model {
             cue,
             role,
             cue_bias,
         })
     }
+}
+
+/// One tagger's part of the model file (see [`Model::to_bytes`]), entries in
+/// key order so that a model always writes the same bytes.
+fn write_weights<const L: usize>(out: &mut Vec<u8>, w: &Weights<L>) {
+    let mut entries: Vec<(&u64, &[i16; L])> = w.rows.iter().collect();
+    entries.sort_unstable_by_key(|e| *e.0);
+    out.extend_from_slice(&(L as u32).to_le_bytes());
+    out.extend_from_slice(&(entries.len() as u32).to_le_bytes());
+    out.extend_from_slice(&w.scale.to_le_bytes());
+    for (k, q) in entries {
+        out.extend_from_slice(&k.to_le_bytes());
+        for x in q {
+            out.extend_from_slice(&x.to_le_bytes());
+        }
+    }
+}
+
+/// Reads one tagger's part; `file_len` bounds what a damaged count may
+/// reserve.
+fn read_weights<'a, const L: usize>(
+    take: &mut impl FnMut(usize) -> Result<&'a [u8], String>,
+    file_len: usize,
+) -> Result<Weights<L>, String> {
+    let labels = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
+    if labels != L {
+        return Err("attribution model has unexpected tag sets".into());
+    }
+    let n = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
+    let scale = f32::from_le_bytes(take(4)?.try_into().unwrap());
+    let mut rows = KeyMap::default();
+    // The count comes from the file: reserve no more than its bytes hold.
+    rows.reserve(n.min(file_len / (8 + 2 * L)));
+    for _ in 0..n {
+        let k = u64::from_le_bytes(take(8)?.try_into().unwrap());
+        let raw = take(2 * L)?;
+        let mut q = [0i16; L];
+        for (x, c) in q.iter_mut().zip(raw.chunks_exact(2)) {
+            *x = i16::from_le_bytes([c[0], c[1]]);
+        }
+        rows.insert(k, q);
+    }
+    Ok(Weights { rows, scale })
 }
 
 // ---------------------------------------------------------------------------
@@ -1085,7 +1063,7 @@ impl Default for TrainOptions {
 /// Whether a document is kept out of training: by a hash of its text, so
 /// the annotations of one text by several annotators fall on one side.
 pub fn is_held_out(text: &str, holdout: usize) -> bool {
-    holdout > 0 && fnv(0xcbf29ce484222325, text.as_bytes()) % holdout as u64 == 0
+    holdout > 0 && fnv(text) % holdout as u64 == 0
 }
 
 /// Scores on the held-out training documents after each pass.
@@ -1165,8 +1143,8 @@ pub fn train(
             learn.push(ex);
         }
     }
-    let mut cue = Learner::new(CUE_LABELS);
-    let mut role = Learner::new(ROLE_LABELS);
+    let mut cue = Learner::<CUE_LABELS>::new();
+    let mut role = Learner::<ROLE_LABELS>::new();
     let mut order: Vec<(usize, usize)> = learn
         .iter()
         .enumerate()
@@ -1476,8 +1454,7 @@ mod tests {
         fixed_at: Option<usize>,
     }
 
-    impl Chain for Toy {
-        const LABELS: usize = ROLE_LABELS;
+    impl Chain<ROLE_LABELS> for Toy {
         fn len(&self) -> usize {
             self.n
         }
@@ -1497,7 +1474,7 @@ mod tests {
     }
 
     /// The score of a whole tag sequence, or none if a transition is barred.
-    fn sequence_score(chain: &Toy, w: &Weights, tags: &[usize]) -> Option<f32> {
+    fn sequence_score(chain: &Toy, w: &Weights<ROLE_LABELS>, tags: &[usize]) -> Option<f32> {
         let mut total = 0.0;
         let (mut feats, mut scores) = (Vec::new(), [0f32; ROLE_LABELS]);
         for (i, &t) in tags.iter().enumerate() {
@@ -1533,15 +1510,14 @@ mod tests {
                 n: 5,
                 fixed_at: (trial % 2 == 0).then_some(trial % 5),
             };
-            let mut w = Weights::new(ROLE_LABELS);
+            let mut entries = Vec::new();
             for i in 0..5u64 {
-                let v: Vec<f32> = (0..ROLE_LABELS).map(|_| next()).collect();
-                w.insert(i, &v);
+                entries.push((i, [(); ROLE_LABELS].map(|_| next())));
                 for p in 0..ROLE_LABELS as u64 {
-                    let v: Vec<f32> = (0..ROLE_LABELS).map(|_| next()).collect();
-                    w.insert(1000 + 10 * i + p, &v);
+                    entries.push((1000 + 10 * i + p, [(); ROLE_LABELS].map(|_| next())));
                 }
             }
+            let w = Weights::quantize(entries.into_iter());
             // Every sequence of five tags, by brute force.
             let mut best = f32::NEG_INFINITY;
             for code in 0..ROLE_LABELS.pow(5) {

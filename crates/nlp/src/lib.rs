@@ -10,6 +10,7 @@
 pub mod attribution;
 pub mod calendar;
 pub mod entities;
+mod featkey;
 pub mod figures;
 pub mod quotes;
 pub mod segment;

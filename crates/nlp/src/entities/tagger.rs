@@ -17,13 +17,13 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::time::Instant;
 
 use super::casing::Casing;
 use super::clusters::{Clusters, LEVELS};
+use crate::featkey::{fnv, hash_bytes, k1, k2, k3, mix, start, KeyMap, FNV_OFFSET};
 
 /// Entity classes of the tag set, in tag order.
 pub const CLASSES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -116,76 +116,15 @@ pub enum NerError {
     Model(String),
 }
 
-/// Keys are already hashes: pass them through.
-#[derive(Default)]
-struct KeyHasher(u64);
-impl Hasher for KeyHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 << 8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-type KeyMap = HashMap<u64, u32, BuildHasherDefault<KeyHasher>>;
+/// Feature key -> its row in the training index.
+type RowMap = KeyMap<u32>;
 /// Feature key -> its quantized weight per tag (value = i16 x scale), in
 /// one entry: a look-up touches one place in memory, and the table is small
 /// enough to stay mostly in cache.
-type WeightMap = HashMap<u64, [i16; N_TAGS], BuildHasherDefault<KeyHasher>>;
+type WeightMap = KeyMap<[i16; N_TAGS]>;
 
 // ---------------------------------------------------------------- features
 
-/// FNV-1a over bytes, continuing from `h`.
-#[inline]
-fn hash_bytes(mut h: u64, bytes: &[u8]) -> u64 {
-    for &b in bytes {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x100_0000_01b3);
-    }
-    h
-}
-
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-
-/// The hash of a string, computed once per word: feature keys combine these
-/// with [`mix`] instead of re-hashing the strings for every template.
-#[inline]
-fn fnv(s: &str) -> u64 {
-    hash_bytes(FNV_OFFSET, s.as_bytes())
-}
-
-/// Mix a finished hash with another value (a template id, a tag, another
-/// word's hash). For a fixed `v` it is a bijection of `h`, so distinct
-/// inputs never collide through it.
-#[inline]
-fn mix(h: u64, v: u64) -> u64 {
-    let x = (h ^ v.wrapping_mul(0x9e37_79b9_7f4a_7c15)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^ (x >> 33)
-}
-
-/// The key of template `t` alone (the bias, flags).
-#[inline]
-fn start(t: u8) -> u64 {
-    mix(FNV_OFFSET, t as u64 + 1)
-}
-/// Keys of template `t` over one, two or three hashed values.
-#[inline]
-fn k1(t: u8, a: u64) -> u64 {
-    mix(start(t), a)
-}
-#[inline]
-fn k2(t: u8, a: u64, b: u64) -> u64 {
-    mix(mix(start(t), a), b)
-}
-#[inline]
-fn k3(t: u8, a: u64, b: u64, c: u64) -> u64 {
-    mix(mix(mix(start(t), a), b), c)
-}
 fn h1(t: u8, a: &str) -> u64 {
     k1(t, fnv(a))
 }
@@ -309,7 +248,7 @@ fn suffix(s: &str, n: usize) -> &str {
 struct DocContext {
     /// Per word type (normalized), each context feature with the number of
     /// occurrences showing it.
-    by_word: HashMap<u64, Vec<(u64, u32)>, BuildHasherDefault<KeyHasher>>,
+    by_word: KeyMap<Vec<(u64, u32)>>,
 }
 
 /// Whether a word's own occurrence is left out of its document context
@@ -362,8 +301,7 @@ impl DocContext {
     fn build(sents: &[Vec<&str>], forms: &[Forms]) -> DocContext {
         // Only words written as names somewhere are ever looked up: their
         // lower-case mentions count, other words' do not.
-        let mut counts: HashMap<u64, Vec<(u64, u32)>, BuildHasherDefault<KeyHasher>> =
-            HashMap::default();
+        let mut counts: KeyMap<Vec<(u64, u32)>> = HashMap::default();
         for (words, form) in sents.iter().zip(forms) {
             for (w, h) in words.iter().zip(&form.lower_h) {
                 if name_cased(w) {
@@ -1000,7 +938,7 @@ fn to_bio(raw: &[Tag]) -> Vec<Tag> {
 
 /// Weights during training, with the bookkeeping for averaging.
 struct Trainer {
-    index: KeyMap,
+    index: RowMap,
     w: Vec<f32>,
     total: Vec<f32>,
     stamp: Vec<u32>,
@@ -1190,7 +1128,7 @@ pub fn train(
         feats.extend(data_features(&data, clusters, casing, true, true));
     }
     let mut tr = Trainer {
-        index: KeyMap::default(),
+        index: RowMap::default(),
         w: vec![],
         total: vec![],
         stamp: vec![],
