@@ -5,7 +5,9 @@
 
 use anyhow::{Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use dossier_nlp::entities::{self, clusters, Casing, Clusters, LabelMap, Model, TrainOptions};
+use dossier_nlp::entities::{
+    self, clusters, Casing, Clusters, LabelMap, Model, PlaceNames, TrainOptions,
+};
 use dossier_store::{SqliteStore, Store};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,6 +50,11 @@ pub struct TrainNer {
     /// capitalized inside a sentence); none: no casing features.
     #[arg(long, num_args = 1..)]
     pub casing: Vec<PathBuf>,
+    /// Place names, `category<TAB>name` per line (`scripts/ner/gazetteer.py`;
+    /// categories: country, continent, state, city); none: no gazetteer
+    /// features.
+    #[arg(long)]
+    pub gazetteer: Option<PathBuf>,
     /// Train on the first N sentences only (a quick check that training works).
     #[arg(long)]
     pub max_sentences: Option<usize>,
@@ -165,10 +172,15 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         );
         casing
     };
+    let gazetteer = match &a.gazetteer {
+        Some(p) => PlaceNames::read_tsv(p).map_err(anyhow::Error::msg)?,
+        None => PlaceNames::default(),
+    };
     let opt = TrainOptions {
         epochs: a.epochs,
         clusters,
         casing,
+        gazetteer,
         max_sentences: a.max_sentences,
         doc_context: a.doc_context,
     };
@@ -191,6 +203,8 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         "doc_context": a.doc_context,
         "casing": a.casing.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "casing_words": model.casing_words(),
+        "gazetteer": a.gazetteer.as_ref().map(|p| p.display().to_string()),
+        "gazetteer_names": model.gazetteer_names(),
         "features": model.features(),
         "cluster_words": model.cluster_words(),
         "training_seconds": (secs * 10.0).round() / 10.0,
@@ -367,6 +381,8 @@ mod tests {
         let news = dir.path().join("news.jsonl");
         let record = serde_json::json!({"text": "The talks resumed in Cairo, and officials from Egypt said the talks would go on.\nLater the officials met envoys from Qatar."});
         std::fs::write(&news, format!("{record}\n").repeat(3)).unwrap();
+        let places = dir.path().join("places.tsv");
+        std::fs::write(&places, "country\tGermany\ncity\tBonn\ncity\tNew York\n").unwrap();
         let a = TrainNer {
             data: data.clone(),
             train: None,
@@ -374,6 +390,7 @@ mod tests {
             epochs: 2,
             clusters: None,
             casing: vec![news],
+            gazetteer: Some(places),
             max_sentences: Some(400),
             doc_context: false,
             out: out.clone(),
@@ -389,6 +406,8 @@ mod tests {
                 .unwrap();
         assert_eq!(rec["dev"]["f1"].as_f64().unwrap(), round4(s.f1));
         assert_eq!(rec["casing_words"], m.casing_words());
+        assert_eq!(m.gazetteer_names(), 3);
+        assert_eq!(rec["gazetteer_names"], 3);
         // Predictions in CoNLL layout, one line per token.
         let pred = dir.path().join("pred.txt");
         let code = run_eval_ner(EvalNer {

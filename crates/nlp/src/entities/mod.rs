@@ -13,12 +13,14 @@ mod canon;
 pub mod casing;
 mod catalog;
 pub mod clusters;
+pub mod gazetteer;
 mod tagger;
 
 pub use canon::unify_across;
 pub use casing::Casing;
 pub use catalog::{catalog, entity_id, outlet, CanonicalEntity};
 pub use clusters::Clusters;
+pub use gazetteer::PlaceNames;
 pub use tagger::{
     evaluate, evaluate_to, read_conll, read_conll_with, score, spans, train, LabelMap, Model,
     NerError, NerScores, Sentence, Tag, TrainOptions, CLASSES, N_TAGS,

@@ -10,10 +10,11 @@
 //! tag count `u32`, feature count `u32`, a scale `f32`, then for each
 //! feature its `u64` key followed by one `i16` weight per tag (weights are
 //! stored quantized: value = i16 * scale), then the word cluster table and
-//! the casing lexicon the features were built with (see [`super::clusters`]
-//! and [`super::casing`]; either may be empty), so one file holds
-//! everything the tagger needs. Version 4 (the only one read) builds keys
-//! by combining per-word hashes.
+//! the casing lexicon and the gazetteer the features were built with (see
+//! [`super::clusters`], [`super::casing`] and [`super::gazetteer`]; any may
+//! be empty), so one file holds everything the tagger needs. Versions 4
+//! and 5 build keys by combining per-word hashes; version 4 has no
+//! gazetteer.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -23,6 +24,7 @@ use std::time::Instant;
 
 use super::casing::Casing;
 use super::clusters::{Clusters, LEVELS};
+use super::gazetteer::PlaceNames;
 use crate::featkey::{fnv, hash_bytes, k1, k2, k3, mix, start, KeyMap, FNV_OFFSET};
 
 /// Entity classes of the tag set, in tag order.
@@ -34,7 +36,9 @@ const MAGIC: &[u8; 4] = b"DNER";
 /// Version 4: feature keys combine per-word hashes (versions 1 and 2 hashed
 /// each template's strings whole; their keys mean nothing to this code),
 /// and the casing lexicon follows the cluster table (version 3 had none).
-const FORMAT_VERSION: u32 = 4;
+/// Version 5: the gazetteer follows the casing lexicon; version 4 files
+/// (no gazetteer) are still read.
+const FORMAT_VERSION: u32 = 5;
 
 /// A BIO tag: 0 is `O`; `1 + 2k` is `B-CLASSES[k]`, `2 + 2k` is `I-CLASSES[k]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -392,6 +396,7 @@ fn static_features(
     forms: &Forms,
     clusters: &Clusters,
     casing: &Casing,
+    gazetteer: &PlaceNames,
     doc: &DocContext,
     out: &mut Features,
 ) {
@@ -437,6 +442,7 @@ fn static_features(
             })
             .collect()
     };
+    let places = gazetteer.matches(words, lh);
     for i in 0..n {
         let w = words[i];
         let lw = &lower[i];
@@ -545,6 +551,19 @@ fn static_features(
                 }
             }
         }
+        if let Some(m) = places[i] {
+            // Inside a known place name: where in it, and which kinds of
+            // place it names.
+            let (pos, cats) = (m.position as u64, m.categories as u64);
+            f.push(k1(80, pos));
+            f.push(k2(81, pos, cats));
+            f.push(k3(
+                82,
+                pos,
+                cats,
+                (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2,
+            ));
+        }
         // Contexts seen at the word's occurrences in the document.
         if name_cased(w) {
             if let Some(extra) = doc.by_word.get(&lwh) {
@@ -585,6 +604,8 @@ pub struct Model {
     clusters: Clusters,
     /// Casing lexicon the casing features look up (empty: none used).
     casing: Casing,
+    /// Place names the gazetteer features look up (empty: none used).
+    gazetteer: PlaceNames,
 }
 
 impl Model {
@@ -625,7 +646,15 @@ impl Model {
             .iter()
             .zip(&forms)
             .map(|(words, form)| {
-                static_features(words, form, &self.clusters, &self.casing, &doc, &mut feats);
+                static_features(
+                    words,
+                    form,
+                    &self.clusters,
+                    &self.casing,
+                    &self.gazetteer,
+                    &doc,
+                    &mut feats,
+                );
                 self.tag_with(&feats)
             })
             .collect()
@@ -677,6 +706,11 @@ impl Model {
         self.clusters.len()
     }
 
+    /// Number of names in the model's gazetteer.
+    pub fn gazetteer_names(&self) -> usize {
+        self.gazetteer.len()
+    }
+
     /// Number of words in the model's casing lexicon.
     pub fn casing_words(&self) -> usize {
         self.casing.len()
@@ -703,6 +737,7 @@ impl Model {
         }
         self.clusters.write_bytes(&mut out);
         self.casing.write_bytes(&mut out);
+        self.gazetteer.write_bytes(&mut out);
         out
     }
 
@@ -714,7 +749,7 @@ impl Model {
         let u32_at =
             |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         let version = u32_at(4);
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != 4 {
             return Err(bad(&format!(
                 "format version {} (expected {FORMAT_VERSION}; retrain with `dossier train ner`)",
                 u32_at(4)
@@ -735,8 +770,13 @@ impl Model {
         }
         let (clusters, used) = Clusters::read_bytes(&bytes[end..])?;
         let (casing, used_casing) = Casing::read_bytes(&bytes[end + used..])?;
-        if end + used + used_casing != bytes.len() {
-            return Err(bad("trailing bytes after the casing lexicon"));
+        let (gazetteer, used_gazetteer) = if version >= 5 {
+            PlaceNames::read_bytes(&bytes[end + used + used_casing..])?
+        } else {
+            (PlaceNames::default(), 0)
+        };
+        if end + used + used_casing + used_gazetteer != bytes.len() {
+            return Err(bad("trailing bytes after the gazetteer"));
         }
         let mut weights = WeightMap::with_capacity_and_hasher(n, Default::default());
         for chunk in bytes[20..end].chunks_exact(row) {
@@ -751,6 +791,7 @@ impl Model {
             scale,
             clusters,
             casing,
+            gazetteer,
         })
     }
 
@@ -973,7 +1014,7 @@ impl Trainer {
     }
     /// The averaged weights, without features whose weights are all below
     /// `prune` in magnitude.
-    fn averaged(&self, prune: f32, clusters: &Clusters, casing: &Casing) -> Model {
+    fn averaged(&self, prune: f32, opt: &TrainOptions) -> Model {
         let now = self.now.max(1) as f32;
         let mut keys: Vec<(u64, u32)> = self.index.iter().map(|(k, v)| (*k, *v)).collect();
         keys.sort_unstable();
@@ -1006,8 +1047,9 @@ impl Trainer {
         Model {
             weights,
             scale,
-            clusters: clusters.clone(),
-            casing: casing.clone(),
+            clusters: opt.clusters.clone(),
+            casing: opt.casing.clone(),
+            gazetteer: opt.gazetteer.clone(),
         }
     }
 }
@@ -1052,6 +1094,7 @@ fn data_features(
     data: &[Sentence],
     clusters: &Clusters,
     casing: &Casing,
+    gazetteer: &PlaceNames,
     doc_context: bool,
     alone: bool,
 ) -> Vec<Vec<Vec<u64>>> {
@@ -1074,7 +1117,7 @@ fn data_features(
         };
         let mut feats = Features::default();
         for (words, form) in sents.iter().zip(&forms) {
-            static_features(words, form, clusters, casing, &doc, &mut feats);
+            static_features(words, form, clusters, casing, gazetteer, &doc, &mut feats);
             out.push((0..feats.len()).map(|i| feats.token(i).to_vec()).collect());
         }
     }
@@ -1090,6 +1133,8 @@ pub struct TrainOptions {
     pub clusters: Clusters,
     /// Casing lexicon for casing features (empty: none).
     pub casing: Casing,
+    /// Place names for gazetteer features (empty: none).
+    pub gazetteer: PlaceNames,
     /// Train on the first this many sentences only (a quick check).
     pub max_sentences: Option<usize>,
     /// Add document context features (the contexts of a word's other
@@ -1117,7 +1162,14 @@ pub fn train(
     let clusters = &opt.clusters;
     let epochs = opt.epochs;
     let casing = &opt.casing;
-    let mut feats = data_features(&data, clusters, casing, opt.doc_context, false);
+    let mut feats = data_features(
+        &data,
+        clusters,
+        casing,
+        &opt.gazetteer,
+        opt.doc_context,
+        false,
+    );
     if opt.doc_context {
         // Every sentence once more as a document of its own: CoNLL's
         // documents are long, so without these the model learns that a
@@ -1125,7 +1177,14 @@ pub fn train(
         // common word, and drops the name opening a one-sentence input
         // ("Witkoff told reporters ..."). Example `k` of the added half is
         // sentence `k - data.len()`.
-        feats.extend(data_features(&data, clusters, casing, true, true));
+        feats.extend(data_features(
+            &data,
+            clusters,
+            casing,
+            &opt.gazetteer,
+            true,
+            true,
+        ));
     }
     let mut tr = Trainer {
         index: RowMap::default(),
@@ -1168,10 +1227,10 @@ pub fn train(
                 p1 = guess;
             }
         }
-        let model = tr.averaged(0.0, clusters, casing);
+        let model = tr.averaged(0.0, opt);
         let model = if PRUNE_FRACTION > 0.0 {
             let max = model.max_weight();
-            tr.averaged(max * PRUNE_FRACTION, clusters, casing)
+            tr.averaged(max * PRUNE_FRACTION, opt)
         } else {
             model
         };
