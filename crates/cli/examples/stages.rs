@@ -22,7 +22,6 @@ fn main() {
     // run over each document and left out of the total.
     let model = dossier_nlp::attribution::committed().expect("attribution model loads");
     let mut learned = Duration::ZERO;
-
     let all = Instant::now();
     for p in &paths {
         let bytes = std::fs::read(p).expect("readable file");

@@ -139,7 +139,6 @@ fn is_quote_mark(s: &str) -> bool {
     matches!(s, "\"" | "“" | "”" | "„" | "«" | "»")
 }
 
-/// Sentences of `text` as token lists.
 /// Sentences of `text` as token lists; `paragraphs` and `sentences` as
 /// [`segment`] finds them.
 fn doc_tokens(text: &str, paragraphs: &[Span], sentences: &[Span]) -> Vec<Vec<Tok>> {
