@@ -465,10 +465,9 @@ fn static_features(
         }
         let title = is_title(w);
         let caps = is_all_caps(w);
-        f.push(k1(
-            5,
-            (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2,
-        ));
+        // Case flags: title case, capitals, first in the sentence.
+        let flags = (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2;
+        f.push(k1(5, flags));
         if i == 0 {
             f.push(k1(6, lwh));
         }
@@ -543,7 +542,6 @@ fn static_features(
         }
         if let Some(Some(b)) = case_bucket.get(i) {
             // How the corpus writes the word, with how it is written here.
-            let flags = (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2;
             f.push(k2(60, *b, flags));
             if i > 0 {
                 if let Some(p) = case_bucket[i - 1] {
@@ -557,12 +555,7 @@ fn static_features(
             let (pos, cats) = (m.position as u64, m.categories as u64);
             f.push(k1(80, pos));
             f.push(k2(81, pos, cats));
-            f.push(k3(
-                82,
-                pos,
-                cats,
-                (title as u64) | (caps as u64) << 1 | ((i == 0) as u64) << 2,
-            ));
+            f.push(k3(82, pos, cats, flags));
         }
         // Contexts seen at the word's occurrences in the document.
         if name_cased(w) {
