@@ -991,10 +991,23 @@ fn future_context(text: &str, sent: (usize, usize), start: usize, end: usize) ->
         let next = b.get(i + 1).map(|n| n.to_lowercase());
         let next = next.as_deref();
         let l = w.to_lowercase();
+        let before = |k: usize| (i >= k).then(|| b[i - k].to_lowercase());
         match l.as_str() {
             // Prepositions, not tense: "next to the embassy", "ahead of the
             // trip".
             "next" if next == Some("to") => continue,
+            // A plan in the past perfect was overtaken by what is reported:
+            // "the offer had been due to expire Friday", "had been scheduled
+            // to expire at midnight Friday".
+            "due" | "scheduled" | "expected" | "slated" | "supposed" | "set" | "planned"
+                if before(1).as_deref() == Some("had")
+                    || (before(1).as_deref() == Some("been")
+                        && before(2).as_deref() == Some("had")) =>
+            {
+                return Some(false)
+            }
+            // "is to resume trading Tuesday": an arrangement still to come.
+            "to" if matches!(before(1).as_deref(), Some("is" | "are" | "am")) => return Some(true),
             "ahead" if next == Some("of") => continue,
             // "set" and "plan" look ahead only before "to" or "for" ("set
             // to meet", "planned for Saturday"); otherwise they are a past
@@ -1965,7 +1978,61 @@ pub fn annotate(doc: &mut Document) {
         });
     }
     doc.times = times;
-    comparison_quarters(&doc.text, &mut doc.times);
+    let year = anchors.first().map(|a| a.year());
+    let dated = quarter_years(&doc.text, &mut doc.times, year);
+    comparison_quarters(&doc.text, &mut doc.times, &dated);
+}
+
+static QUARTER_YEAR_AFTER: Lazy<Regex> =
+    Lazy::new(|| Regex::new(r"^\s+(?:of\s+)?(?:fiscal\s+)?((?:1[89]|20)\d{2})\b").unwrap());
+static QUARTER_YEAR_BEFORE: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)(?:\b((?:1[89]|20)\d{2})(?:['’]s)?|\b(year-ago|year-earlier|(?:next|last|this)\s+year['’]s))\s+(?:fiscal\s+)?$").unwrap()
+});
+
+/// A numbered quarter takes the year its words give it: "the third quarter
+/// of 1984", "the 1988 second quarter", "next year's first quarter", "the
+/// year-ago third quarter" (a year before the anchor's). Without one it
+/// stays in the anchor's year. Returns, per expression, whether its words
+/// put it in another year than the anchor's.
+fn quarter_years(text: &str, times: &mut [TimeExpr], anchor_year: Option<i32>) -> Vec<bool> {
+    let mut dated = vec![false; times.len()];
+    for (t, dated) in times.iter_mut().zip(dated.iter_mut()) {
+        let Some((_, q)) = t.value.split_once("-Q") else {
+            continue;
+        };
+        if !t.text.to_lowercase().contains("quarter") {
+            continue;
+        }
+        let q = q.to_string();
+        let after = QUARTER_YEAR_AFTER
+            .captures(&text[t.end..])
+            .and_then(|c| c[1].parse::<i32>().ok());
+        let before = || {
+            let mut from = t.start.saturating_sub(40);
+            while !text.is_char_boundary(from) {
+                from -= 1;
+            }
+            let c = QUARTER_YEAR_BEFORE.captures(&text[from..t.start])?;
+            if let Some(y) = c.get(1) {
+                return y.as_str().parse::<i32>().ok();
+            }
+            let w = c.get(2)?.as_str().to_lowercase();
+            let a = anchor_year?;
+            Some(if w.starts_with("next") {
+                a + 1
+            } else if w.starts_with("this") {
+                a
+            } else {
+                a - 1
+            })
+        };
+        if let Some(y) = after.or_else(before) {
+            t.value = format!("{y:04}-Q{q}");
+            // "this year's third quarter" is still the one reported.
+            *dated = Some(y) != anchor_year;
+        }
+    }
+    dated
 }
 
 /// The publication dates an estimate allows, to resolve time expressions
@@ -2049,16 +2116,21 @@ const BUSINESS_WORDS: &[&str] = &[
 /// names (the one being reported; a year-ago quarter does not count, nor
 /// one named in passing later, "a flat second quarter"). Without a quarter
 /// named before, or without results nearby, the year stays a year.
-fn comparison_quarters(text: &str, times: &mut [TimeExpr]) {
+/// `dated` marks the quarters whose own words gave their year ("the third
+/// quarter of 1984"): those are history, not the quarter being reported.
+fn comparison_quarters(text: &str, times: &mut [TimeExpr], dated: &[bool]) {
     fn quarter_of(v: &str) -> Option<(i32, u32)> {
         let (y, q) = v.split_once("-Q")?;
         Some((y.parse().ok()?, q.parse().ok()?))
     }
     let mut reported: Option<(i32, u32)> = None;
-    for t in times.iter_mut() {
+    for (i, t) in times.iter_mut().enumerate() {
         let lower = t.text.to_lowercase();
         if let Some(yq) = quarter_of(&t.value) {
-            if reported.is_none() && !lower.contains("year") {
+            if reported.is_none()
+                && !lower.contains("year")
+                && !dated.get(i).copied().unwrap_or(false)
+            {
                 reported = Some(yq);
             }
             continue;
@@ -2427,6 +2499,31 @@ mod tests {
         );
         assert_eq!(find(&d, "the quarter").value, "2024-Q4");
         assert!(d.times.iter().all(|t| t.text != "the period"));
+    }
+
+    #[test]
+    fn quarters_take_the_year_their_words_give() {
+        let d = doc(
+            "The utility stopped paying a dividend in the third quarter of 1984. In the 1988 second quarter it lost money. Sales may recover in next year's first quarter. In the year-earlier fourth quarter it earned $2 million. Profit a year ago was lower.",
+            Some("1989-10-27"),
+        );
+        assert_eq!(find(&d, "the third quarter").value, "1984-Q3");
+        assert_eq!(find(&d, "second quarter").value, "1988-Q2");
+        assert_eq!(find(&d, "first quarter").value, "1990-Q1");
+        assert_eq!(find(&d, "fourth quarter").value, "1988-Q4");
+        // Without a date, the year named still holds.
+        let d = doc("Losses ran through the third quarter of 1990.", None);
+        assert_eq!(find(&d, "the third quarter").value, "1990-Q3");
+    }
+
+    #[test]
+    fn plans_overtaken_and_arrangements_to_come() {
+        let d = doc(
+            "The offer had been due to expire Friday evening. The stock is to resume trading in Paris Tuesday.",
+            Some("1989-10-30"),
+        );
+        assert_eq!(find(&d, "Friday evening").value, "1989-10-27TEV");
+        assert_eq!(find(&d, "Tuesday").value, "1989-10-31");
     }
 
     #[test]
