@@ -515,6 +515,43 @@ const PHRASE_STOP: &[&str] = &[
     "also",
 ];
 
+/// Prepositions that join a title to its complement ("Envoy to the Middle
+/// East", "Minister of Foreign Affairs"), then the article they may take.
+const LINKING: &[&str] = &["of", "to", "for", "the"];
+
+/// Titles that take a complement ("Secretary of State", "Ambassador to
+/// the United Nations").
+const TITLE_NOUNS: &[&str] = &[
+    "envoy",
+    "minister",
+    "secretary",
+    "ambassador",
+    "president",
+    "chairman",
+    "chairwoman",
+    "director",
+    "head",
+    "chief",
+    "representative",
+    "spokesman",
+    "spokeswoman",
+    "spokesperson",
+    "coordinator",
+    "commissioner",
+    "adviser",
+    "advisor",
+    "governor",
+    "mayor",
+    "speaker",
+    "leader",
+    "commander",
+    "undersecretary",
+    "counselor",
+    "emissary",
+    "mediator",
+    "delegate",
+];
+
 /// Reporting verbs that close a parenthetical attribution.
 const SPEECH_VERBS: &[&str] = &[
     "said",
@@ -558,7 +595,12 @@ fn clean_word(w: &str) -> &str {
 pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
     let mut taken: Vec<&str> = Vec::new();
     let mut bounded = true;
-    for raw in sentence_before.split_whitespace().rev() {
+    let words: Vec<&str> = sentence_before.split_whitespace().collect();
+    let capitalized = |w: &str| w.chars().next().is_some_and(|c| c.is_uppercase());
+    // Words of a title's complement ("to the", "of") taken so far: they do
+    // not count toward the phrase's length.
+    let mut linking = 0;
+    for (i, &raw) in words.iter().enumerate().rev() {
         if raw.ends_with([',', ';', ':', '(', ')', '"', '“', '”', '—', '–'])
             || raw.starts_with(['(', '"', '“']) && !taken.is_empty()
         {
@@ -582,6 +624,29 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
         }
         let lw = w.to_lowercase();
         let lower = w.chars().next().is_some_and(|c| c.is_lowercase());
+        // A title's complement: "Special Envoy to the Middle East",
+        // "Minister of Foreign Affairs". The words after the preposition
+        // are all capitalized and a title noun comes before it.
+        let word_at = |k: usize| words.get(k).map(|r| clean_word(r)).unwrap_or("");
+        let title = |w: &str| TITLE_NOUNS.contains(&w.to_lowercase().as_str());
+        let linked = !taken.is_empty()
+            && taken
+                .iter()
+                .all(|t| capitalized(t) || LINKING.contains(&t.to_lowercase().as_str()))
+            && match lw.as_str() {
+                "the" => {
+                    i >= 2
+                        && LINKING[..3].contains(&word_at(i - 1).to_lowercase().as_str())
+                        && title(word_at(i - 2))
+                }
+                "of" | "to" | "for" => i >= 1 && title(word_at(i - 1)),
+                _ => false,
+            };
+        if linked {
+            taken.push(w);
+            linking += 1;
+            continue;
+        }
         if PHRASE_STOP.contains(&lw.as_str())
             || (lower && (lw.ends_with("ed") || lw.ends_with("ing") || lw.ends_with("ly")))
         {
@@ -590,16 +655,24 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
         }
         // possessives start a new phrase ("Trump's envoy"): keep them
         taken.push(w);
-        if taken.len() >= 6 {
+        if taken.len() - linking >= 6 {
             break;
         }
+    }
+    // A complement with no title word before it is not one.
+    while taken
+        .last()
+        .is_some_and(|t| LINKING.contains(&t.to_lowercase().as_str()))
+    {
+        taken.pop();
     }
     if taken.is_empty() {
         return None;
     }
-    let titled = taken
-        .iter()
-        .all(|w| w.chars().next().is_some_and(|c| !c.is_lowercase()));
+    let titled = taken.iter().all(|w| {
+        w.chars().next().is_some_and(|c| !c.is_lowercase())
+            || LINKING.contains(&w.to_lowercase().as_str())
+    });
     if !bounded && !titled {
         return None;
     }
@@ -1078,6 +1151,24 @@ mod tests {
         assert_eq!(
             descriptor_before("US Middle East envoy ").as_deref(),
             Some("US Middle East envoy")
+        );
+        // A title with its complement, not the place it ends with.
+        assert_eq!(
+            descriptor_before("U.S. Special Envoy to the Middle East ").as_deref(),
+            Some("U.S. Special Envoy to the Middle East")
+        );
+        assert_eq!(
+            descriptor_before("a call with Jordan’s Minister of Foreign Affairs ").as_deref(),
+            Some("Jordan’s Minister of Foreign Affairs")
+        );
+        assert_eq!(
+            descriptor_before("Trump’s special envoy to the Middle East ").as_deref(),
+            Some("Trump’s special envoy to the Middle East")
+        );
+        // A place before the preposition is no title.
+        assert_eq!(
+            descriptor_before("talks in Cairo to the Israeli Prime Minister ").as_deref(),
+            Some("Israeli Prime Minister")
         );
         assert_eq!(
             descriptor_before("talks between Israel and ").as_deref(),
