@@ -62,6 +62,10 @@ pub struct TrainNer {
     /// its other occurrences in the document).
     #[arg(long)]
     pub doc_context: bool,
+    /// Train and decode whole sentences (structured perceptron, Viterbi over
+    /// the previous tag) instead of word by word.
+    #[arg(long)]
+    pub viterbi: bool,
     /// Where to write the model; its scores go beside it as `.json`.
     #[arg(long, default_value = "models/ner/conll2003-en.bin")]
     pub out: PathBuf,
@@ -183,6 +187,7 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         gazetteer,
         max_sentences: a.max_sentences,
         doc_context: a.doc_context,
+        viterbi: a.viterbi,
     };
     let t0 = std::time::Instant::now();
     let model = entities::train(&train, Some(&dev), &opt)?;
@@ -201,6 +206,7 @@ pub fn train_ner(a: &TrainNer) -> Result<entities::NerScores> {
         "epochs": a.epochs,
         "clusters": a.clusters.as_ref().map(|p| p.display().to_string()),
         "doc_context": a.doc_context,
+        "viterbi": a.viterbi,
         "casing": a.casing.iter().map(|p| p.display().to_string()).collect::<Vec<_>>(),
         "casing_words": model.casing_words(),
         "gazetteer": a.gazetteer.as_ref().map(|p| p.display().to_string()),
@@ -393,6 +399,7 @@ mod tests {
             gazetteer: Some(places),
             max_sentences: Some(400),
             doc_context: false,
+            viterbi: true,
             out: out.clone(),
         };
         let s = train_ner(&a).unwrap();

@@ -720,7 +720,8 @@ fn split_trailing_person(ms: &mut Vec<EntityMention>) {
 
 /// Trim a tagged span `[s, e)` to the name: honorifics and titles off the
 /// front of PERSON mentions, possessives and punctuation off the ends. A
-/// name after an honorific is a PERSON whatever the tagger said.
+/// name after an honorific, inside the span or just before it, is a PERSON
+/// whatever the tagger said.
 fn clean_mention(
     words: &[&str],
     toks: &[Tok],
@@ -740,6 +741,10 @@ fn clean_mention(
     }
     if s >= e {
         return None;
+    }
+    // "Mr. Trump" tagged as one organization is still a person.
+    if e - s > 1 && in_list(&HONORIFICS, words[s]) && starts_upper(words[s + 1]) {
+        label = EntityLabel::Person;
     }
     if label == EntityLabel::Person {
         // Strip titles only while a capitalized name word would remain.
@@ -929,6 +934,21 @@ mod tests {
         let toks = sentence_tokens(text, Span::new(0, text.len()));
         let words: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
         assert_eq!(words, ["Mr.", "Trump", "’s", "envoy", "met", "Sa’ar", "."]);
+    }
+
+    #[test]
+    fn an_honorific_opening_a_span_makes_a_person() {
+        let text = "Mr. Trump has charged Mr. Witkoff.";
+        let toks = sentence_tokens(text, Span::new(0, text.len()));
+        let words: Vec<&str> = toks.iter().map(|t| &text[t.start..t.end]).collect();
+        assert_eq!(
+            clean_mention(&words, &toks, 0, 2, EntityLabel::Org),
+            Some((1, 2, EntityLabel::Person))
+        );
+        assert_eq!(
+            clean_mention(&words, &toks, 5, 6, EntityLabel::Org),
+            Some((5, 6, EntityLabel::Person))
+        );
     }
 
     #[test]

@@ -37,8 +37,9 @@ const MAGIC: &[u8; 4] = b"DNER";
 /// each template's strings whole; their keys mean nothing to this code),
 /// and the casing lexicon follows the cluster table (version 3 had none).
 /// Version 5: the gazetteer follows the casing lexicon; version 4 files
-/// (no gazetteer) are still read.
-const FORMAT_VERSION: u32 = 5;
+/// (no gazetteer) are still read. Version 6: one last byte says how to
+/// decode (0 word by word, 1 Viterbi); versions 4 and 5 decode word by word.
+const FORMAT_VERSION: u32 = 6;
 
 /// A BIO tag: 0 is `O`; `1 + 2k` is `B-CLASSES[k]`, `2 + 2k` is `I-CLASSES[k]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -586,6 +587,70 @@ fn history_features(stat: &[u64], p1: Tag, p2: Tag, out: &mut [u64; 4]) {
     out[3] = mix(stat[2], 200 + t1);
 }
 
+/// The history features a first-order decoder scores: those of
+/// [`history_features`] without the previous two tags together.
+fn history1(stat: &[u64], p1: Tag, out: &mut [u64; 3]) {
+    let t1 = p1.0 as u64 + 1;
+    out[0] = mix(start(40), t1);
+    out[1] = mix(stat[1], 100 + t1);
+    out[2] = mix(stat[2], 200 + t1);
+}
+
+/// The best allowed tag sequence of `n` words (Viterbi), the first word
+/// following an `O`: `base(i, s)` adds word `i`'s scores without history to
+/// `s`, `hist(i, p, s)` those its previous tag `p` adds.
+fn viterbi(
+    n: usize,
+    mut base: impl FnMut(usize, &mut [f32; N_TAGS]),
+    mut hist: impl FnMut(usize, Tag, &mut [f32; N_TAGS]),
+) -> Vec<Tag> {
+    let mut best = [f32::NEG_INFINITY; N_TAGS];
+    let mut back = vec![[0u8; N_TAGS]; n];
+    for i in 0..n {
+        let mut b = [0f32; N_TAGS];
+        base(i, &mut b);
+        let mut next = [f32::NEG_INFINITY; N_TAGS];
+        for p in 0..N_TAGS {
+            let prev_score = if i == 0 {
+                if p != Tag::O.0 as usize {
+                    continue;
+                }
+                0.0
+            } else {
+                best[p]
+            };
+            if prev_score == f32::NEG_INFINITY {
+                continue;
+            }
+            let mut h = [0f32; N_TAGS];
+            hist(i, Tag(p as u8), &mut h);
+            for t in 0..N_TAGS {
+                if !allowed(Tag(p as u8), Tag(t as u8)) {
+                    continue;
+                }
+                let v = prev_score + b[t] + h[t];
+                if v > next[t] {
+                    next[t] = v;
+                    back[i][t] = p as u8;
+                }
+            }
+        }
+        best = next;
+    }
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut t = (0..N_TAGS)
+        .max_by(|&a, &b| best[a].total_cmp(&best[b]))
+        .unwrap_or(0);
+    let mut tags = vec![Tag::O; n];
+    for i in (0..n).rev() {
+        tags[i] = Tag(t as u8);
+        t = back[i][t] as usize;
+    }
+    tags
+}
+
 // ------------------------------------------------------------------- model
 
 /// A trained tagger: feature keys and their per-tag weights.
@@ -599,6 +664,9 @@ pub struct Model {
     casing: Casing,
     /// Place names the gazetteer features look up (empty: none used).
     gazetteer: PlaceNames,
+    /// Decode each sentence whole (Viterbi over first-order history) rather
+    /// than word by word.
+    viterbi: bool,
 }
 
 impl Model {
@@ -654,6 +722,25 @@ impl Model {
     }
 
     fn tag_with(&self, stat: &Features) -> Vec<Tag> {
+        if self.viterbi {
+            let mut h = [0u64; 3];
+            // Exact in f32: the sums of steps stay far below 2^24.
+            let add = |feats: &[u64], out: &mut [f32; N_TAGS]| {
+                let mut steps = [0i32; N_TAGS];
+                self.score_into(feats, &mut steps);
+                for t in 0..N_TAGS {
+                    out[t] += steps[t] as f32;
+                }
+            };
+            return viterbi(
+                stat.len(),
+                |i, out| add(stat.token(i), out),
+                |i, p, out| {
+                    history1(stat.token(i), p, &mut h);
+                    add(&h, out)
+                },
+            );
+        }
         let mut tags = Vec::with_capacity(stat.len());
         let (mut p1, mut p2) = (Tag::O, Tag::O);
         let mut hist = [0u64; 4];
@@ -731,6 +818,7 @@ impl Model {
         self.clusters.write_bytes(&mut out);
         self.casing.write_bytes(&mut out);
         self.gazetteer.write_bytes(&mut out);
+        out.push(u8::from(self.viterbi));
         out
     }
 
@@ -742,7 +830,7 @@ impl Model {
         let u32_at =
             |i: usize| u32::from_le_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
         let version = u32_at(4);
-        if version != FORMAT_VERSION && version != 4 {
+        if !(4..=FORMAT_VERSION).contains(&version) {
             return Err(bad(&format!(
                 "format version {} (expected {FORMAT_VERSION}; retrain with `dossier train ner`)",
                 u32_at(4)
@@ -768,7 +856,17 @@ impl Model {
         } else {
             (PlaceNames::default(), 0)
         };
-        if end + used + used_casing + used_gazetteer != bytes.len() {
+        let at = end + used + used_casing + used_gazetteer;
+        let viterbi = if version >= 6 {
+            match bytes.get(at) {
+                Some(0) => false,
+                Some(1) => true,
+                _ => return Err(bad("the decoder byte is missing or unknown")),
+            }
+        } else {
+            false
+        };
+        if at + usize::from(version >= 6) != bytes.len() {
             return Err(bad("trailing bytes after the gazetteer"));
         }
         let mut weights = WeightMap::with_capacity_and_hasher(n, Default::default());
@@ -785,6 +883,7 @@ impl Model {
             clusters,
             casing,
             gazetteer,
+            viterbi,
         })
     }
 
@@ -1043,6 +1142,7 @@ impl Trainer {
             clusters: opt.clusters.clone(),
             casing: opt.casing.clone(),
             gazetteer: opt.gazetteer.clone(),
+            viterbi: opt.viterbi,
         }
     }
 }
@@ -1134,6 +1234,9 @@ pub struct TrainOptions {
     /// occurrences in its document). The tagger uses them only when the
     /// model has them.
     pub doc_context: bool,
+    /// Train and decode whole sentences (a structured perceptron over
+    /// first-order history, Collins 2002) instead of word by word.
+    pub viterbi: bool,
 }
 
 /// Train on `train_path`. With `dev_path`, the averaged model is scored on
@@ -1198,6 +1301,41 @@ pub fn train(
         let mut seen = 0usize;
         for &si in &order {
             let (p1s, gold) = (&feats[si], &data[si % data.len()].tags);
+            if opt.viterbi {
+                let mut h = [0u64; 3];
+                let guess = viterbi(
+                    p1s.len(),
+                    |k, out| tr.scores(&p1s[k], out),
+                    |k, p, out| {
+                        history1(&p1s[k], p, &mut h);
+                        tr.scores(&h, out)
+                    },
+                );
+                tr.now += p1s.len() as u32;
+                seen += p1s.len();
+                for k in 0..p1s.len() {
+                    let gp = if k == 0 { Tag::O } else { gold[k - 1] };
+                    let pp = if k == 0 { Tag::O } else { guess[k - 1] };
+                    if gold[k] != guess[k] {
+                        errors += 1;
+                        for &f in &p1s[k] {
+                            tr.update(f, gold[k].0 as usize, 1.0);
+                            tr.update(f, guess[k].0 as usize, -1.0);
+                        }
+                    }
+                    if gold[k] != guess[k] || gp != pp {
+                        history1(&p1s[k], gp, &mut h);
+                        for &f in &h {
+                            tr.update(f, gold[k].0 as usize, 1.0);
+                        }
+                        history1(&p1s[k], pp, &mut h);
+                        for &f in &h {
+                            tr.update(f, guess[k].0 as usize, -1.0);
+                        }
+                    }
+                }
+                continue;
+            }
             let (mut p1, mut p2) = (Tag::O, Tag::O);
             let mut hist = [0u64; 4];
             for (k, sf) in p1s.iter().enumerate() {
@@ -1449,6 +1587,44 @@ mod tests {
             let want: [u64; 4] = std::array::from_fn(|k| fnv(suffix(w, k + 1)));
             assert_eq!(suffix_hashes(w), want, "{w}");
         }
+    }
+
+    #[test]
+    fn viterbi_finds_the_best_allowed_sequence() {
+        let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+        let mut draw = || (rng.next() % 2001) as f32 / 100.0 - 10.0;
+        for _ in 0..20 {
+            let n = 3;
+            let base: Vec<[f32; N_TAGS]> = (0..n).map(|_| [(); N_TAGS].map(|_| draw())).collect();
+            let hist: Vec<[[f32; N_TAGS]; N_TAGS]> = (0..n)
+                .map(|_| [(); N_TAGS].map(|_| [(); N_TAGS].map(|_| draw())))
+                .collect();
+            let got = viterbi(
+                n,
+                |i, out| (0..N_TAGS).for_each(|t| out[t] += base[i][t]),
+                |i, p, out| (0..N_TAGS).for_each(|t| out[t] += hist[i][p.0 as usize][t]),
+            );
+            // Every allowed sequence, scored the long way.
+            let mut best = (f32::NEG_INFINITY, vec![]);
+            for code in 0..N_TAGS.pow(n as u32) {
+                let seq: Vec<Tag> = (0..n)
+                    .map(|i| Tag((code / N_TAGS.pow(i as u32) % N_TAGS) as u8))
+                    .collect();
+                let mut prev = Tag::O;
+                let mut total = 0.0;
+                let mut ok = true;
+                for (i, &t) in seq.iter().enumerate() {
+                    ok &= allowed(prev, t);
+                    total += base[i][t.0 as usize] + hist[i][prev.0 as usize][t.0 as usize];
+                    prev = t;
+                }
+                if ok && total > best.0 {
+                    best = (total, seq);
+                }
+            }
+            assert_eq!(got, best.1);
+        }
+        assert!(viterbi(0, |_, _| {}, |_, _, _| {}).is_empty());
     }
 
     #[test]
