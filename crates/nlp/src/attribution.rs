@@ -27,6 +27,7 @@ use once_cell::sync::Lazy;
 
 use crate::featkey::{fnv, k1, k2, k3, start, KeyMap};
 use crate::segment::{self, Token, TokenKind};
+use crate::viterbi::Lattice;
 
 /// The committed model (`models/attribution/polnear.bin`, see its model
 /// card), embedded so the binary works from any directory.
@@ -548,101 +549,28 @@ trait Chain<const L: usize> {
     }
 }
 
-/// The scores of every tag at every word of a sentence: the part without
-/// tag history, and the part added by each previous tag. Fixed words have
-/// no scores.
-struct Lattice {
-    labels: usize,
-    fixed: Vec<Option<usize>>,
-    /// `labels` scores per word.
-    base: Vec<f32>,
-    /// `labels * labels` scores per word, previous tag first.
-    history: Vec<f32>,
-}
-
-impl Lattice {
-    fn new<const L: usize, C: Chain<L>>(chain: &C, scorer: &Scorer<L>) -> Lattice {
-        let (n, l) = (chain.len(), L);
-        let mut lat = Lattice {
-            labels: l,
-            fixed: (0..n).map(|i| chain.fixed(i)).collect(),
-            base: vec![0.0; n * l],
-            history: vec![0.0; n * l * l],
-        };
-        let mut feats = Vec::with_capacity(48);
-        for i in 0..n {
-            if lat.fixed[i].is_some() {
-                continue;
-            }
-            chain.static_feats(i, &mut feats);
-            scorer.scores(&feats, &mut lat.base[i * l..(i + 1) * l]);
-            for p in 0..l {
-                feats.clear();
-                chain.history_feats(i, p, &mut feats);
-                let at = (i * l + p) * l;
-                scorer.scores(&feats, &mut lat.history[at..at + l]);
-            }
-        }
-        lat
-    }
-
-    /// The best tag sequence with `bias` added to every word's score of tag
-    /// 1 (Viterbi: the history features see only the previous tag, so the
-    /// search is exact). The first word follows an `O`; `allowed` bars
-    /// transitions.
-    fn best(&self, bias: f32, allowed: impl Fn(usize, usize) -> bool) -> Vec<usize> {
-        let l = self.labels;
-        let n = self.fixed.len();
-        let mut best = vec![f32::NEG_INFINITY; l];
-        let mut next = vec![f32::NEG_INFINITY; l];
-        let mut back = vec![0usize; n * l];
-        for i in 0..n {
-            next.iter_mut().for_each(|x| *x = f32::NEG_INFINITY);
-            let prevs = |p: usize| if i == 0 { p == O } else { best[p].is_finite() };
-            let prev_score = |p: usize| if i == 0 { 0.0 } else { best[p] };
-            if let Some(tag) = self.fixed[i] {
-                // A fixed word scores nothing; its tag follows the best path
-                // (the first best, on ties, as for every other word).
-                let p = (0..l)
-                    .filter(|&p| prevs(p))
-                    .fold(None, |best: Option<usize>, p| match best {
-                        Some(b) if prev_score(b) >= prev_score(p) => Some(b),
-                        _ => Some(p),
-                    })
-                    .unwrap_or(O);
-                next[tag] = prev_score(p);
-                back[i * l + tag] = p;
-            } else {
-                for p in (0..l).filter(|&p| prevs(p)) {
-                    let at = (i * l + p) * l;
-                    for t in (0..l).filter(|&t| allowed(p, t)) {
-                        let b = if t == 1 { bias } else { 0.0 };
-                        let s = prev_score(p) + self.base[i * l + t] + self.history[at + t] + b;
-                        if s > next[t] {
-                            next[t] = s;
-                            back[i * l + t] = p;
-                        }
-                    }
-                }
-            }
-            std::mem::swap(&mut best, &mut next);
-        }
-        let mut tag = (0..l)
-            .filter(|&t| best[t].is_finite())
-            .max_by(|&a, &b| best[a].total_cmp(&best[b]))
-            .unwrap_or(O);
-        let mut tags = vec![O; n];
-        for i in (0..n).rev() {
-            tags[i] = tag;
-            tag = back[i * l + tag];
-        }
-        tags
-    }
+/// The lattice of `chain`'s scores under `scorer`.
+fn lattice<const L: usize, C: Chain<L>>(chain: &C, scorer: &Scorer<L>) -> Lattice {
+    let (mut sf, mut hf) = (Vec::with_capacity(48), Vec::with_capacity(8));
+    Lattice::build(
+        L,
+        chain.len(),
+        |i| chain.fixed(i),
+        |i, out| {
+            chain.static_feats(i, &mut sf);
+            scorer.scores(&sf, out);
+        },
+        |i, p, out| {
+            hf.clear();
+            chain.history_feats(i, p, &mut hf);
+            scorer.scores(&hf, out);
+        },
+    )
 }
 
 /// The best tag sequence of `chain` under `scorer`, with the chain's bias.
 fn viterbi<const L: usize, C: Chain<L>>(chain: &C, scorer: &Scorer<L>) -> Vec<usize> {
-    Lattice::new(chain, scorer).best(chain.bias(), |p, t| chain.allowed(p, t))
+    lattice(chain, scorer).best(chain.bias(), |p, t| chain.allowed(p, t))
 }
 
 /// One structured-perceptron step (Collins 2002): decode the sentence with
@@ -821,7 +749,7 @@ impl Model {
             sent,
             bias: self.cue_bias,
         };
-        let lattice = Lattice::new(&chain, &Scorer::Fixed(&self.cue));
+        let lattice = lattice(&chain, &Scorer::Fixed(&self.cue));
         let cue_tags = lattice.best(self.cue_bias, cue_allowed);
         let firm = if self.cue_bias > 0.0 {
             lattice.best(0.0, cue_allowed)

@@ -15,6 +15,7 @@ pub mod figures;
 pub mod quotes;
 pub mod segment;
 pub mod times;
+mod viterbi;
 
 use dossier_model::Document;
 

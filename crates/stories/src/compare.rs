@@ -636,7 +636,7 @@ pub(crate) fn descriptor_before(sentence_before: &str) -> Option<String> {
             && match lw.as_str() {
                 "the" => {
                     i >= 2
-                        && LINKING[..3].contains(&word_at(i - 1).to_lowercase().as_str())
+                        && matches!(word_at(i - 1).to_lowercase().as_str(), "of" | "to" | "for")
                         && title(word_at(i - 2))
                 }
                 "of" | "to" | "for" => i >= 1 && title(word_at(i - 1)),

@@ -26,6 +26,7 @@ use super::casing::Casing;
 use super::clusters::{Clusters, LEVELS};
 use super::gazetteer::PlaceNames;
 use crate::featkey::{fnv, hash_bytes, k1, k2, k3, mix, start, KeyMap, FNV_OFFSET};
+use crate::viterbi::Lattice;
 
 /// Entity classes of the tag set, in tag order.
 pub const CLASSES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -604,51 +605,20 @@ fn viterbi(
     mut base: impl FnMut(usize, &mut [f32; N_TAGS]),
     mut hist: impl FnMut(usize, Tag, &mut [f32; N_TAGS]),
 ) -> Vec<Tag> {
-    let mut best = [f32::NEG_INFINITY; N_TAGS];
-    let mut back = vec![[0u8; N_TAGS]; n];
-    for i in 0..n {
-        let mut b = [0f32; N_TAGS];
-        base(i, &mut b);
-        let mut next = [f32::NEG_INFINITY; N_TAGS];
-        for p in 0..N_TAGS {
-            let prev_score = if i == 0 {
-                if p != Tag::O.0 as usize {
-                    continue;
-                }
-                0.0
-            } else {
-                best[p]
-            };
-            if prev_score == f32::NEG_INFINITY {
-                continue;
-            }
-            let mut h = [0f32; N_TAGS];
-            hist(i, Tag(p as u8), &mut h);
-            for t in 0..N_TAGS {
-                if !allowed(Tag(p as u8), Tag(t as u8)) {
-                    continue;
-                }
-                let v = prev_score + b[t] + h[t];
-                if v > next[t] {
-                    next[t] = v;
-                    back[i][t] = p as u8;
-                }
-            }
-        }
-        best = next;
+    fn row(s: &mut [f32]) -> &mut [f32; N_TAGS] {
+        s.try_into().expect("a lattice row holds one score per tag")
     }
-    if n == 0 {
-        return Vec::new();
-    }
-    let mut t = (0..N_TAGS)
-        .max_by(|&a, &b| best[a].total_cmp(&best[b]))
-        .unwrap_or(0);
-    let mut tags = vec![Tag::O; n];
-    for i in (0..n).rev() {
-        tags[i] = Tag(t as u8);
-        t = back[i][t] as usize;
-    }
-    tags
+    Lattice::build(
+        N_TAGS,
+        n,
+        |_| None,
+        |i, s| base(i, row(s)),
+        |i, p, s| hist(i, Tag(p as u8), row(s)),
+    )
+    .best(0.0, |p, t| allowed(Tag(p as u8), Tag(t as u8)))
+    .into_iter()
+    .map(|t| Tag(t as u8))
+    .collect()
 }
 
 // ------------------------------------------------------------------- model
