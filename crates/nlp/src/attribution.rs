@@ -27,7 +27,7 @@ use once_cell::sync::Lazy;
 
 use crate::featkey::{fnv, k1, k2, k3, start, KeyMap};
 use crate::segment::{self, Token, TokenKind};
-use crate::viterbi::Lattice;
+use crate::viterbi::{mistakes, Lattice};
 
 /// The committed model (`models/attribution/polnear.bin`, see its model
 /// card), embedded so the binary works from any directory.
@@ -581,13 +581,8 @@ fn learn_chain<const L: usize, C: Chain<L>>(chain: &C, learner: &mut Learner<L>,
     let guess = viterbi(chain, &Scorer::Learning(learner));
     if guess != gold {
         let mut feats = Vec::with_capacity(48);
-        for i in 0..chain.len() {
+        for (i, gp, pp) in mistakes(gold, &guess, O) {
             if chain.fixed(i).is_some() {
-                continue;
-            }
-            let gp = if i == 0 { O } else { gold[i - 1] };
-            let pp = if i == 0 { O } else { guess[i - 1] };
-            if gold[i] == guess[i] && gp == pp {
                 continue;
             }
             for (tags, prev, delta) in [(gold, gp, 1.0f32), (&guess[..], pp, -1.0)] {

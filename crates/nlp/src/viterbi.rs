@@ -110,3 +110,19 @@ impl Lattice {
 
 /// The outside tag: the first word follows it.
 const OUTSIDE: usize = 0;
+
+/// The words a structured-perceptron step (Collins 2002) moves the weights
+/// at, where the decoded sequence `guess` differs from `gold`: each word
+/// whose tag or previous tag differs, with the previous tag in `gold` and in
+/// `guess` (`outside` before the first word).
+pub(crate) fn mistakes<'a, T: Copy + PartialEq>(
+    gold: &'a [T],
+    guess: &'a [T],
+    outside: T,
+) -> impl Iterator<Item = (usize, T, T)> + 'a {
+    (0..gold.len().min(guess.len())).filter_map(move |i| {
+        let gp = if i == 0 { outside } else { gold[i - 1] };
+        let pp = if i == 0 { outside } else { guess[i - 1] };
+        (gold[i] != guess[i] || gp != pp).then_some((i, gp, pp))
+    })
+}

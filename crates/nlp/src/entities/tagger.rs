@@ -26,7 +26,7 @@ use super::casing::Casing;
 use super::clusters::{Clusters, LEVELS};
 use super::gazetteer::PlaceNames;
 use crate::featkey::{fnv, hash_bytes, k1, k2, k3, mix, start, KeyMap, FNV_OFFSET};
-use crate::viterbi::Lattice;
+use crate::viterbi::{mistakes, Lattice};
 
 /// Entity classes of the tag set, in tag order.
 pub const CLASSES: [&str; 4] = ["PER", "ORG", "LOC", "MISC"];
@@ -579,18 +579,16 @@ fn static_features(
 /// Features that depend on the previous predicted tags.
 #[inline]
 fn history_features(stat: &[u64], p1: Tag, p2: Tag, out: &mut [u64; 4]) {
-    // stat[1] is the word, stat[2] its shape.
-    let t1 = p1.0 as u64 + 1;
-    let t2 = p2.0 as u64 + 1;
-    out[0] = mix(start(40), t1);
-    out[1] = mix(mix(start(41), t1), t2);
-    out[2] = mix(stat[1], 100 + t1);
-    out[3] = mix(stat[2], 200 + t1);
+    let mut first = [0u64; 3];
+    history1(stat, p1, &mut first);
+    out[..3].copy_from_slice(&first);
+    out[3] = mix(mix(start(41), p1.0 as u64 + 1), p2.0 as u64 + 1);
 }
 
 /// The history features a first-order decoder scores: those of
 /// [`history_features`] without the previous two tags together.
 fn history1(stat: &[u64], p1: Tag, out: &mut [u64; 3]) {
+    // stat[1] is the word, stat[2] its shape.
     let t1 = p1.0 as u64 + 1;
     out[0] = mix(start(40), t1);
     out[1] = mix(stat[1], 100 + t1);
@@ -1283,9 +1281,7 @@ pub fn train(
                 );
                 tr.now += p1s.len() as u32;
                 seen += p1s.len();
-                for k in 0..p1s.len() {
-                    let gp = if k == 0 { Tag::O } else { gold[k - 1] };
-                    let pp = if k == 0 { Tag::O } else { guess[k - 1] };
+                for (k, gp, pp) in mistakes(gold, &guess, Tag::O) {
                     if gold[k] != guess[k] {
                         errors += 1;
                         for &f in &p1s[k] {
@@ -1293,15 +1289,13 @@ pub fn train(
                             tr.update(f, guess[k].0 as usize, -1.0);
                         }
                     }
-                    if gold[k] != guess[k] || gp != pp {
-                        history1(&p1s[k], gp, &mut h);
-                        for &f in &h {
-                            tr.update(f, gold[k].0 as usize, 1.0);
-                        }
-                        history1(&p1s[k], pp, &mut h);
-                        for &f in &h {
-                            tr.update(f, guess[k].0 as usize, -1.0);
-                        }
+                    history1(&p1s[k], gp, &mut h);
+                    for &f in &h {
+                        tr.update(f, gold[k].0 as usize, 1.0);
+                    }
+                    history1(&p1s[k], pp, &mut h);
+                    for &f in &h {
+                        tr.update(f, guess[k].0 as usize, -1.0);
                     }
                 }
                 continue;
