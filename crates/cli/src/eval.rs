@@ -60,9 +60,10 @@ pub enum EvalWhat {
         #[arg(long)]
         errors: Option<PathBuf>,
     },
-    /// Story clustering, blind: Multi-News (`.jsonl`, a cluster per line) or
-    /// ECB+ (its `ECB+` folder; sub-topics as gold). B-cubed P/R/F1 and
-    /// documents per second.
+    /// Story clustering, blind: Multi-News (`.jsonl`, a cluster per line),
+    /// ECB+ (its `ECB+` folder; sub-topics as gold) or the news story chains
+    /// (their folder, with `hand_coded/`; components of "same story" pairs as
+    /// gold). B-cubed P/R/F1 and documents per second.
     Clustering {
         file: PathBuf,
         #[arg(long)]
@@ -283,8 +284,13 @@ fn clustering(
     extend_only: bool,
 ) -> Result<i32> {
     use dossier_stories::{eval, Options};
-    let ecb = file.is_dir();
-    let (mut docs, gold, positions) = if ecb {
+    let chains = file.join("hand_coded").is_dir();
+    let ecb = file.is_dir() && !chains;
+    let (mut docs, gold, positions) = if chains {
+        let (docs, gold) = eval::load_story_chains(file).map_err(anyhow::Error::msg)?;
+        let pos = docs.iter().map(|d| (d.id.clone(), 0)).collect();
+        (docs, gold, pos)
+    } else if ecb {
         let (docs, sub, _topic) = eval::load_ecbplus(file).map_err(anyhow::Error::msg)?;
         let pos = docs.iter().map(|d| (d.id.clone(), 0)).collect();
         (docs, sub, pos)
@@ -322,7 +328,7 @@ fn clustering(
         w.flush()?;
     }
     let v = serde_json::json!({
-        "dataset": if ecb { "ecbplus" } else { "multinews" },
+        "dataset": if chains { "story-chains" } else if ecb { "ecbplus" } else { "multinews" },
         "documents": score.documents,
         "gold_clusters": score.gold_clusters,
         "predicted_clusters": score.predicted_clusters,

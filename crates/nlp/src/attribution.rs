@@ -425,8 +425,9 @@ impl<const L: usize> Default for Weights<L> {
 
 impl<const L: usize> Weights<L> {
     /// Quantize weights to steps of the largest one / 32767; features whose
-    /// weights all round to zero are left out.
-    fn quantize(entries: impl Iterator<Item = (u64, [f32; L])> + Clone) -> Weights<L> {
+    /// weights all stay within `prune` steps of zero are left out (with
+    /// `prune` 0, those that round to zero).
+    fn quantize(entries: impl Iterator<Item = (u64, [f32; L])> + Clone, prune: u16) -> Weights<L> {
         let max = entries
             .clone()
             .flat_map(|(_, v)| v)
@@ -434,7 +435,7 @@ impl<const L: usize> Weights<L> {
         let scale = if max == 0.0 { 1.0 } else { max / 32767.0 };
         let rows = entries
             .map(|(k, v)| (k, v.map(|x| (x / scale).round() as i16)))
-            .filter(|(_, q)| q.iter().any(|x| *x != 0))
+            .filter(|(_, q)| q.iter().any(|x| x.unsigned_abs() > prune))
             .collect();
         Weights { rows, scale }
     }
@@ -494,12 +495,13 @@ impl<const L: usize> Learner<L> {
     fn tick(&mut self) {
         self.step += 1;
     }
-    fn averaged(&self) -> Weights<L> {
+    fn averaged(&self, prune: u16) -> Weights<L> {
         let t = self.step as f32;
         Weights::quantize(
             self.w
                 .iter()
                 .map(|(k, v)| (*k, v.map(|e| (e.1 + (self.step - e.2) as f32 * e.0) / t))),
+            prune,
         )
     }
 }
@@ -969,6 +971,11 @@ pub struct TrainOptions {
     /// documents, train again on all documents with them.
     pub refit: bool,
     pub seed: u64,
+    /// Features whose quantized weights all lie within this many steps of
+    /// zero (a step is the tagger's largest weight / 32767) are left out of
+    /// the model: a smaller table is read faster. Held-out scores are those
+    /// of the pruned model, so the choice of passes and cue bias sees it.
+    pub prune: u16,
 }
 
 impl Default for TrainOptions {
@@ -978,6 +985,7 @@ impl Default for TrainOptions {
             holdout: 10,
             refit: true,
             seed: 7,
+            prune: 0,
         }
     }
 }
@@ -1113,8 +1121,8 @@ pub fn train(
             learn_chain(&chain, &mut role, gold);
         }
         let model = Model {
-            cue: cue.averaged(),
-            role: role.averaged(),
+            cue: cue.averaged(opts.prune),
+            role: role.averaged(opts.prune),
             cue_bias: 0.0,
         };
         let (cue_f1, role_f1) = if held.is_empty() {
@@ -1159,6 +1167,7 @@ pub fn train(
                 holdout: 0,
                 refit: false,
                 seed: opts.seed,
+                prune: opts.prune,
             };
             let (refit, _, _) = train(docs, &all, &mut |_| {});
             model = Model {
@@ -1331,6 +1340,7 @@ mod tests {
             holdout: 0,
             refit: false,
             seed: 3,
+            ..Default::default()
         };
         let (model, passes, _) = train(&tiny_corpus(), &opts, &mut |_| {});
         assert_eq!(passes.len(), 5);
@@ -1344,12 +1354,32 @@ mod tests {
     }
 
     #[test]
+    fn pruning_drops_features_whose_weights_all_stay_near_zero() {
+        // Steps are the largest weight / 32767: 1.0 is 32767 steps, 0.01
+        // about 328, 0.02 about 655.
+        let entries = vec![
+            (1u64, [1.0f32, 0.0, 0.0]),
+            (2, [0.0, 0.01, -0.01]),
+            (3, [0.0, -0.02, 0.0]),
+            (4, [0.0, 0.0, 0.0]),
+        ];
+        let all = Weights::<3>::quantize(entries.clone().into_iter(), 0);
+        assert_eq!(all.len(), 3, "only the all-zero feature goes at 0");
+        let pruned = Weights::<3>::quantize(entries.into_iter(), 400);
+        let mut kept: Vec<u64> = pruned.rows.keys().copied().collect();
+        kept.sort();
+        assert_eq!(kept, [1, 3]);
+        assert_eq!(pruned.scale, all.scale, "pruning leaves the step alone");
+    }
+
+    #[test]
     fn model_file_round_trips_and_bad_files_are_refused() {
         let opts = TrainOptions {
             epochs: 3,
             holdout: 0,
             refit: false,
             seed: 3,
+            ..Default::default()
         };
         let (mut model, _, _) = train(&tiny_corpus(), &opts, &mut |_| {});
         model.cue_bias = 1.5;
@@ -1439,7 +1469,7 @@ mod tests {
                     entries.push((1000 + 10 * i + p, [(); ROLE_LABELS].map(|_| next())));
                 }
             }
-            let w = Weights::quantize(entries.into_iter());
+            let w = Weights::quantize(entries.into_iter(), 0);
             // Every sequence of five tags, by brute force.
             let mut best = f32::NEG_INFINITY;
             for code in 0..ROLE_LABELS.pow(5) {

@@ -183,6 +183,61 @@ pub fn eval_multinews(path: &Path, opts: &Options) -> Result<ClusteringScore, St
     Ok(score(&docs, &gold, opts))
 }
 
+/// Reads the news story chains of Gedikli, Stockem Novo & Jannach (2021):
+/// 100 dated business energy articles from several outlets and every pair
+/// of them hand-coded as one story or not. Documents carry their title,
+/// text and publication date (the outlet and URL are left out, so nothing
+/// of the gold leaks); the gold story of each is its connected component
+/// under the first coder's "same story" pairs (the pairs are transitive
+/// but for one).
+pub fn load_story_chains(dir: &Path) -> Result<(Vec<Document>, Vec<usize>), String> {
+    let texts = dir.join("gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv");
+    let pairs = dir.join("hand_coded/story_pairs-2021-06-29-coder1-gedikli.csv");
+    let mut rd =
+        csv::Reader::from_path(&texts).map_err(|e| format!("reading {}: {e}", texts.display()))?;
+    let mut docs = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, rec) in rd.deserialize::<HashMap<String, String>>().enumerate() {
+        let rec = rec.map_err(|e| format!("{}: record {}: {e}", texts.display(), i + 1))?;
+        let field = |k: &str| rec.get(k).map(|s| s.trim().to_string()).unwrap_or_default();
+        let url = field("url");
+        index.insert(url.clone(), docs.len());
+        let date = field("date");
+        docs.push(Document {
+            id: blake3::hash(url.as_bytes()).to_hex()[..16].to_string(),
+            title: Some(field("title")).filter(|t| !t.is_empty()),
+            text: field("text"),
+            published: date.get(..10).map(str::to_string),
+            ..Default::default()
+        });
+    }
+    let mut parent: Vec<usize> = (0..docs.len()).collect();
+    fn root(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    let raw =
+        std::fs::read_to_string(&pairs).map_err(|e| format!("reading {}: {e}", pairs.display()))?;
+    for (li, line) in raw.trim_start_matches('\u{feff}').lines().enumerate() {
+        let f: Vec<&str> = line.trim().split(';').collect();
+        if f.len() < 3 {
+            continue;
+        }
+        let (Some(&a), Some(&b)) = (index.get(f[0]), index.get(f[1])) else {
+            return Err(format!("{}:{}: unknown article", pairs.display(), li + 1));
+        };
+        if f[2] == "1" {
+            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+            parent[ra] = rb;
+        }
+    }
+    let gold = (0..docs.len()).map(|i| root(&mut parent, i)).collect();
+    Ok((docs, gold))
+}
+
 /// Documents with their sub-topic and topic labels.
 pub type Labelled = (Vec<Document>, Vec<usize>, Vec<usize>);
 
@@ -348,5 +403,55 @@ mod tests {
         assert_eq!((p, r), (0.5, 1.0));
         let (p, r, _) = bcubed(&[0, 0, 1, 1], &[0, 1, 2, 3]);
         assert_eq!((p, r), (1.0, 0.5));
+    }
+
+    #[test]
+    fn story_chains_gold_is_the_components_of_same_story_pairs() {
+        let dir = std::env::temp_dir().join(format!("dossier-chains-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("hand_coded")).unwrap();
+        std::fs::write(
+            dir.join("gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv"),
+            "\"url\",\"title\",\"date\",\"text\"\n\
+             \"u1\",\"Wind farm\",\"2021-06-01 00:00:00\",\"A \"\"quoted\"\" text,\nover two lines.\"\n\
+             \"u2\",\"Wind farm grows\",\"2021-06-03 00:00:00\",\"More.\"\n\
+             \"u3\",\"\",\"\",\"Other.\"\n\
+             \"u4\",\"Solar\",\"2021-06-09 00:00:00\",\"Sun.\"\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("hand_coded/story_pairs-2021-06-29-coder1-gedikli.csv"),
+            "\u{feff}u1;u2;1\nu1;u3;0\nu2;u3;0\nu3;u4;1\nu1;u4;0\nu2;u4;0\n",
+        )
+        .unwrap();
+        let (docs, gold) = load_story_chains(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs[0].text, "A \"quoted\" text,\nover two lines.");
+        assert_eq!(docs[0].published.as_deref(), Some("2021-06-01"));
+        assert_eq!(docs[2].title, None);
+        assert_eq!(docs[2].published, None);
+        assert!(!docs[0].id.contains('u'), "the URL is not the id");
+        assert_eq!(gold[0], gold[1]);
+        assert_eq!(gold[2], gold[3]);
+        assert_ne!(gold[0], gold[2]);
+    }
+
+    #[test]
+    fn story_chains_refuse_a_pair_naming_an_unknown_article() {
+        let dir = std::env::temp_dir().join(format!("dossier-chains-bad-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("hand_coded")).unwrap();
+        std::fs::write(
+            dir.join("gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv"),
+            "url,title,date,text\nu1,T,2021-06-01,Text.\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("hand_coded/story_pairs-2021-06-29-coder1-gedikli.csv"),
+            "u1;u9;1\n",
+        )
+        .unwrap();
+        let err = load_story_chains(&dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).ok();
+        assert!(err.contains("unknown article"), "{err}");
     }
 }
