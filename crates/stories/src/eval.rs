@@ -405,26 +405,42 @@ mod tests {
         assert_eq!((p, r), (1.0, 0.5));
     }
 
-    #[test]
-    fn story_chains_gold_is_the_components_of_same_story_pairs() {
-        let dir = std::env::temp_dir().join(format!("dossier-chains-{}", std::process::id()));
+    /// Loads a story-chains folder made of `texts` (the article CSV) and
+    /// `pairs` (the first coder's pair file), then removes it.
+    fn load_chains(
+        name: &str,
+        texts: &str,
+        pairs: &str,
+    ) -> Result<(Vec<Document>, Vec<usize>), String> {
+        let dir = std::env::temp_dir().join(format!("dossier-{name}-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("hand_coded")).unwrap();
         std::fs::write(
             dir.join("gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv"),
+            texts,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("hand_coded/story_pairs-2021-06-29-coder1-gedikli.csv"),
+            pairs,
+        )
+        .unwrap();
+        let out = load_story_chains(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        out
+    }
+
+    #[test]
+    fn story_chains_gold_is_the_components_of_same_story_pairs() {
+        let (docs, gold) = load_chains(
+            "chains",
             "\"url\",\"title\",\"date\",\"text\"\n\
              \"u1\",\"Wind farm\",\"2021-06-01 00:00:00\",\"A \"\"quoted\"\" text,\nover two lines.\"\n\
              \"u2\",\"Wind farm grows\",\"2021-06-03 00:00:00\",\"More.\"\n\
              \"u3\",\"\",\"\",\"Other.\"\n\
              \"u4\",\"Solar\",\"2021-06-09 00:00:00\",\"Sun.\"\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.join("hand_coded/story_pairs-2021-06-29-coder1-gedikli.csv"),
             "\u{feff}u1;u2;1\nu1;u3;0\nu2;u3;0\nu3;u4;1\nu1;u4;0\nu2;u4;0\n",
         )
         .unwrap();
-        let (docs, gold) = load_story_chains(&dir).unwrap();
-        std::fs::remove_dir_all(&dir).ok();
         assert_eq!(docs.len(), 4);
         assert_eq!(docs[0].text, "A \"quoted\" text,\nover two lines.");
         assert_eq!(docs[0].published.as_deref(), Some("2021-06-01"));
@@ -438,20 +454,12 @@ mod tests {
 
     #[test]
     fn story_chains_refuse_a_pair_naming_an_unknown_article() {
-        let dir = std::env::temp_dir().join(format!("dossier-chains-bad-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("hand_coded")).unwrap();
-        std::fs::write(
-            dir.join("gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv"),
+        let err = load_chains(
+            "chains-bad",
             "url,title,date,text\nu1,T,2021-06-01,Text.\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.join("hand_coded/story_pairs-2021-06-29-coder1-gedikli.csv"),
             "u1;u9;1\n",
         )
-        .unwrap();
-        let err = load_story_chains(&dir).unwrap_err();
-        std::fs::remove_dir_all(&dir).ok();
+        .unwrap_err();
         assert!(err.contains("unknown article"), "{err}");
     }
 }
