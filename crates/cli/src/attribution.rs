@@ -26,9 +26,9 @@ pub struct TrainAttribution {
     pub no_refit: bool,
     /// Leave out features whose weights all lie within this many steps of
     /// zero (a step is a tagger's largest weight / 32767): a smaller model,
-    /// read faster. 0 keeps every feature with a non-zero weight; 400, the
-    /// default, lost nothing on the held-out documents (see the model card).
-    #[arg(long, default_value_t = 400)]
+    /// read faster. 0 keeps every feature with a non-zero weight; the
+    /// default lost nothing on the held-out documents (see the model card).
+    #[arg(long, default_value_t = TrainOptions::default().prune)]
     pub prune: u16,
     /// Where to write the model; its record goes beside it as `.json`.
     #[arg(long, default_value = "models/attribution/polnear.bin")]
