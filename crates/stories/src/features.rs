@@ -142,6 +142,24 @@ impl Corpus {
     }
 }
 
+impl Corpus {
+    /// `v` without the terms found in fewer than `min_df` documents of the
+    /// batch, renormalized. A term only one document has cannot make it
+    /// alike any other, yet with the highest IDF it takes a large share of
+    /// the vector's length, and more so in a long text carrying names,
+    /// comments or headlines of its own: leaving it out makes two reports
+    /// of one event as alike as the terms they can share say.
+    pub fn shared_terms(&self, v: &SparseVec, min_df: u32) -> SparseVec {
+        let mut out: SparseVec = v
+            .iter()
+            .copied()
+            .filter(|x| self.df[x.0 as usize] >= min_df)
+            .collect();
+        normalize(&mut out);
+        out
+    }
+}
+
 pub(crate) fn normalize(v: &mut SparseVec) {
     let n: f64 = v
         .iter()
@@ -247,5 +265,12 @@ mod tests {
         assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]));
         assert!((cosine(&v[0], &v[0]) - 1.0).abs() < 1e-5);
         assert_eq!(c.surface[c.vocab["talk"] as usize], "talks");
+        // Without the terms no other document has, the first two share
+        // more of what is left, and each vector keeps unit length.
+        let s: Vec<SparseVec> = v.iter().map(|x| c.shared_terms(x, 2)).collect();
+        assert!(cosine(&s[0], &s[1]) > cosine(&v[0], &v[1]) + 0.1);
+        assert!((cosine(&s[0], &s[0]) - 1.0).abs() < 1e-5);
+        assert!(!s[0].iter().any(|x| c.df[x.0 as usize] < 2));
+        assert!(v[0].iter().any(|x| c.df[x.0 as usize] < 2));
     }
 }
