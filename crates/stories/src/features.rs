@@ -140,9 +140,7 @@ impl Corpus {
         normalize(&mut v);
         v
     }
-}
 
-impl Corpus {
     /// `v` without the terms found in fewer than `min_df` documents of the
     /// batch, renormalized. A term only one document has cannot make it
     /// alike any other, yet with the highest IDF it takes a large share of

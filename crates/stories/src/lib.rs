@@ -341,9 +341,7 @@ impl<'a> Batch<'a> {
             vecs,
         }
     }
-}
 
-impl Batch<'_> {
     /// Document `i`'s vector for story grouping: its terms that another
     /// document of the batch has too.
     fn story_vec(&self, i: usize, opts: &Options) -> features::SparseVec {

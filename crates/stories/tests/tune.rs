@@ -156,7 +156,7 @@ fn sweep_ecbplus_in_a_crowd() {
     let thresholds: Vec<f64> = std::env::var("SWEEP")
         .ok()
         .map(|s| s.split(',').filter_map(|x| x.parse().ok()).collect())
-        .unwrap_or_else(|| vec![0.14, 0.16, 0.18, 0.2, 0.22]);
+        .unwrap_or_else(|| vec![0.14, 0.16, 0.18, 0.2, 0.22, 0.25]);
     for plus in [false, true] {
         for k in [3usize, 100] {
             let mut pick: Vec<usize> = (0..docs.len())
