@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use dossier_model::Document;
 
+use crate::dedup::UnionFind;
 use crate::{full_regroup_due, group, group_onto, Grouping, Options, PriorStory};
 
 /// Scores of one clustering run.
@@ -211,14 +212,7 @@ pub fn load_story_chains(dir: &Path) -> Result<(Vec<Document>, Vec<usize>), Stri
             ..Default::default()
         });
     }
-    let mut parent: Vec<usize> = (0..docs.len()).collect();
-    fn root(p: &mut [usize], mut i: usize) -> usize {
-        while p[i] != i {
-            p[i] = p[p[i]];
-            i = p[i];
-        }
-        i
-    }
+    let mut uf = UnionFind::new(docs.len());
     let raw =
         std::fs::read_to_string(&pairs).map_err(|e| format!("reading {}: {e}", pairs.display()))?;
     for (li, line) in raw.trim_start_matches('\u{feff}').lines().enumerate() {
@@ -230,11 +224,10 @@ pub fn load_story_chains(dir: &Path) -> Result<(Vec<Document>, Vec<usize>), Stri
             return Err(format!("{}:{}: unknown article", pairs.display(), li + 1));
         };
         if f[2] == "1" {
-            let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
-            parent[ra] = rb;
+            uf.union(a, b);
         }
     }
-    let gold = (0..docs.len()).map(|i| root(&mut parent, i)).collect();
+    let gold = (0..docs.len()).map(|i| uf.find(i)).collect();
     Ok((docs, gold))
 }
 
