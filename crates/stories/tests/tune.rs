@@ -1,6 +1,7 @@
 //! Threshold sweeps on the story tuning sets: ECB+ (sub-topic = story),
-//! the news story chains, and ECB+ events among unrelated reports, plain
-//! and noisy. Multi-News dev is never swept here. Run by hand:
+//! the news story chains, and ECB+ events among unrelated reports (two
+//! crowds, plain and noisy). Multi-News dev is never swept here. Run by
+//! hand:
 //! `cargo test -p dossier-stories --release --test tune -- --ignored --nocapture`
 
 use std::path::Path;
@@ -272,11 +273,12 @@ fn sweep_ecbplus_in_a_crowd() {
                         let h = hash(&x.id);
                         let other = &noise_pool[j % noise_pool.len()];
                         let want = x.text.split_whitespace().count() * 2 / 3;
-                        let mut block = String::new();
+                        let (mut block, mut words) = (String::new(), 0);
                         for line in other.lines() {
-                            if block.split_whitespace().count() >= want {
+                            if words >= want {
                                 break;
                             }
+                            words += line.split_whitespace().count();
                             block.push_str(line);
                             block.push('\n');
                         }
