@@ -806,13 +806,14 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     // preposition or hedge), for weeks, decadeslong
     add(
         format!(
-            r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?:\s*{HY}\s*|\s+)(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"
+            r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?P<frac>\s+(?:1/2|1/4|3/4|and\s+a\s+half)|\s*[½¼¾])?(?:\s*{HY}\s*|\s+)(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"
         ),
         |c, text| {
             let n_txt = c["n"].to_ascii_lowercase();
             let u = Unit::parse(&c["u"])?;
             let whole = c.get(0)?;
-            if n_txt == "a" || n_txt == "an" {
+            // "a year" alone; "a minute and a half" is a duration anywhere.
+            if (n_txt == "a" || n_txt == "an") && c.name("half").is_none() {
                 // "a year" is a duration only after a preposition or hedge;
                 // "a second meeting" is an ordinal.
                 if u == Unit::Second {
@@ -856,6 +857,16 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             let mut n = num_value(&n_txt)?;
             if c.name("half").is_some() {
                 n = n.map(|v| v + 0.5);
+            }
+            // a mixed number: "2 1/2 years", "5½ hours", "two and a half
+            // years"
+            if let Some(f) = c.name("frac") {
+                let part = match f.as_str().trim() {
+                    "1/4" | "¼" => 0.25,
+                    "3/4" | "¾" => 0.75,
+                    _ => 0.5,
+                };
+                n = n.map(|v| v + part);
             }
             Some(Parsed::Duration(n, u))
         },
@@ -1257,6 +1268,37 @@ fn duration_value(n: Option<f64>, u: Unit) -> String {
     // and years are what a reader and other tools compare.
     if let (Unit::Decade, Some(k)) = (u, n) {
         return format!("P{}Y", fmt_num(10.0 * k));
+    }
+    // A fraction goes to the next smaller unit when it comes out whole
+    // there, as TimeML writes it: "2 1/2 years" P2Y6M, "5 1/2 hours"
+    // PT5H30M, "a day and a half" P1DT12H; otherwise ISO 8601's decimal
+    // fraction of the last unit ("1.5 weeks" P1.5W).
+    if let Some(k) = n.filter(|k| k.fract() != 0.0 && *k > 0.0) {
+        let (whole, frac) = (k.trunc(), k.fract());
+        let smaller = match u {
+            Unit::Year => Some((12.0, "M")),
+            Unit::Day => Some((24.0, "H")),
+            Unit::Hour => Some((60.0, "M")),
+            Unit::Minute => Some((60.0, "S")),
+            _ => None,
+        };
+        if let Some((per, sub)) = smaller {
+            let f = frac * per;
+            if (f - f.round()).abs() < 1e-9 {
+                // "half a year" is P6M, not P0Y6M
+                let w = if whole > 0.0 {
+                    format!("{}{}", fmt_num(whole), u.code())
+                } else {
+                    String::new()
+                };
+                let f = format!("{}{sub}", fmt_num(f.round()));
+                return match u {
+                    Unit::Year => format!("P{w}{f}"),
+                    Unit::Day => format!("P{w}T{f}"),
+                    _ => format!("PT{w}{f}"),
+                };
+            }
+        }
     }
     let n = n.map(fmt_num).unwrap_or_else(|| "X".into());
     if u.is_clock() {
@@ -2241,6 +2283,18 @@ mod tests {
             .all(|t| !t.text.contains("while") && !t.text.contains("year")));
         let d = doc("Prices rose over the past 20 years.", Some("2025-01-01"));
         assert_eq!(find(&d, "the past 20 years").value, "P20Y");
+    }
+
+    #[test]
+    fn fractions_of_a_unit_go_to_the_next_smaller_one() {
+        let d = doc("They lived in camps for 2 1/2 years. She spent about 5 1/2 hours in Nairobi. But a minute and a half later the pilot called. The talks lasted a day and a half, then two and a half years passed, then 1.5 weeks, then 3¾ hours.", Some("1998-02-27"));
+        assert_eq!(find(&d, "2 1/2 years").value, "P2Y6M");
+        assert_eq!(find(&d, "5 1/2 hours").value, "PT5H30M");
+        assert_eq!(find(&d, "a minute and a half").value, "PT1M30S");
+        assert_eq!(find(&d, "a day and a half").value, "P1DT12H");
+        assert_eq!(find(&d, "two and a half years").value, "P2Y6M");
+        assert_eq!(find(&d, "1.5 weeks").value, "P1.5W");
+        assert_eq!(find(&d, "3¾ hours").value, "PT3H45M");
     }
 
     #[test]
