@@ -806,7 +806,7 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
     // preposition or hedge), for weeks, decadeslong
     add(
         format!(
-            r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?P<frac>\s+(?:1/2|1/4|3/4|and\s+a\s+half)|\s*[½¼¾])?(?:\s*{HY}\s*|\s+)(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"
+            r"(?i)\b(?:(?:the\s+)?(?:past|last|next|first|previous|coming)\s+)?(?P<n>{num})(?P<frac>\s+(?:1/2|1/4|3/4|and\s+a\s+half)|\s*[½¼¾])?(?:\s*{HY}\s*|\s+)(?:more\s+)?(?P<u>seconds?|minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|centuries|century)\b(?:{HY}long)?(?P<half>\s+and\s+a\s+half)?"
         ),
         |c, text| {
             let n_txt = c["n"].to_ascii_lowercase();
@@ -843,6 +843,10 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                         | "some"
                         | "half"
                         | "in"
+                        | "as"
+                        | "barely"
+                        | "only"
+                        | "just"
                 ) {
                     return None;
                 }
@@ -926,9 +930,9 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
         r"(?i)\b(?P<t>the\s+(?:fiscal\s+|financial\s+)?year)\s+(?:that\s+)?(?:ended|ending|ends|to)\s".into(),
         |_, _| Some(Parsed::Duration(Some(1.0), Unit::Year)),
     );
-    // noon (midnight is left out: which day it closes is a convention)
-    // ("high noon" is a figure of speech)
-    add(r"(?i)\bnoon\b".into(), |c, text| {
+    // noon, midday (midnight is left out: which day it closes is a
+    // convention) ("high noon" is a figure of speech)
+    add(r"(?i)\b(?:noon|midday)\b".into(), |c, text| {
         let before = text[..c.get(0)?.start()].trim_end();
         (!before.to_ascii_lowercase().ends_with("high")).then_some(Parsed::Clock(12, 0))
     });
@@ -2295,6 +2299,15 @@ mod tests {
         assert_eq!(find(&d, "two and a half years").value, "P2Y6M");
         assert_eq!(find(&d, "1.5 weeks").value, "P1.5W");
         assert_eq!(find(&d, "3¾ hours").value, "PT3H45M");
+    }
+
+    #[test]
+    fn more_units_hedged_units_and_midday() {
+        let d = doc("He will stay for at least two more weeks. The appeal could take as long as a month or two. This comes barely a year after the crisis. He was due in court at midday.", Some("1999-10-08"));
+        assert_eq!(find(&d, "two more weeks").value, "P2W");
+        assert_eq!(find(&d, "a month").value, "P1M");
+        assert_eq!(find(&d, "a year").value, "P1Y");
+        assert_eq!(find(&d, "midday").value, "1999-10-08T12:00");
     }
 
     #[test]
