@@ -276,7 +276,8 @@ fn num_group() -> String {
 fn num_value(s: &str) -> Option<Option<f64>> {
     let l = s.trim().to_ascii_lowercase();
     match l.as_str() {
-        "several" | "a few" | "a couple of" | "many" => Some(None),
+        "several" | "a few" | "many" => Some(None),
+        "a couple of" => Some(Some(2.0)),
         _ => parse_number(&l).map(Some),
     }
 }
@@ -2303,11 +2304,12 @@ mod tests {
 
     #[test]
     fn more_units_hedged_units_and_midday() {
-        let d = doc("He will stay for at least two more weeks. The appeal could take as long as a month or two. This comes barely a year after the crisis. He was due in court at midday.", Some("1999-10-08"));
+        let d = doc("He will stay for at least two more weeks. The appeal could take as long as a month or two. This comes barely a year after the crisis. He was due in court at midday. It will not change for a couple of years.", Some("1999-10-08"));
         assert_eq!(find(&d, "two more weeks").value, "P2W");
         assert_eq!(find(&d, "a month").value, "P1M");
         assert_eq!(find(&d, "a year").value, "P1Y");
         assert_eq!(find(&d, "midday").value, "1999-10-08T12:00");
+        assert_eq!(find(&d, "a couple of years").value, "P2Y");
     }
 
     #[test]
