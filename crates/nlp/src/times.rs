@@ -853,10 +853,16 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
                 }
                 // "once a day" is a set, handled elsewhere.
             }
-            // Ages ("a 6-year-old boy") are not time expressions.
+            // Ages ("a 6-year-old boy", "Mr. Schwarz, 52 years old") are not
+            // time expressions; "two years older" is a difference.
             let tail = &text[whole.end()..];
-            let rest = tail.trim_start_matches(['-', '\u{2010}', '\u{2011}']);
-            if rest.len() < tail.len() && rest.to_ascii_lowercase().starts_with("old") {
+            let rest = tail.trim_start_matches(|ch: char| {
+                matches!(ch, '-' | '\u{2010}' | '\u{2011}') || ch.is_whitespace()
+            });
+            if rest.len() < tail.len()
+                && rest.to_ascii_lowercase().starts_with("old")
+                && !rest[3..].starts_with(|ch: char| ch.is_alphabetic())
+            {
                 return None;
             }
             let mut n = num_value(&n_txt)?;
@@ -2310,6 +2316,12 @@ mod tests {
         assert_eq!(find(&d, "a year").value, "P1Y");
         assert_eq!(find(&d, "midday").value, "1999-10-08T12:00");
         assert_eq!(find(&d, "a couple of years").value, "P2Y");
+        let d = doc(
+            "Mr. Schwarz, 52 years old, will succeed him. She is two years older than he is.",
+            Some("1989-11-02"),
+        );
+        assert!(d.times.iter().all(|t| t.text != "52 years"), "an age");
+        assert_eq!(find(&d, "two years").value, "P2Y");
     }
 
     #[test]
