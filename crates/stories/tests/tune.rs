@@ -140,7 +140,8 @@ fn distractors() -> Vec<dossier_model::Document> {
 }
 
 /// Newswire articles from many countries and outlets (the en-worldwide-
-/// newswire set's original texts, 1,097 of about 570 words, most from
+/// newswire set's original texts, 1,095 `.txt` files of about 570 words
+/// beside two zip archives of the same, most from
 /// 2011–2013): distractors of ECB+'s own kind and years (disasters, crimes,
 /// elections, deals), where the PolNeAR and CoNLL texts are of one beat
 /// and one month each. A few may report an ECB+ event themselves; they
@@ -151,7 +152,11 @@ fn world_news() -> Vec<dossier_model::Document> {
     let Ok(rd) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
-    let mut files: Vec<_> = rd.flatten().map(|e| e.path()).collect();
+    let mut files: Vec<_> = rd
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
     files.sort();
     files
         .iter()
