@@ -156,11 +156,19 @@ pub fn read_page(root: &Path, file: &str) -> Result<Vec<u8>, String> {
 /// The text the pipeline makes of a page for this benchmark: the body
 /// (`Document.text`), as trafilatura's text output is the body without title.
 pub fn pipeline_output(html: &[u8]) -> Option<String> {
+    pipeline_output_and_language(html).map(|(text, _)| text)
+}
+
+/// [`pipeline_output`] with the language the pipeline identified in the
+/// page (none when it could not tell), for scores per language.
+pub fn pipeline_output_and_language(html: &[u8]) -> Option<(String, Option<String>)> {
     let hints = dossier_model::SourceHints {
         content_type: Some("text/html".into()),
         ..Default::default()
     };
-    crate::extract(html, &hints).ok().map(|d| d.text)
+    crate::extract(html, &hints)
+        .ok()
+        .map(|d| (d.text, d.language))
 }
 
 #[cfg(test)]

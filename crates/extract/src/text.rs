@@ -40,7 +40,7 @@ static COMMENT_FORM: Lazy<Regex> = Lazy::new(|| {
 });
 
 static PROMPT: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^(?:connect with us|follow us(?: on .{1,40})?|stay connected|subscribe(?: now| today| to .{1,60})?|sign up(?: for .{1,60})?|continue reading|read more(?: here)?|read (?:the )?full (?:story|article)|keep reading|share(?: this)?(?: (?:article|story|post))?(?: on .{1,30})?|click here.{0,60}|advertisement|sponsored(?: content)?|related(?: articles| stories| posts| news| content)?|recommended(?: for you)?|you (?:may|might) (?:also )?like|more (?:from|on) .{1,40}|most (?:read|popular|viewed)|trending(?: now)?|download (?:our|the) app.{0,40}|get (?:our|the) newsletter.{0,40}|newsletter|print(?: this)?|e-?mail(?: this)?|whatsapp|facebook|twitter|x|telegram|linkedin|reddit|copy link|listen to (?:this|the) (?:article|story).{0,30}|skip to (?:main )?content|back to top|tags?:.{0,200}|topics?:.{0,200}|filed under:?.{0,200}|photo:.{0,200}|image:.{0,200}|credit:.{0,120}|watch:.{0,200}|(?:previous|next) (?:article|post|story).{0,200}|support (?:our|independent) journalism.{0,120}|donate.{0,60})[\s.!:…]*$").unwrap()
+    Regex::new(r"(?i)^\(?(?:connect with us|follow us(?: on .{1,40})?|stay connected|subscribe(?: now| today| to .{1,60})?|sign up(?: here| now| today| for .{1,60})?|continue reading|read more(?: here)?|read (?:the )?full (?:story|article)|keep reading|share(?: this)?(?: (?:article|story|post))?(?: on .{1,30})?|click here.{0,60}|advertisement|sponsored(?: content)?|related(?: articles| stories| posts| news| content)?|recommended(?: for you)?|you (?:may|might) (?:also )?like|more (?:from|on) .{1,40}|most (?:read|popular|viewed)|trending(?: now)?|download (?:our|the) app.{0,40}|get (?:our|the) newsletter.{0,40}|newsletter|print(?: this)?|e-?mail(?: this)?|whatsapp|facebook|twitter|x|telegram|linkedin|reddit|copy link|listen to (?:this|the) (?:article|story).{0,30}|skip to (?:main )?content|back to top|tags?:.{0,200}|topics?:.{0,200}|filed under:?.{0,200}|photo:.{0,200}|image:.{0,200}|credit:.{0,120}|watch:.{0,200}|(?:previous|next) (?:article|post|story).{0,200}|support (?:our|independent) journalism.{0,120}|donate.{0,60})[\s.!:…)]*$").unwrap()
 });
 
 /// A pointer to another article, in the languages news sites most often
@@ -79,18 +79,25 @@ static PROMPT_INTL: Lazy<Regex> = Lazy::new(|| {
     Regex::new(&format!("(?i){}", forms.join("|"))).unwrap()
 });
 
+/// An HTML tag of a common element left as text: markup in a `<noscript>`
+/// block or a template, which the parser hands over as text ("<img
+/// alt='' height='1' src=...>", "<iframe src=...>", "</span>").
+static MARKUP: Lazy<Regex> = Lazy::new(|| {
+    Regex::new(r"(?i)</?(?:a|b|br|button|div|em|figure|font|form|h[1-6]|i|iframe|img|input|li|link|meta|noscript|ol|p|path|picture|script|section|small|source|span|strong|style|svg|table|td|tr|u|ul|video)(?:\s[^<>]*)?/?>").unwrap()
+});
+
 /// Paywall and app prompts: "To view the full story, please subscribe",
 /// "Subscribe now to our e-edition for the full story", "download the
 /// ... apps for iOS and Android".
 static PAYWALL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:subscribe|subscription|subscriber|log ?in|sign ?in|register)\b.{0,60}\b(?:full (?:story|article)|unlimited access|immediate access|premium content)\b|\bto (?:view|read|continue reading|access) (?:the|this) (?:full )?(?:story|article)\b.{0,60}\b(?:subscribe|log ?in|sign ?in)\b|\bdownload (?:the|our) .{0,40}\bapps? for (?:ios|android)\b|^sign up (?:for|to) .{1,80}$").unwrap()
+    Regex::new(r"(?i)\b(?:subscribe|subscription|subscriber|log ?in|sign ?in|register)\b.{0,60}\b(?:full (?:story|article)|unlimited access|immediate access|premium content)\b|\bto (?:view|read|continue reading|access) (?:the|this) (?:full )?(?:story|article)\b.{0,60}\b(?:subscribe|log ?in|sign ?in)\b|\bdownload (?:the|our) .{0,40}\bapps? for (?:ios|android)\b|^sign up (?:for|to) .{1,160}$").unwrap()
 });
 
 /// Invitations to comment, subscribe or log in, written as sentences
 /// ("We want to hear what you think about this article", "never miss our
 /// top stories", "Sie sind aktuell nicht eingeloggt").
 static INVITATION: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:we want to hear what you think|be part of the conversation|(?:share your thoughts|let us know what you think|tell us what you think) (?:in the comments|below)|never miss (?:a story|a thing|the latest|our top stories|an update)|if you enjoyed (?:reading )?this (?:post|article|story)|(?:you are|you're) (?:currently )?not logged in|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|bitte (?:registrieren|melden) sie sich|puede escribirnos|zapraszamy (?:też )?do subskrypcji)\b").unwrap()
+    Regex::new(r"(?i)\b(?:we want to hear what you think|be part of the conversation|(?:share your thoughts|let us know what you think|tell us what you think) (?:in the comments|below)|never miss (?:a story|a thing|the latest|our top stories|an update)|if you enjoyed (?:reading )?this (?:post|article|story)|(?:you are|you're) (?:currently )?not logged in|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|bitte (?:registrieren|melden) sie sich|(?:submit|send us) (?:your |a )?(?:letters? to the editor|news tips?|message|feedback)|^help us (?:continue|keep)|puede escribirnos|zapraszamy (?:też )?do subskrypcji)\b").unwrap()
 });
 
 /// Disclaimers about the text rather than part of it: whose opinion it is
@@ -100,13 +107,13 @@ static INVITATION: Lazy<Regex> = Lazy::new(|| {
 /// the spam-filter notice under comment forms ("This site uses Akismet to
 /// reduce spam").
 static DISCLAIMER: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:(?:views|opinions) expressed\b.{0,80}\b(?:are (?:those of|solely|the author)|do not necessarily)|(?:do(?:es)? )?not necessarily (?:reflect|represent) (?:the )?(?:views|opinions|position|policy)|is not responsible for the (?:opinions|content|views)|advertising disclosure|gibt (?:die|ausschließlich die) meinung des autors wieder|uses akismet|verwendet akismet)").unwrap()
+    Regex::new(r"(?i)\b(?:(?:views|opinions) expressed\b.{0,80}\b(?:are (?:those of|solely|the author)|do not necessarily)|(?:do(?:es)? )?not necessarily (?:reflect|represent) (?:the )?(?:views|opinions|position|policy)|is not responsible for the (?:opinions|content|views)|advertis(?:ing|er) disclosure|gibt (?:die|ausschließlich die) meinung des autors wieder|uses akismet|verwendet akismet)").unwrap()
 });
 
 /// Advertising and affiliate disclosures ("Anzeige", "*Werbung.", "This
 /// post contains affiliate links").
 static AD_NOTICE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^\*?(?:anzeige|werbung|publicidad|publicité|advertisement)\b|\baffiliate[- ]links?\b|\bcontains references to products from\b").unwrap()
+    Regex::new(r"(?i)^\*?(?:anzeige|werbung|publicidad|publicité|advertisement)\b|\baffiliate[- ]links?\b|\bcontains references to products from\b|\bwe (?:may )?(?:receive|earn) (?:a )?(?:compensation|commission)\b").unwrap()
 });
 
 /// A sentence end inside a line: a lower-case word or number, end
@@ -232,11 +239,109 @@ pub fn clean(raw: &str, known_title: Option<&str>) -> Cleaned {
 /// byline and body, so the rules that guess them from line shapes (which
 /// would take a subheading for an inserted headline) stay out.
 pub fn clean_extracted(raw: &str, known_title: Option<&str>) -> Cleaned {
-    let mut c = clean_lines(raw, known_title, false);
+    let mut c = clean_lines(&strip_markup(raw), known_title, false);
     if c.title.is_none() {
         c.title = known_title.map(str::to_string);
     }
     c
+}
+
+/// The text with tags left as text taken out ([`MARKUP`]): a page's text
+/// holds no tags once the page is parsed, so these come from a
+/// `<noscript>` block or a template, and only their words are the page's.
+/// A tag must come with another on its line, so that a lone "<b>" written
+/// as text (a placeholder, a quoted command) stays.
+fn strip_markup(raw: &str) -> std::borrow::Cow<'_, str> {
+    if !MARKUP.is_match(raw) {
+        return raw.into();
+    }
+    raw.lines()
+        .map(|l| {
+            if MARKUP.find_iter(l).nth(1).is_none() {
+                return l.to_string();
+            }
+            MARKUP
+                .replace_all(l, " ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into()
+}
+
+/// The kind of furniture a whole line is, by its words: an agency credit,
+/// a comment form, a prompt, a pointer to another article, a notice. Each
+/// rule has a length limit, so a long sentence of the article that happens
+/// to hold such words stays.
+fn furniture(l: &str, n: usize) -> Option<&'static str> {
+    if n <= 20 && AGENCY.is_match(l) {
+        Some("agency-credit")
+    } else if n <= 24 && COMMENT_FORM.is_match(l) {
+        Some("comment-form")
+    } else if n <= 12 && PROMPT.is_match(l) || n <= 25 && PROMPT_INTL.is_match(l) {
+        Some("prompt")
+    } else if n <= 25 && RELATED_LEAD.is_match(l) {
+        Some("related-headline")
+    } else if n <= 60 && COPYRIGHT.is_match(l) {
+        Some("copyright")
+    } else if n <= 30 && PAYWALL.is_match(l) {
+        Some("paywall")
+    } else if n <= 30 && AD_NOTICE.is_match(l) {
+        Some("advertising")
+    } else if n <= 30 && INVITATION.is_match(l) {
+        Some("prompt")
+    } else if n <= 50 && DISCLAIMER.is_match(l) {
+        Some("disclaimer")
+    } else {
+        None
+    }
+}
+
+/// A paragraph of several sentences, at least half of them furniture by
+/// [`furniture`]: a site's notice block ("This post contains references to
+/// products from our advertisers. We may receive compensation ... Terms
+/// apply ..."), a follow prompt with its contact line, a comment policy.
+/// Each sentence alone is under its rule's length limit where the whole
+/// paragraph is not.
+fn furniture_paragraph(l: &str, n: usize) -> Option<&'static str> {
+    if n > 100 {
+        return None;
+    }
+    let mut sentences = Vec::new();
+    let mut from = 0;
+    for m in SENTENCE_BREAK.find_iter(l) {
+        // The break falls after the end punctuation (and a closing quote),
+        // before the blank that precedes the next sentence's capital.
+        let cut = m.start() + m.as_str().find(char::is_whitespace).unwrap_or(m.len());
+        sentences.push(&l[from..cut]);
+        from = cut;
+    }
+    sentences.push(&l[from..]);
+    let sentences: Vec<&str> = sentences
+        .into_iter()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if sentences.len() < 2 {
+        return None;
+    }
+    // At least half must match: stop as soon as that is out of reach
+    // (most paragraphs are the article's, and fail at their first sentences).
+    let needed = sentences.len().div_ceil(2);
+    let mut first = None;
+    let mut matched = 0;
+    for (k, s) in sentences.iter().enumerate() {
+        if matched + (sentences.len() - k) < needed {
+            return None;
+        }
+        if let Some(reason) = furniture(s, words(s).len()) {
+            first = first.or(Some(reason));
+            matched += 1;
+        }
+    }
+    first.filter(|_| matched >= needed)
 }
 
 fn clean_lines(raw: &str, known_title: Option<&str>, by_shape: bool) -> Cleaned {
@@ -271,24 +376,8 @@ fn clean_lines(raw: &str, known_title: Option<&str>, by_shape: bool) -> Cleaned 
                 out.publisher = name.filter(|n| !n.is_empty() && n.split_whitespace().count() <= 8);
             }
             remove(&mut out, &mut keep, i, "syndication-footer");
-        } else if n <= 20 && AGENCY.is_match(l) {
-            remove(&mut out, &mut keep, i, "agency-credit");
-        } else if n <= 16 && COMMENT_FORM.is_match(l) {
-            remove(&mut out, &mut keep, i, "comment-form");
-        } else if n <= 12 && PROMPT.is_match(l) || n <= 25 && PROMPT_INTL.is_match(l) {
-            remove(&mut out, &mut keep, i, "prompt");
-        } else if n <= 25 && RELATED_LEAD.is_match(l) {
-            remove(&mut out, &mut keep, i, "related-headline");
-        } else if n <= 60 && COPYRIGHT.is_match(l) {
-            remove(&mut out, &mut keep, i, "copyright");
-        } else if n <= 30 && PAYWALL.is_match(l) {
-            remove(&mut out, &mut keep, i, "paywall");
-        } else if n <= 30 && AD_NOTICE.is_match(l) {
-            remove(&mut out, &mut keep, i, "advertising");
-        } else if n <= 30 && INVITATION.is_match(l) {
-            remove(&mut out, &mut keep, i, "prompt");
-        } else if n <= 50 && DISCLAIMER.is_match(l) {
-            remove(&mut out, &mut keep, i, "disclaimer");
+        } else if let Some(reason) = furniture(l, n).or_else(|| furniture_paragraph(l, n)) {
+            remove(&mut out, &mut keep, i, reason);
         }
     }
 
@@ -577,6 +666,37 @@ mod tests {
         // Reported words about subscriptions or copyright stay.
         let raw = format!("{body}\nThe publisher said subscriptions rose by a third last year, and it would defend its copyright in court.");
         assert!(clean_extracted(&raw, None).removed.is_empty());
+    }
+
+    #[test]
+    fn notice_paragraphs_go_when_half_their_sentences_are_furniture() {
+        let body = "The port reopened on Monday after a week-long strike.";
+        for (furniture, reason) in [
+            ("This post contains references to products from one or more of our advertisers. We may receive compensation when you click on links to those products. Terms apply to the offers listed on this page. For an explanation of our Advertising Policy, visit this page.", "advertising"),
+            ("Follow The Example Times on Twitter and Instagram @ExampleTimes and on Facebook @ExampleTimes. Send us a message on WhatsApp at 1-555-0100 or email us at desk@example.com", "prompt"),
+            ("We welcome reader comments on the top stories of the day. Some comments may be republished on the website or in the newspaper; email addresses will not be published.", "comment-form"),
+            ("Submit your letter to the editor via this form. Read more Letters to the Editor.", "prompt"),
+            ("Do you want to be informed of our actions? Sign up here", "prompt"),
+        ] {
+            let raw = format!("{body}\n{furniture}\n{body}");
+            let c = clean_extracted(&raw, None);
+            assert_eq!(reasons(&c), vec![reason], "{furniture}");
+        }
+        // One such sentence among several of the article's: the paragraph stays.
+        let raw = format!(
+            "{body}\nThe union said the deal was fair. Its members voted on Sunday. Follow the vote on Twitter and Facebook @ExampleUnion. The port expects ships by Friday.\n{body}"
+        );
+        assert!(clean_extracted(&raw, None).removed.is_empty());
+    }
+
+    #[test]
+    fn tags_left_as_text_are_taken_out_of_extracted_text() {
+        let raw = "The port reopened on Monday.\n<img alt='' height='1' src='https://ads.example.com/p?id=1' width='1'/> Port News <span class=\"byline\">Posted by Ann Lee</span>\nA lone <b> is text.";
+        let c = clean_extracted(raw, None);
+        assert_eq!(
+            c.body,
+            "The port reopened on Monday.\nPort News Posted by Ann Lee\nA lone <b> is text."
+        );
     }
 
     #[test]
