@@ -61,10 +61,6 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
             input: Err(e),
         }))
     };
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
     let size = match std::fs::metadata(path) {
         Ok(m) => m.len(),
         Err(e) => return fail(IngestError::Io(e.to_string())),
@@ -73,9 +69,24 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
     if crate::warc::is_warc_path(path) || sniff_file(path, crate::warc::sniff) {
         return crate::warc::read(path, limits);
     }
+    // A gzip-compressed file (`articles.jsonl.gz`, `page.html.gz`, or a
+    // page saved with its compressed body under any name) is read through
+    // its decoder, as the file inside; a `.gz` name says what that is.
+    let gzipped = sniff_file(path, |head| head.starts_with(&[0x1f, 0x8b]));
+    let ext = if gzipped {
+        inner_extension(path)
+    } else {
+        extension(path)
+    };
     if ext == "jsonl" || ext == "ndjson" {
         // Records are checked one by one; the file itself may be large.
         return match std::fs::File::open(path) {
+            Ok(f) if gzipped => Box::new(records::Jsonl::new(
+                std::io::BufReader::new(flate2::read::MultiGzDecoder::new(f)),
+                &origin,
+                Some(&origin),
+                limits,
+            )),
             Ok(f) => Box::new(records::Jsonl::new(
                 std::io::BufReader::new(f),
                 &origin,
@@ -91,9 +102,16 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
             limit: limits.max_bytes,
         });
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return fail(IngestError::Io(e.to_string())),
+    let bytes = if gzipped {
+        match read_gzip(path, limits.max_bytes) {
+            Ok(b) => b,
+            Err(e) => return fail(e),
+        }
+    } else {
+        match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => return fail(IngestError::Io(e.to_string())),
+        }
     };
     if ext == "json" {
         return Box::new(records::read_json(&bytes, &origin, Some(&origin)).into_iter());
@@ -143,6 +161,45 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
         origin,
         input: Ok(Raw { bytes, hints }),
     }))
+}
+
+/// A file name's extension, lower-cased ("" when it has none).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// The extension of the file inside a compressed one: "jsonl" for
+/// `articles.jsonl.gz` (and for `articles.jsonl` whose bytes are
+/// compressed), "" for `page.gz`.
+fn inner_extension(path: &Path) -> String {
+    match extension(path).as_str() {
+        "gz" | "gzip" => path
+            .file_stem()
+            .map(|stem| extension(Path::new(stem)))
+            .unwrap_or_default(),
+        ext => ext.to_string(),
+    }
+}
+
+/// A gzip-compressed file decoded whole, refused once it decodes to more
+/// than `limit` bytes (so a small file that expands enormously cannot
+/// exhaust memory), with a clear reason when the data is damaged.
+fn read_gzip(path: &Path, limit: u64) -> Result<Vec<u8>, IngestError> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| IngestError::Io(e.to_string()))?;
+    let mut out = Vec::new();
+    flate2::read::MultiGzDecoder::new(f)
+        .take(limit + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| IngestError::Io(format!("gzip data could not be decoded: {e}")))?;
+    if out.len() as u64 > limit {
+        return Err(IngestError::Io(format!(
+            "decompresses to more than {limit} bytes, over the limit (raise it with --max-bytes)"
+        )));
+    }
+    Ok(out)
 }
 
 /// Does the file's first 512 bytes pass the test?
@@ -243,6 +300,73 @@ mod tests {
         assert_eq!(
             items[0].result.as_ref().unwrap().title.as_deref(),
             Some("First report")
+        );
+    }
+
+    #[test]
+    fn compressed_files_are_read_as_the_file_inside() {
+        use std::io::Write;
+        fn gz(bytes: &[u8]) -> Vec<u8> {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(bytes).unwrap();
+            e.finish().unwrap()
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let report = "Dock workers ended their strike on Monday after a week of talks.";
+        let jsonl = format!(
+            "{}\n{}\nnot json\n",
+            serde_json::json!({"text": report, "source": "Example Wire"}),
+            serde_json::json!({"html": format!("<html><body><article><p>{report}</p></article></body></html>")}),
+        );
+        std::fs::write(d.join("a-records.jsonl.gz"), gz(jsonl.as_bytes())).unwrap();
+        std::fs::write(
+            d.join("b-page.html.gz"),
+            gz(crate::warc::tests::PAGE.as_bytes()),
+        )
+        .unwrap();
+        // Compressed bytes under a plain name (a page saved with its
+        // compressed body): found by sniffing.
+        std::fs::write(d.join("c-report.txt"), gz(report.as_bytes())).unwrap();
+        // A damaged archive fails alone, with the reason.
+        let mut cut = gz(report.repeat(50).as_bytes());
+        cut.truncate(cut.len() / 2);
+        std::fs::write(d.join("d-cut.txt.gz"), cut).unwrap();
+        std::fs::write(d.join("e-after.txt"), report).unwrap();
+        let items: Vec<crate::Item> = inputs(&[d.to_path_buf()], Limits::default())
+            .map(crate::extract)
+            .collect();
+        let origins: Vec<&str> = items.iter().map(|i| i.origin.as_str()).collect();
+        assert_eq!(items.len(), 3 + 1 + 1 + 1 + 1, "{origins:?}");
+        for i in [0, 1, 3, 4, 6] {
+            let doc = items[i].result.as_ref().unwrap();
+            assert!(
+                doc.text.contains("ock workers"),
+                "{}: {}",
+                items[i].origin,
+                doc.text
+            );
+        }
+        assert_eq!(
+            items[0].result.as_ref().unwrap().publisher.as_deref(),
+            Some("Example Wire")
+        );
+        assert!(
+            items[2].origin.ends_with("a-records.jsonl.gz:3"),
+            "{origins:?}"
+        );
+        assert!(items[2].result.is_err());
+        let damaged = items[5].result.as_ref().unwrap_err().to_string();
+        assert!(damaged.contains("gzip"), "{damaged}");
+        // An archive that decodes past the size limit is refused.
+        let big = d.join("f-big.txt.gz");
+        std::fs::write(&big, gz(&vec![b'a'; 10_000])).unwrap();
+        let limits = Limits { max_bytes: 1_000 };
+        let item = read_file(&big, limits).next().unwrap();
+        let err = item.input.err().unwrap().to_string();
+        assert!(
+            err.contains("decompresses to more than 1000 bytes"),
+            "{err}"
         );
     }
 
