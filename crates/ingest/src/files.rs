@@ -125,7 +125,7 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
         if crate::feeds::sniff(&bytes) {
             return Box::new(crate::feeds::read(&origin, &bytes, None).into_iter());
         }
-        if crate::sitemap::sniff(&bytes) || ext == "gz" && crate::sitemap::parse(&bytes).is_ok() {
+        if crate::sitemap::sniff(&bytes) {
             let pages = match crate::sitemap::parse(&bytes) {
                 Ok(s) => s
                     .pages
@@ -333,11 +333,21 @@ mod tests {
         cut.truncate(cut.len() / 2);
         std::fs::write(d.join("d-cut.txt.gz"), cut).unwrap();
         std::fs::write(d.join("e-after.txt"), report).unwrap();
+        // A compressed sitemap lists its pages, as a plain one does.
+        std::fs::write(
+            d.join("g-sitemap.xml.gz"),
+            gz(crate::sitemap::tests::NEWS.as_bytes()),
+        )
+        .unwrap();
         let items: Vec<crate::Item> = inputs(&[d.to_path_buf()], Limits::default())
             .map(crate::extract)
             .collect();
         let origins: Vec<&str> = items.iter().map(|i| i.origin.as_str()).collect();
-        assert_eq!(items.len(), 3 + 1 + 1 + 1 + 1, "{origins:?}");
+        assert_eq!(items.len(), 3 + 1 + 1 + 1 + 1 + 2, "{origins:?}");
+        for i in [7, 8] {
+            let err = items[i].result.as_ref().unwrap_err().to_string();
+            assert!(err.contains("sitemap"), "{}: {err}", items[i].origin);
+        }
         for i in [0, 1, 3, 4, 6] {
             let doc = items[i].result.as_ref().unwrap();
             assert!(
