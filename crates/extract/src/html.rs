@@ -77,12 +77,21 @@ const FULL_BODY: usize = 500;
 /// three `with` snippets for one `without`, docs/bench/web.md).
 const TEASER_SHARE: f64 = 0.3;
 
+/// The opening tag of a JSON-LD block (an ASCII word boundary: the fast
+/// automaton gives up on a Unicode one at the page's first non-ASCII byte;
+/// no capture group, so the search stays in that automaton).
 static JSON_LD: once_cell::sync::Lazy<regex::Regex> = once_cell::sync::Lazy::new(|| {
-    regex::Regex::new(
-        r#"(?is)<script[^>]*\btype\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script>"#,
-    )
-    .unwrap()
+    regex::Regex::new(r#"(?i)<script[^>]*(?-u:\b)type\s*=\s*["']?application/ld\+json["']?[^>]*>"#)
+        .unwrap()
 });
+
+/// The JSON-LD blocks of a page: each one's content, up to its closing tag.
+fn json_ld_blocks(html: &str) -> impl Iterator<Item = &str> {
+    JSON_LD.find_iter(html).filter_map(move |m| {
+        let rest = &html[m.end()..];
+        rest.find("</script>").map(|end| &rest[..end])
+    })
+}
 
 /// The end of a paragraph or a line break in marked-up text.
 static LINE_BREAK: once_cell::sync::Lazy<regex::Regex> =
@@ -108,8 +117,8 @@ fn article_body(html: &str) -> Option<String> {
         }
     }
     let mut body: Option<String> = None;
-    for c in JSON_LD.captures_iter(html) {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(c[1].trim()) else {
+    for block in json_ld_blocks(html) {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(block.trim()) else {
             continue;
         };
         let mut best = None;
