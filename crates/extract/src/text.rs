@@ -36,7 +36,7 @@ static AGENCY: Lazy<Regex> = Lazy::new(|| {
 });
 
 static COMMENT_FORM: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|(?:your )?e-?mail(?: address(?:es)?)? will not be published|comments (?:are|will be) moderated|required fields are marked|^\d+\s+comments?\b.{0,24}$|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:leave a (?:reply|comment)|post a comment|(?:enter|add|write|type) (?:your )?(?:comment|name|e-?mail|reply)|(?:your )?e-?mail(?: address(?:es)?)? will not be published|comments (?:are|will be) moderated|required fields are marked|^\d+\s+comments?(?-u:\b).{0,24}$|comments?\W{0,3}\s*add one|save my name|notify me of|cancel reply|be the first to comment|log ?in to (?:comment|reply)|join the (?:discussion|conversation)|comments? (?:are|is) closed|view comments|show comments)").unwrap()
 });
 
 static PROMPT: Lazy<Regex> = Lazy::new(|| {
@@ -55,7 +55,7 @@ static RELATED_LEAD: Lazy<Regex> = Lazy::new(|| {
 
 /// Copyright and reprint notices.
 static COPYRIGHT: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)(?:^(?:©|\(c\)\s|copyright\b)|all rights reserved|may not be (?:re)?published, broadcast|copyrighted (?:property|material) of|written permission must be obtained|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés)").unwrap()
+    Regex::new(r"(?i)(?:^(?:©|\(c\)\s|copyright(?-u:\b))|all rights reserved|may not be (?:re)?published, broadcast|copyrighted (?:property|material) of|written permission must be obtained|alle rechte vorbehalten|todos los derechos reservados|tous droits réservés)").unwrap()
 });
 
 /// Short furniture lines beyond the English prompts, each form anchored
@@ -63,9 +63,9 @@ static COPYRIGHT: Lazy<Regex> = Lazy::new(|| {
 static PROMPT_INTL: Lazy<Regex> = Lazy::new(|| {
     let forms = [
         // Follow prompts: "Síguenos en Telegram ...", "Folgen Sie uns".
-        r"^(?:s[ií]guenos|folgen? (?:sie )?uns|suivez-nous|seguici|siga-nos)\b.{0,120}$",
+        r"^(?:s[ií]guenos|folgen? (?:sie )?uns|suivez-nous|seguici|siga-nos)(?-u:\b).{0,120}$",
         // "Follow The Gleaner on Twitter and Instagram ..."
-        r"^follow .{1,40} on (?:twitter|facebook|instagram|x|telegram|linkedin|tiktok|youtube)\b.{0,120}$",
+        r"^follow .{1,40} on (?:twitter|facebook|instagram|x|telegram|linkedin|tiktok|youtube)(?-u:\b).{0,120}$",
         // Photo and source credits: "Foto: ...", "Crédits photos : ...".
         r"^(?:fotos?|bild|titelbild|crédits? photos?|quelle|fuente)\s*:.{0,120}$",
         // Category labels: "Kategorie: News", "Temas".
@@ -74,7 +74,7 @@ static PROMPT_INTL: Lazy<Regex> = Lazy::new(|| {
         r"^(?:teilen(?: mit)?|wird geladen|bewerten|kommentieren|keine kommentare|kommentare(?: insgesamt)?|drucken|gefällt mir|loading)[\s.:…]*$",
         // Newsletter sign-ups: "Zum Newsletter anmelden", "PC Gamer Newsletter".
         r"^(?:abonnier(?:e|en sie) unseren newsletter|zum newsletter anmelden|newsletter abonnieren)[\s.!:]*$",
-        r"^[\p{L} ]{0,30}\bnewsletter$",
+        r"^(?:[\p{L} ]{0,29} )?newsletter$",
     ];
     Regex::new(&format!("(?i){}", forms.join("|"))).unwrap()
 });
@@ -90,14 +90,14 @@ static MARKUP: Lazy<Regex> = Lazy::new(|| {
 /// "Subscribe now to our e-edition for the full story", "download the
 /// ... apps for iOS and Android".
 static PAYWALL: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:subscribe|subscription|subscriber|log ?in|sign ?in|register)\b.{0,60}\b(?:full (?:story|article)|unlimited access|immediate access|premium content)\b|\bto (?:view|read|continue reading|access) (?:the|this) (?:full )?(?:story|article)\b.{0,60}\b(?:subscribe|log ?in|sign ?in)\b|\bdownload (?:the|our) .{0,40}\bapps? for (?:ios|android)\b|^sign up (?:for|to) .{1,160}$").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:subscribe|subscription|subscriber|log ?in|sign ?in|register)(?-u:\b).{0,60}(?-u:\b)(?:full (?:story|article)|unlimited access|immediate access|premium content)(?-u:\b)|(?-u:\b)to (?:view|read|continue reading|access) (?:the|this) (?:full )?(?:story|article)(?-u:\b).{0,60}(?-u:\b)(?:subscribe|log ?in|sign ?in)(?-u:\b)|(?-u:\b)download (?:the|our) .{0,40}(?-u:\b)apps? for (?:ios|android)(?-u:\b)|^sign up (?:for|to) .{1,160}$").unwrap()
 });
 
 /// Invitations to comment, subscribe or log in, written as sentences
 /// ("We want to hear what you think about this article", "never miss our
 /// top stories", "Sie sind aktuell nicht eingeloggt").
 static INVITATION: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:we want to hear what you think|be part of the conversation|(?:share your thoughts|let us know what you think|tell us what you think) (?:in the comments|below)|never miss (?:a story|a thing|the latest|our top stories|an update)|if you enjoyed (?:reading )?this (?:post|article|story)|(?:you are|you're) (?:currently )?not logged in|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|bitte (?:registrieren|melden) sie sich|(?:submit|send us) (?:your |a )?(?:letters? to the editor|news tips?|message|feedback)|^help us (?:continue|keep)|puede escribirnos|zapraszamy (?:też )?do subskrypcji)\b").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:we want to hear what you think|be part of the conversation|(?:share your thoughts|let us know what you think|tell us what you think) (?:in the comments|below)|never miss (?:a story|a thing|the latest|our top stories|an update)|if you enjoyed (?:reading )?this (?:post|article|story)|(?:you are|you're) (?:currently )?not logged in|sie sind (?:aktuell |derzeit )?nicht (?:eingeloggt|angemeldet)|bitte (?:registrieren|melden) sie sich|(?:submit|send us) (?:your |a )?(?:letters? to the editor|news tips?|message|feedback)|^help us (?:continue|keep)|puede escribirnos|zapraszamy (?:też )?do subskrypcji)(?-u:\b)").unwrap()
 });
 
 /// Disclaimers about the text rather than part of it: whose opinion it is
@@ -107,13 +107,13 @@ static INVITATION: Lazy<Regex> = Lazy::new(|| {
 /// the spam-filter notice under comment forms ("This site uses Akismet to
 /// reduce spam").
 static DISCLAIMER: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)\b(?:(?:views|opinions) expressed\b.{0,80}\b(?:are (?:those of|solely|the author)|do not necessarily)|(?:do(?:es)? )?not necessarily (?:reflect|represent) (?:the )?(?:views|opinions|position|policy)|is not responsible for the (?:opinions|content|views)|advertis(?:ing|er) disclosure|gibt (?:die|ausschließlich die) meinung des autors wieder|uses akismet|verwendet akismet)").unwrap()
+    Regex::new(r"(?i)(?-u:\b)(?:(?:views|opinions) expressed(?-u:\b).{0,80}(?-u:\b)(?:are (?:those of|solely|the author)|do not necessarily)|(?:do(?:es)? )?not necessarily (?:reflect|represent) (?:the )?(?:views|opinions|position|policy)|is not responsible for the (?:opinions|content|views)|advertis(?:ing|er) disclosure|gibt (?:die|ausschließlich die) meinung des autors wieder|uses akismet|verwendet akismet)").unwrap()
 });
 
 /// Advertising and affiliate disclosures ("Anzeige", "*Werbung.", "This
 /// post contains affiliate links").
 static AD_NOTICE: Lazy<Regex> = Lazy::new(|| {
-    Regex::new(r"(?i)^\*?(?:anzeige|werbung|publicidad|publicité|advertisement)\b|\baffiliate[- ]links?\b|\bcontains references to products from\b|\bwe (?:may )?(?:receive|earn) (?:a )?(?:compensation|commission)\b").unwrap()
+    Regex::new(r"(?i)^\*?(?:(?:anzeige|werbung|publicidad|advertisement)(?-u:\b)|publicité(?:$|[^\w]))|(?-u:\b)affiliate[- ]links?(?-u:\b)|(?-u:\b)contains references to products from(?-u:\b)|(?-u:\b)we (?:may )?(?:receive|earn) (?:a )?(?:compensation|commission)(?-u:\b)").unwrap()
 });
 
 /// A sentence end inside a line: a lower-case word or number, end
