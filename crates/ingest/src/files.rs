@@ -66,13 +66,15 @@ pub fn read_file(path: &Path, limits: Limits) -> Box<dyn Iterator<Item = Pending
         Err(e) => return fail(IngestError::Io(e.to_string())),
     };
     // Web archives are streamed, whatever their size.
-    if crate::warc::is_warc_path(path) || sniff_file(path, crate::warc::sniff) {
+    // The file's first bytes, read once for both format checks below.
+    let head = file_head(path);
+    if crate::warc::is_warc_path(path) || crate::warc::sniff(&head) {
         return crate::warc::read(path, limits);
     }
     // A gzip-compressed file (`articles.jsonl.gz`, `page.html.gz`, or a
     // page saved with its compressed body under any name) is read through
     // its decoder, as the file inside; a `.gz` name says what that is.
-    let gzipped = sniff_file(path, |head| head.starts_with(&[0x1f, 0x8b]));
+    let gzipped = head.starts_with(&[0x1f, 0x8b]);
     let ext = if gzipped {
         inner_extension(path)
     } else {
@@ -202,14 +204,15 @@ fn read_gzip(path: &Path, limit: u64) -> Result<Vec<u8>, IngestError> {
     Ok(out)
 }
 
-/// Does the file's first 512 bytes pass the test?
-fn sniff_file(path: &Path, test: fn(&[u8]) -> bool) -> bool {
+/// The file's first 512 bytes (fewer for a shorter file, none when it
+/// cannot be read: the read that follows then reports why).
+fn file_head(path: &Path) -> Vec<u8> {
     use std::io::Read;
-    let mut head = [0u8; 512];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    test(&head[..n])
+    let mut head = Vec::with_capacity(512);
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(512).read_to_end(&mut head);
+    }
+    head
 }
 
 /// Every input under the given paths, lazily: listing failures first, then

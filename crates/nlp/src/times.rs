@@ -865,20 +865,16 @@ static RULES: Lazy<Vec<Rule>> = Lazy::new(|| {
             {
                 return None;
             }
-            let mut n = num_value(&n_txt)?;
-            if c.name("half").is_some() {
-                n = n.map(|v| v + 0.5);
-            }
-            // a mixed number: "2 1/2 years", "5½ hours", "two and a half
-            // years"
-            if let Some(f) = c.name("frac") {
-                let part = match f.as_str().trim() {
-                    "1/4" | "¼" => 0.25,
-                    "3/4" | "¾" => 0.75,
-                    _ => 0.5,
-                };
-                n = n.map(|v| v + part);
-            }
+            // The fraction of a mixed number, before the unit ("2 1/2
+            // years", "5½ hours", "two and a half years") or after it ("a
+            // minute and a half").
+            let before = c.name("frac").map_or(0.0, |f| match f.as_str().trim() {
+                "1/4" | "¼" => 0.25,
+                "3/4" | "¾" => 0.75,
+                _ => 0.5,
+            });
+            let after = if c.name("half").is_some() { 0.5 } else { 0.0 };
+            let n = num_value(&n_txt)?.map(|v| v + before + after);
             Some(Parsed::Duration(n, u))
         },
     );
