@@ -419,6 +419,8 @@ fn timelines(dir: &Path, json: bool, predictions: Option<&Path>) -> Result<i32> 
             "published_weight": o.published_weight,
             "ahead_mentions": o.ahead_mentions,
             "topic_weight": o.topic_weight,
+            "look_back_exponent": o.look_back_exponent,
+            "volume_exponent": o.volume_exponent,
         })
     };
     let v = serde_json::json!({

@@ -417,6 +417,54 @@ fn push_trimmed(out: &mut Vec<Span>, line: &str, base: usize, s: usize, e: usize
     }
 }
 
+/// An update note or a list dash opening a sentence: "(Update 9:45 p.m.
+/// Cairo, 2:45 p.m. ET)", "-- (Updated 3:53 p.m.)", "— ". Live pages put
+/// them before each new paragraph; in a summary or a timeline they stand
+/// between the reader and what happened. A dateline ("CAIRO (CNN) --")
+/// stays: it says where the report was filed from.
+fn lead_in_re() -> &'static regex::Regex {
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"^(?:(?:\(\s*(?i:update[ds]?)\b[^)]{0,80}\)\s*(?:--|[–—:-])?|--|[–—])\s+)+",
+        )
+        .expect("lead-in pattern")
+    })
+}
+
+/// Length in bytes of the update note or list dash that opens `t` (0 when
+/// there is none, or when nothing of at least three words would follow).
+pub(crate) fn lead_in(t: &str) -> usize {
+    let Some(m) = lead_in_re().find(t) else {
+        return 0;
+    };
+    let rest = &t[m.end()..];
+    if word_count(rest) < 3
+        || !rest
+            .starts_with(|c: char| c.is_uppercase() || c == '"' || c == '“' || c.is_ascii_digit())
+    {
+        return 0;
+    }
+    m.end()
+}
+
+/// `s` without the update note or list dash that opens it ([`lead_in`]),
+/// so the sentence a summary shows, and the span it links to, start at the
+/// report's own words.
+pub(crate) fn without_lead_in(text: &str, s: Span) -> Span {
+    let n = lead_in(s.slice(text));
+    Span::new(s.start + n, s.end)
+}
+
+/// Whether a sentence asks rather than tells (ends with a question mark,
+/// closing quotes aside): "Are you in Egypt?", "Why has the system run
+/// amok?". A summary or a timeline says what happened.
+pub(crate) fn is_question(t: &str) -> bool {
+    t.trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', ')', ' '])
+        .ends_with('?')
+}
+
 /// Number of words in a text.
 pub(crate) fn word_count(text: &str) -> usize {
     words(text).len()
@@ -463,6 +511,39 @@ mod tests {
             normalize_quote("“We are in the  final stretch”"),
             normalize_quote("\"we are in the final stretch\"")
         );
+    }
+
+    #[test]
+    fn update_notes_and_list_dashes_are_lead_ins() {
+        let cases = [
+            ("(Update 9:45 p.m. Cairo, 2:45 p.m. ET) Egypt's health minister said 611 were hurt.", "Egypt's"),
+            ("-- (Update 3:53 p.m. Cairo) Opposition leaders called for calm.", "Opposition"),
+            ("( Updated 10:14 p.m. ) -- Obama spoke about the situation.", "Obama"),
+            ("— Aid reached the capital on Friday.", "Aid"),
+        ];
+        for (t, rest) in cases {
+            assert!(t[lead_in(t)..].starts_with(rest), "{t:?}");
+        }
+        // Datelines stay, and so do sentences that only look like one.
+        for t in [
+            "CAIRO, Egypt (CNN) -- Protesters filled the square on Tuesday.",
+            "NEW ORLEANS -- No oil appeared to be leaking from the rig.",
+            "(Updates with new toll) -- now.",
+            "The update -- issued late -- changed nothing.",
+            "-- so he said.",
+        ] {
+            assert_eq!(lead_in(t), 0, "{t:?}");
+        }
+        let text = "x\n(Update 2 p.m.) Shelling resumed in Homs on Monday.";
+        let s = without_lead_in(text, Span::new(2, text.len()));
+        assert_eq!(s.slice(text), "Shelling resumed in Homs on Monday.");
+    }
+
+    #[test]
+    fn questions_are_told_apart() {
+        assert!(is_question("Are you in Egypt?"));
+        assert!(is_question("He asked: “Why now?”"));
+        assert!(!is_question("“Why now?” he asked."));
     }
 
     #[test]

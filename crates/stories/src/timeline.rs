@@ -36,12 +36,16 @@ fn sentence_of(sents: &[Span], pos: usize) -> Option<Span> {
 }
 
 /// The lead: the first sentence of at least eight words that ends like a
-/// sentence (headlines and page furniture do not).
+/// sentence that tells (headlines, page furniture and questions do not),
+/// without the dateline that may open it.
 pub(crate) fn lead_sentence(t: &str, sents: &[Span]) -> Option<Span> {
-    sents.iter().copied().find(|s| {
-        let st = s.slice(t).trim_end_matches(['"', '”', '’', '\'', ')']);
-        text::word_count(st) >= 8 && st.ends_with(['.', '!', '?'])
-    })
+    sents
+        .iter()
+        .map(|s| text::without_lead_in(t, *s))
+        .find(|s| {
+            let st = s.slice(t).trim_end_matches(['"', '”', '’', '\'', ')']);
+            text::word_count(st) >= 8 && st.ends_with(['.', '!'])
+        })
 }
 
 /// Timeline entries of a story: each sentence that holds a DATE time
@@ -97,6 +101,9 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
                 continue;
             }
             if let Some(s) = sentence_of(&sents[mi], x.start) {
+                // without its dateline, unless the day is named there
+                let trimmed = text::without_lead_in(t, s);
+                let s = if trimmed.start <= x.start { trimmed } else { s };
                 push(s, &x.value, &x.text, &mut out);
             }
         }
@@ -155,7 +162,8 @@ fn fill_years(out: &mut [(String, usize, usize, TimelineEntry)]) {
 /// centroid (the centroid method of Radev et al.), and each pick is
 /// penalized by its highest similarity to sentences already picked
 /// (`lambda` trades the two). Candidates are sentences of 8 to 60 words
-/// that end like sentences. Picking stops at `k` sentences or once the
+/// that end like sentences and do not ask (questions are left out), each
+/// without the dateline or update note that may open it. Picking stops at `k` sentences or once the
 /// picks hold `max_words` words. The picks are ordered by the report's
 /// date (undated last), then document order, then position.
 pub(crate) fn summary(
@@ -180,10 +188,11 @@ pub(crate) fn summary(
     for (mi, m) in members.iter().enumerate() {
         let t = &m.doc.text;
         for s in &sents[mi] {
+            let s = &text::without_lead_in(t, *s);
             let st = s.slice(t);
             let wc = text::word_count(st);
             let body = st.trim_end_matches(['"', '”', '’', '\'', ')']);
-            if !(8..=60).contains(&wc) || !body.ends_with(['.', '!', '?']) {
+            if !(8..=60).contains(&wc) || !body.ends_with(['.', '!']) {
                 continue;
             }
             if !seen_text.insert(text::normalize_quote(st)) {

@@ -5,23 +5,36 @@
 //! 1. **Date ranking.** A date is important when many reports refer back
 //!    to it. Each sentence names the calendar days it mentions (resolved
 //!    time expressions: "on Monday", "May 12"); a date's score is the
-//!    number of reports that mention it, plus a quarter of a point for
-//!    each report published on it (a small weight: four reports published
-//!    on a day count as one naming it). Mentions by reports published *after*
+//!    number of reports that mention it, plus a tenth of a point for each
+//!    report published on it (a small weight: ten reports published on a
+//!    day count as one naming it). Mentions by reports published *after*
 //!    the date count double: looking back at a day is the clearest sign
-//!    that it mattered.
+//!    that it mattered. Two corrections then weigh the score by the
+//!    coverage around the date: it is raised by the square root of how
+//!    few reports came after the date (the whole span's reports over those
+//!    published on or after it: a day near the end of a matter has had
+//!    little time to be looked back at, and without this a timeline crowds
+//!    at its start), and lowered by the square root of how busy its week
+//!    was (reports within three days against the span's weekly mean: in a
+//!    week when everyone wrote about the matter, every day of it is named
+//!    often).
 //! 2. **Candidate sentences** for a date: those that mention it, in
 //!    reports published on or after it (before, a report tells plans and
 //!    expectations), and the opening sentences of reports published on it
-//!    or the day after that name no day within the timeline's span.
+//!    that name no day within the timeline's span.
 //! 3. **Summary of a date**: the centroid method with maximal marginal
 //!    relevance (as for story summaries): salience is the cosine of a
 //!    sentence's TF-IDF vector to the centroid of the date's candidates,
-//!    plus `topic_weight` (0.5 by default) times its cosine to the centroid
-//!    of every date's candidates (a day's entry should say what happened
-//!    in the matter the timeline follows, not in whatever else the day's
-//!    reports covered); each pick is penalized by its likeness to earlier
-//!    picks.
+//!    plus `topic_weight` (0.25 by default) times its cosine to the
+//!    centroid of every date's candidates (a day's entry should say what
+//!    happened in the matter the timeline follows, not in whatever else the
+//!    day's reports covered); each pick is penalized by its likeness to
+//!    earlier picks. Questions are not candidates, and an update note or
+//!    list dash opening a sentence is left out of it.
+//!
+//! The defaults are the setting that scored best over all of Timeline17's
+//! subjects; `tls_eval::grid` lists the settings tried and
+//! `docs/BENCHMARKS.md` the cross-validated scores.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -71,6 +84,20 @@ pub struct KeyDateOptions {
     /// Weight of a sentence's likeness to the whole timeline's candidates
     /// (what the matter is about) beside its likeness to its own day's.
     pub topic_weight: f64,
+    /// How much a date's score is raised for having had few reports after
+    /// it that could look back at it: the score is multiplied by
+    /// `((N + 1) / (N_d + 1))^look_back_exponent`, `N` the reports in the
+    /// span and `N_d` those published on or after the date. Without it the
+    /// last weeks of a matter can never gather the mentions its first
+    /// weeks do, and a timeline crowds at its start.
+    pub look_back_exponent: f64,
+    /// How much a date's score is lowered for falling in a busy week:
+    /// multiplied by `((W + 1) / (V_d + 1))^volume_exponent`, `V_d` the
+    /// reports published within three days of the date and `W` the mean
+    /// over the span's weeks. A day of a week when everyone wrote about the
+    /// matter is mentioned often because much was written, not only
+    /// because it mattered.
+    pub volume_exponent: f64,
 }
 
 impl Default for KeyDateOptions {
@@ -80,15 +107,17 @@ impl Default for KeyDateOptions {
             sentences_per_date: 2,
             start: None,
             end: None,
-            lambda: 0.6,
+            lambda: 0.7,
             lead_sentences: 5,
             max_words: 60,
             mention_depth: usize::MAX,
-            published_days: 2,
+            published_days: 1,
             later_weight: 1.0,
-            published_weight: 0.25,
+            published_weight: 0.1,
             ahead_mentions: false,
-            topic_weight: 0.5,
+            topic_weight: 0.25,
+            look_back_exponent: 0.5,
+            volume_exponent: 0.5,
         }
     }
 }
@@ -136,6 +165,34 @@ fn rank_dates(
     }
     let dates: std::collections::BTreeSet<NaiveDate> =
         mentioned.keys().chain(published.keys()).copied().collect();
+    // Publication days in the span, sorted, for the two corrections.
+    let mut days: Vec<NaiveDate> = pubs
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|p| in_span(*p, o))
+        .collect();
+    days.sort_unstable();
+    let n = days.len() as f64;
+    let weeks = match (days.first(), days.last()) {
+        (Some(a), Some(b)) => ((*b - *a).num_days() as f64 + 1.0) / 7.0,
+        _ => 1.0,
+    };
+    let mean_week = n / weeks.max(1.0);
+    let correction = |d: NaiveDate| -> f64 {
+        let mut w = 1.0;
+        if o.look_back_exponent != 0.0 {
+            let after = (days.len() - days.partition_point(|p| *p < d)) as f64;
+            w *= ((n + 1.0) / (after + 1.0)).powf(o.look_back_exponent);
+        }
+        if o.volume_exponent != 0.0 {
+            let lo = days.partition_point(|p| *p < d - chrono::Duration::days(3));
+            let hi = days.partition_point(|p| *p <= d + chrono::Duration::days(3));
+            let v = (hi - lo) as f64;
+            w *= ((mean_week + 1.0) / (v + 1.0)).powf(o.volume_exponent);
+        }
+        w
+    };
     let mut out: Vec<(NaiveDate, f64, usize, usize)> = dates
         .into_iter()
         .map(|d| {
@@ -148,7 +205,8 @@ fn rank_dates(
             });
             let n_pub = published.get(&d).copied().unwrap_or(0);
             let score =
-                n_by as f64 + o.later_weight * later as f64 + o.published_weight * n_pub as f64;
+                (n_by as f64 + o.later_weight * later as f64 + o.published_weight * n_pub as f64)
+                    * correction(d);
             (d, score, n_by, n_pub)
         })
         .collect();
@@ -215,7 +273,7 @@ pub(crate) fn key_dates_in(
         for (i, (&span, ds)) in spans.iter().zip(days).enumerate() {
             sents.push(Sent {
                 doc: di,
-                span,
+                span: text::without_lead_in(&d.text, span),
                 index: i,
                 days: ds,
             });
@@ -320,7 +378,8 @@ pub(crate) fn key_dates_in(
 }
 
 /// True for a sentence fit to stand in a timeline: 6 to `max_words`
-/// words, ending like a sentence, and not page furniture: no `|` (comment
+/// words, ending like a sentence that tells (not a question), and not page
+/// furniture: no `|` (comment
 /// and share bars: "5:28 pm | Report abuse"), not shouted (transcript
 /// banners: "THIS IS A RUSH TRANSCRIPT").
 fn pickable(t: &str, max_words: usize) -> bool {
@@ -330,7 +389,7 @@ fn pickable(t: &str, max_words: usize) -> bool {
         return false;
     }
     let body = t.trim_end_matches(['"', '”', '’', '\'', ')', ' ']);
-    if !body.ends_with(['.', '!', '?']) {
+    if !body.ends_with(['.', '!']) {
         return false;
     }
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
@@ -484,6 +543,77 @@ mod tests {
             .find(|d| d.id == s.source.document)
             .unwrap();
         assert_eq!(&d.text[s.source.start..s.source.end], s.text);
+    }
+
+    /// Reports of a matter whose coverage thins out: a day in the busy
+    /// first week named by three of the many reports that follow it, and a
+    /// day at the end named by both reports published after it.
+    fn thinning_coverage() -> Vec<Document> {
+        let mut docs = Vec::new();
+        for (i, p) in ["2010-04-21", "2010-04-22", "2010-04-23"]
+            .iter()
+            .enumerate()
+        {
+            docs.push(report(
+                &format!("early{i}"),
+                p,
+                &["The rig exploded in the Gulf on Tuesday and sank two days later."],
+                &[(0, "Tuesday", "2010-04-20")],
+            ));
+        }
+        for (i, p) in [
+            "2010-04-21",
+            "2010-04-22",
+            "2010-04-23",
+            "2010-04-24",
+            "2010-05-10",
+            "2010-06-01",
+        ]
+        .iter()
+        .enumerate()
+        {
+            docs.push(report(
+                &format!("mid{i}"),
+                p,
+                &["Crews kept working to contain the leak in the Gulf of Mexico."],
+                &[],
+            ));
+        }
+        for (i, p) in ["2010-07-16", "2010-07-17"].iter().enumerate() {
+            docs.push(report(
+                &format!("late{i}"),
+                p,
+                &["The well was capped on Thursday after eighty-seven days of leaking oil."],
+                &[(0, "Thursday", "2010-07-15")],
+            ));
+        }
+        docs
+    }
+
+    #[test]
+    fn a_late_day_named_by_every_report_after_it_can_outrank_an_early_one() {
+        let first = |o: &KeyDateOptions| key_dates(&thinning_coverage(), o)[0].date.clone();
+        let plain = KeyDateOptions {
+            dates: 1,
+            sentences_per_date: 1,
+            look_back_exponent: 0.0,
+            volume_exponent: 0.0,
+            ..Default::default()
+        };
+        // three mentions against two
+        assert_eq!(first(&plain), "2010-04-20");
+        // eleven reports could look back at the early day, two at the late one
+        let corrected = KeyDateOptions {
+            look_back_exponent: 1.0,
+            ..plain.clone()
+        };
+        assert_eq!(first(&corrected), "2010-07-15");
+        // the busy first week weighs the early day down as well
+        let busy = KeyDateOptions {
+            volume_exponent: 1.0,
+            ..plain
+        };
+        assert_eq!(first(&busy), "2010-07-15");
     }
 
     #[test]

@@ -45,13 +45,33 @@ fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// Penn Treebank's bracket and quote tokens, as Timeline17's tokenized text
+/// writes them, back to the characters they stand for.
+fn untokenize(line: &str) -> String {
+    line.split(' ')
+        .map(|w| match w {
+            "-LRB-" => "(",
+            "-RRB-" => ")",
+            "-LSB-" => "[",
+            "-RSB-" => "]",
+            "-LCB-" => "{",
+            "-RCB-" => "}",
+            "``" | "''" => "\"",
+            w => w,
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A Timeline17 article as a document: its lines are its sentences (the
-/// set comes split and tokenized), its `time` the publication date.
+/// set comes split and tokenized; bracket and quote tokens are put back as
+/// characters), its `time` the publication date.
 fn article(id: String, text: &str, published: Option<NaiveDate>, outlet: &str) -> Document {
     let mut body = String::with_capacity(text.len());
     let mut sentences = Vec::new();
     for line in text.lines() {
-        let line = line.trim();
+        let line = untokenize(line.trim());
+        let line = line.as_str();
         if line.is_empty() {
             continue;
         }
@@ -416,28 +436,31 @@ pub fn subject(topic: &str) -> &str {
 }
 
 /// The settings tried in cross-validation: how many days a report's
-/// opening stands for, how deep in a report a dated sentence may come
-/// from, salience against redundancy, the longest sentence a date may
-/// take, the weight of a report published on a date against one naming
-/// it, whether reports published before a date may summarize it, and the
-/// weight of a sentence's likeness to the whole timeline.
+/// opening stands for, salience against redundancy, the weight of a report
+/// published on a date against one naming it, whether reports published
+/// before a date may summarize it, the weight of a sentence's likeness to
+/// the whole timeline, and the two corrections of a date's score for the
+/// reports around it: few reports after it to look back (exponent 0, 0.5
+/// or 1), many published the same week (0 or 0.5). Sentences are up to 60
+/// words and may come from anywhere in a report: every subject chose those
+/// over 40 words and the first five sentences when the grid offered them.
 pub fn grid() -> Vec<KeyDateOptions> {
     let mut out = Vec::new();
     for published_days in [1, 2] {
-        for mention_depth in [5, usize::MAX] {
-            for lambda in [0.6, 0.7] {
-                for max_words in [40, 60] {
-                    for published_weight in [0.1, 0.25] {
-                        for ahead_mentions in [false, true] {
-                            for topic_weight in [0.0, 0.25, 0.5, 0.75] {
+        for lambda in [0.6, 0.7] {
+            for published_weight in [0.1, 0.25] {
+                for ahead_mentions in [false, true] {
+                    for topic_weight in [0.0, 0.25, 0.5, 0.75] {
+                        for look_back_exponent in [0.0, 0.5, 1.0] {
+                            for volume_exponent in [0.0, 0.5] {
                                 out.push(KeyDateOptions {
                                     published_days,
-                                    mention_depth,
                                     lambda,
-                                    max_words,
                                     published_weight,
                                     ahead_mentions,
                                     topic_weight,
+                                    look_back_exponent,
+                                    volume_exponent,
                                     ..Default::default()
                                 });
                             }
@@ -505,6 +528,14 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn treebank_brackets_and_quotes_become_characters() {
+        assert_eq!(
+            untokenize("Cairo , Egypt -LRB- CNN -RRB- -- `` No , '' he said"),
+            "Cairo , Egypt ( CNN ) -- \" No , \" he said"
+        );
     }
 
     #[test]
