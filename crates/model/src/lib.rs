@@ -12,7 +12,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON schema written by `analyze` and `report --json`.
-pub const SCHEMA_VERSION: &str = "1.6";
+pub const SCHEMA_VERSION: &str = "1.7";
 
 /// A half-open byte range `[start, end)` into a document's clean text.
 #[derive(
@@ -269,6 +269,18 @@ pub struct Figure {
     /// Who the figure is attributed to ("according to local health officials").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The date the figure applies to, when its sentence names one: the
+    /// TIMEX3 value of the date expression nearest the figure ("2023-10-07"
+    /// from "killed on October 7"), not one after "since", which opens a
+    /// period. Counts, percentages and money only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The place the figure applies to, when its sentence states one after
+    /// "in", "on", "across" or "throughout" and the entity recognizer took
+    /// it for a place ("Gaza" from "killed in Gaza"). Counts, percentages
+    /// and money only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
 }
 
 /// TIMEX3 types.

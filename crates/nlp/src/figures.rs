@@ -7,7 +7,7 @@
 //! expressions already in `doc.times`. What is counted is read from the noun
 //! phrase after the number and the event verb around it ("people were
 //! killed", "killed about 1,200 people"); the hedge from the words before it.
-use dossier_model::{Document, Figure, FigureKind, Span, TimeType};
+use dossier_model::{Document, EntityLabel, Figure, FigureKind, Span, TimeType};
 use once_cell::sync::Lazy;
 use regex::Regex;
 
@@ -581,12 +581,10 @@ static PLACE_RE: Lazy<Regex> = Lazy::new(|| {
     )
 });
 
-/// The anchor of a measure: the date of the event the sentence names (the
-/// time expression nearest the figure, not one after "since"), else the
-/// place the sentence states.
-fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Option<String> {
-    let best = doc
-        .times
+/// The date a figure applies to: the date expression of its sentence
+/// nearest the figure, not one after "since" (which opens a period).
+fn date_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Option<String> {
+    doc.times
         .iter()
         .filter(|t| {
             t.start >= sent.0
@@ -606,23 +604,67 @@ fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Opti
             } else {
                 t.start.saturating_sub(fig.1)
             }
-        });
-    if let Some(t) = best {
-        return Some(t.value.clone());
-    }
+        })
+        .map(|t| t.value.clone())
+}
+
+/// Places a sentence states after "in", "on", "across" or "throughout"
+/// (capitalized words that are not a month, a weekday or an opening
+/// function word), with their offsets in the document.
+fn places_in(doc: &Document, sent: (usize, usize)) -> Vec<(usize, usize, &str)> {
     let s = &doc.text[sent.0..sent.1];
+    let mut out = Vec::new();
     for c in crate::captures_fast(&PLACE_RE, s) {
-        let p = c.name("p")?.as_str();
-        let first = p.split_whitespace().next().unwrap_or("");
-        // Skip months, weekdays and sentence-initial function words.
-        if crate::times::recognize(p, &[]).iter().any(|m| m.start == 0)
+        let Some(p) = c.name("p") else { continue };
+        let first = p.as_str().split_whitespace().next().unwrap_or("");
+        if crate::times::recognize(p.as_str(), &[])
+            .iter()
+            .any(|m| m.start == 0)
             || ["The", "A", "An", "This"].contains(&first)
         {
             continue;
         }
-        return Some(p.to_lowercase());
+        out.push((sent.0 + p.start(), sent.0 + p.end(), p.as_str()));
     }
-    None
+    out
+}
+
+/// The place a figure applies to: of the places its sentence states
+/// ([`places_in`]) that the entity recognizer tagged as a location ("in
+/// Gaza", not "in Hamas custody"), the nearest one in the figure's own
+/// clause (no comma, semicolon, colon or dash between them: in "its
+/// assault on Gaza after the attacks, in which 1,200 were killed", Gaza is
+/// not where they were killed). None when entities were not annotated.
+fn place_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Option<String> {
+    places_in(doc, sent)
+        .into_iter()
+        .filter(|(s, e, _)| {
+            doc.entities
+                .iter()
+                .any(|x| x.label == EntityLabel::Loc && x.start < *e && *s < x.end)
+        })
+        .filter_map(|(s, e, p)| {
+            let (gap, dist) = if e <= fig.0 {
+                (&doc.text[e..fig.0], fig.0 - e)
+            } else if s >= fig.1 {
+                (&doc.text[fig.1..s], s - fig.1)
+            } else {
+                return None;
+            };
+            (!gap.contains([',', ';', ':', '—', '–'])).then_some((dist, p))
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, p)| p.to_string())
+}
+
+/// The anchor of a measure: the date of the event the sentence names
+/// ([`date_for`]), else the place the sentence states, lower-cased.
+fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Option<String> {
+    date_for(doc, sent, fig).or_else(|| {
+        places_in(doc, sent)
+            .first()
+            .map(|(_, _, p)| p.to_lowercase())
+    })
 }
 
 fn measure_key(class: &str, anchor: Option<String>) -> String {
@@ -743,6 +785,8 @@ pub fn annotate(doc: &mut Document) {
             counted: (!np.is_empty()).then(|| np.to_lowercase()),
             measure: truce.then(|| "truce length".to_string()),
             source: source_in(&text[ss..se], t.end - ss),
+            date: None,
+            place: None,
         });
     }
 
@@ -968,6 +1012,8 @@ pub fn annotate(doc: &mut Document) {
             counted,
             measure,
             source,
+            date: date_for(doc, (ss, se), (fstart, e)),
+            place: place_for(doc, (ss, se), (fstart, e)),
         });
     }
 
@@ -1022,6 +1068,8 @@ pub fn annotate(doc: &mut Document) {
             counted: Some(np),
             measure: None,
             source: None,
+            date: None,
+            place: None,
         });
     }
     figs.sort_by_key(|f| (f.start, f.end));
@@ -1156,6 +1204,54 @@ mod tests {
         for t in ["", "“1,200”—é", "between 5 and", "$", "a dozen", "1,2,3"] {
             let _ = annotated(t);
         }
+    }
+
+    #[test]
+    fn a_figure_carries_the_date_and_the_place_its_sentence_states() {
+        let text = "About 1,200 people were killed in Israel on October 7, 2023. \
+                    Since January 2024, 300 aid trucks have entered Gaza. \
+                    Ten hostages are held in Hamas tunnels. \
+                    The army moved on Gaza after the raid, in which 40 died.";
+        let mut d = Document {
+            text: text.into(),
+            published: Some("2024-05-01".into()),
+            ..Default::default()
+        };
+        d.sentences = crate::segment::sentences(&d.text);
+        // `word` where it first follows `after`
+        let mention = |word: &str, after: &str, label| {
+            let from = text.find(after).unwrap();
+            let start = from + text[from..].find(word).unwrap();
+            dossier_model::EntityMention {
+                start,
+                end: start + word.len(),
+                text: word.into(),
+                label,
+                canonical: word.into(),
+                role: None,
+            }
+        };
+        d.entities = vec![
+            mention("Israel", "", EntityLabel::Loc),
+            mention("Gaza", "", EntityLabel::Loc),
+            mention("Gaza", "moved on", EntityLabel::Loc),
+            mention("Hamas", "", EntityLabel::Org),
+        ];
+        crate::times::annotate(&mut d);
+        annotate(&mut d);
+        let killed = fig(&d, "About 1,200");
+        assert_eq!(killed.date.as_deref(), Some("2023-10-07"));
+        assert_eq!(killed.place.as_deref(), Some("Israel"));
+        // "since" opens a period, and Gaza is not stated after "in"
+        let trucks = fig(&d, "300");
+        assert_eq!(
+            (trucks.date.as_deref(), trucks.place.as_deref()),
+            (None, None)
+        );
+        // an organisation is not a place
+        assert_eq!(fig(&d, "Ten").place, None);
+        // nor is a place in another clause
+        assert_eq!(fig(&d, "40").place, None);
     }
 
     #[test]

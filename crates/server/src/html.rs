@@ -307,6 +307,8 @@ mod tests {
                 counted: None,
                 measure: None,
                 source: None,
+                date: None,
+                place: None,
             }],
             // A span inside a multi-byte character is skipped, not a panic.
             times: vec![TimeExpr {

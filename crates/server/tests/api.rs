@@ -59,6 +59,8 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
             counted: Some("killed".into()),
             measure: Some("killed".into()),
             source: None,
+            date: None,
+            place: None,
         }],
         removed: vec![Removal {
             text: "Sign up for our newsletter".into(),

@@ -858,6 +858,8 @@ mod tests {
             counted: None,
             measure: Some(key.into()),
             source: None,
+            date: None,
+            place: None,
         }
     }
 

@@ -456,15 +456,6 @@ pub(crate) fn without_lead_in(text: &str, s: Span) -> Span {
     Span::new(s.start + n, s.end)
 }
 
-/// Whether a sentence asks rather than tells (ends with a question mark,
-/// closing quotes aside): "Are you in Egypt?", "Why has the system run
-/// amok?". A summary or a timeline says what happened.
-pub(crate) fn is_question(t: &str) -> bool {
-    t.trim_end()
-        .trim_end_matches(['"', '”', '’', '\'', ')', ' '])
-        .ends_with('?')
-}
-
 /// Number of words in a text.
 pub(crate) fn word_count(text: &str) -> usize {
     words(text).len()
@@ -537,13 +528,6 @@ mod tests {
         let text = "x\n(Update 2 p.m.) Shelling resumed in Homs on Monday.";
         let s = without_lead_in(text, Span::new(2, text.len()));
         assert_eq!(s.slice(text), "Shelling resumed in Homs on Monday.");
-    }
-
-    #[test]
-    fn questions_are_told_apart() {
-        assert!(is_question("Are you in Egypt?"));
-        assert!(is_question("He asked: “Why now?”"));
-        assert!(!is_question("“Why now?” he asked."));
     }
 
     #[test]
