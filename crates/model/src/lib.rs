@@ -517,6 +517,11 @@ pub struct FigureReport {
     pub unit: Option<String>,
     pub counted: Option<String>,
     pub source: Option<String>,
+    /// The figure's own `date` and `place` (schema 1.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// Span of the figure in the document.
     pub start: usize,
     pub end: usize,

@@ -1338,6 +1338,8 @@ mod tests {
                     unit: Some("person".into()),
                     counted: Some("killed".into()),
                     source: None,
+                    date: None,
+                    place: None,
                     start: 0,
                     end: 3,
                 }],

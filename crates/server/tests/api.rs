@@ -193,6 +193,8 @@ fn fixture() -> (Vec<Document>, Story, Storyline) {
                 unit: Some("person".into()),
                 counted: Some("killed".into()),
                 source: None,
+                date: None,
+                place: None,
                 start: f,
                 end: f + 5,
             }],

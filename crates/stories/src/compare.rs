@@ -290,6 +290,8 @@ pub(crate) fn figures(members: &[Member], tol: f64) -> Vec<FigureComparison> {
                         unit: f.unit.clone(),
                         counted: f.counted.clone(),
                         source: f.source.clone(),
+                        date: f.date.clone(),
+                        place: f.place.clone(),
                         start: f.start,
                         end: f.end,
                     },

@@ -37,7 +37,7 @@ fn sentence_of(sents: &[Span], pos: usize) -> Option<Span> {
 
 /// The lead: the first sentence of at least eight words that ends like a
 /// sentence that tells (headlines, page furniture and questions do not),
-/// without the dateline that may open it.
+/// without the update note or list dash that may open it.
 pub(crate) fn lead_sentence(t: &str, sents: &[Span]) -> Option<Span> {
     sents
         .iter()
@@ -101,7 +101,7 @@ pub(crate) fn timeline(members: &[Member], sents: &[Vec<Span>]) -> Vec<TimelineE
                 continue;
             }
             if let Some(s) = sentence_of(&sents[mi], x.start) {
-                // without its dateline, unless the day is named there
+                // without its update note, unless the day is named there
                 let trimmed = text::without_lead_in(t, s);
                 let s = if trimmed.start <= x.start { trimmed } else { s };
                 push(s, &x.value, &x.text, &mut out);
@@ -163,8 +163,8 @@ fn fill_years(out: &mut [(String, usize, usize, TimelineEntry)]) {
 /// penalized by its highest similarity to sentences already picked
 /// (`lambda` trades the two). Candidates are sentences of 8 to 60 words
 /// that end like sentences and do not ask (questions are left out), each
-/// without the dateline or update note that may open it. Picking stops at `k` sentences or once the
-/// picks hold `max_words` words. The picks are ordered by the report's
+/// without the update note or list dash that may open it. Picking stops at
+/// `k` sentences or once the picks hold `max_words` words. The picks are ordered by the report's
 /// date (undated last), then document order, then position.
 pub(crate) fn summary(
     members: &[Member],
