@@ -630,20 +630,25 @@ fn places_in(doc: &Document, sent: (usize, usize)) -> Vec<(usize, usize, &str)> 
 }
 
 /// The place a figure applies to: of the places its sentence states
-/// ([`places_in`]) that the entity recognizer tagged as a location ("in
-/// Gaza", not "in Hamas custody"), the nearest one in the figure's own
-/// clause (no comma, semicolon, colon or dash between them: in "its
-/// assault on Gaza after the attacks, in which 1,200 were killed", Gaza is
-/// not where they were killed). None when entities were not annotated.
-fn place_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Option<String> {
-    places_in(doc, sent)
-        .into_iter()
+/// (`places`, from [`places_in`]) that the entity recognizer tagged as a
+/// location ("in Gaza", not "in Hamas custody"), the nearest one in the
+/// figure's own clause (no comma, semicolon, colon or dash between them:
+/// in "its assault on Gaza after the attacks, in which 1,200 were killed",
+/// Gaza is not where they were killed). None when entities were not
+/// annotated.
+fn place_for(
+    doc: &Document,
+    places: &[(usize, usize, &str)],
+    fig: (usize, usize),
+) -> Option<String> {
+    places
+        .iter()
         .filter(|(s, e, _)| {
             doc.entities
                 .iter()
                 .any(|x| x.label == EntityLabel::Loc && x.start < *e && *s < x.end)
         })
-        .filter_map(|(s, e, p)| {
+        .filter_map(|&(s, e, p)| {
             let (gap, dist) = if e <= fig.0 {
                 (&doc.text[e..fig.0], fig.0 - e)
             } else if s >= fig.1 {
@@ -658,13 +663,11 @@ fn place_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Optio
 }
 
 /// The anchor of a measure: the date of the event the sentence names
-/// ([`date_for`]), else the place the sentence states, lower-cased.
-fn anchor_for(doc: &Document, sent: (usize, usize), fig: (usize, usize)) -> Option<String> {
-    date_for(doc, sent, fig).or_else(|| {
-        places_in(doc, sent)
-            .first()
-            .map(|(_, _, p)| p.to_lowercase())
-    })
+/// ([`date_for`]), else the first place the sentence states (`places`),
+/// lower-cased.
+fn anchor(date: &Option<String>, places: &[(usize, usize, &str)]) -> Option<String> {
+    date.clone()
+        .or_else(|| places.first().map(|(_, _, p)| p.to_lowercase()))
 }
 
 fn measure_key(class: &str, anchor: Option<String>) -> String {
@@ -897,6 +900,10 @@ pub fn annotate(doc: &mut Document) {
         let sentence = &text[ss..se];
         let counted: Option<String>;
         let mut measure = None;
+        // What the sentence says of when and where, for the measure's
+        // anchor and the figure's own date and place.
+        let date = date_for(doc, (ss, se), (fstart, e));
+        let places = places_in(doc, (ss, se));
         if kind == FigureKind::Count {
             let after = &text[e..se];
             let ev_after = EVENT_AFTER.captures(after.trim_start());
@@ -983,7 +990,7 @@ pub fn annotate(doc: &mut Document) {
             } else {
                 Some(singular(&head))
             };
-            measure = class.map(|cl| measure_key(cl, anchor_for(doc, (ss, se), (fstart, e))));
+            measure = class.map(|cl| measure_key(cl, anchor(&date, &places)));
             if counted.is_none()
                 && unit.is_none()
                 && c.name("num").is_some_and(|n| {
@@ -1012,8 +1019,8 @@ pub fn annotate(doc: &mut Document) {
             counted,
             measure,
             source,
-            date: date_for(doc, (ss, se), (fstart, e)),
-            place: place_for(doc, (ss, se), (fstart, e)),
+            place: place_for(doc, &places, (fstart, e)),
+            date,
         });
     }
 
