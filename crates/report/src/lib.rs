@@ -218,6 +218,12 @@ fn figure_value(r: &dossier_model::FigureReport) -> String {
             }
         }
     }
+    // Where the figure applies, when its sentence says so: "about 1,200 in
+    // Israel" (the measure's own date is in its name).
+    if let Some(p) = &r.place {
+        s.push_str(" in ");
+        s.push_str(p);
+    }
     s
 }
 
@@ -1272,6 +1278,34 @@ pub fn render_html(r: &Report) -> String {
 mod tests {
     use super::*;
     use dossier_model::*;
+
+    #[test]
+    fn a_figure_shows_its_hedge_unit_and_place() {
+        let mut rep = FigureReport {
+            document: "d1".into(),
+            outlet: "Wire".into(),
+            published: None,
+            text: "about 1,200".into(),
+            value: 1200.0,
+            low: None,
+            high: None,
+            qualifier: Some("about".into()),
+            unit: Some("person".into()),
+            counted: Some("people killed".into()),
+            source: None,
+            date: Some("2023-10-07".into()),
+            place: None,
+            start: 0,
+            end: 11,
+        };
+        let plain = figure_value(&rep);
+        assert!(
+            plain.starts_with("about 1") && !plain.contains(" in "),
+            "{plain}"
+        );
+        rep.place = Some("Israel".into());
+        assert_eq!(figure_value(&rep), format!("{plain} in Israel"));
+    }
 
     fn fixture() -> (Vec<Document>, Vec<Story>, Vec<Storyline>) {
         let d = Document {
