@@ -665,8 +665,8 @@ fn place_for(
 /// The anchor of a measure: the date of the event the sentence names
 /// ([`date_for`]), else the first place the sentence states (`places`),
 /// lower-cased.
-fn anchor(date: &Option<String>, places: &[(usize, usize, &str)]) -> Option<String> {
-    date.clone()
+fn anchor(date: Option<&str>, places: &[(usize, usize, &str)]) -> Option<String> {
+    date.map(str::to_string)
         .or_else(|| places.first().map(|(_, _, p)| p.to_lowercase()))
 }
 
@@ -990,7 +990,7 @@ pub fn annotate(doc: &mut Document) {
             } else {
                 Some(singular(&head))
             };
-            measure = class.map(|cl| measure_key(cl, anchor(&date, &places)));
+            measure = class.map(|cl| measure_key(cl, anchor(date.as_deref(), &places)));
             if counted.is_none()
                 && unit.is_none()
                 && c.name("num").is_some_and(|n| {

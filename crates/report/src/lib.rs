@@ -1281,23 +1281,8 @@ mod tests {
 
     #[test]
     fn a_figure_shows_its_hedge_unit_and_place() {
-        let mut rep = FigureReport {
-            document: "d1".into(),
-            outlet: "Wire".into(),
-            published: None,
-            text: "about 1,200".into(),
-            value: 1200.0,
-            low: None,
-            high: None,
-            qualifier: Some("about".into()),
-            unit: Some("person".into()),
-            counted: Some("people killed".into()),
-            source: None,
-            date: Some("2023-10-07".into()),
-            place: None,
-            start: 0,
-            end: 11,
-        };
+        let (_, stories, _) = fixture();
+        let mut rep = stories[0].figures[0].reports[0].clone();
         let plain = figure_value(&rep);
         assert!(
             plain.starts_with("about 1") && !plain.contains(" in "),

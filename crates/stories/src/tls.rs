@@ -165,30 +165,26 @@ fn rank_dates(
     }
     let dates: std::collections::BTreeSet<NaiveDate> =
         mentioned.keys().chain(published.keys()).copied().collect();
-    // Publication days in the span, sorted, for the two corrections.
-    let mut days: Vec<NaiveDate> = pubs
-        .iter()
-        .flatten()
-        .copied()
-        .filter(|p| in_span(*p, o))
-        .collect();
-    days.sort_unstable();
-    let n = days.len() as f64;
-    let weeks = match (days.first(), days.last()) {
+    // The two corrections, from the reports published in the span.
+    let reports = |r: (std::ops::Bound<NaiveDate>, std::ops::Bound<NaiveDate>)| {
+        published.range(r).map(|(_, c)| *c).sum::<usize>() as f64
+    };
+    let n = published.values().sum::<usize>() as f64;
+    let weeks = match (published.keys().next(), published.keys().next_back()) {
         (Some(a), Some(b)) => ((*b - *a).num_days() as f64 + 1.0) / 7.0,
         _ => 1.0,
     };
     let mean_week = n / weeks.max(1.0);
     let correction = |d: NaiveDate| -> f64 {
+        use std::ops::Bound::{Included, Unbounded};
         let mut w = 1.0;
         if o.look_back_exponent != 0.0 {
-            let after = (days.len() - days.partition_point(|p| *p < d)) as f64;
+            let after = reports((Included(d), Unbounded));
             w *= ((n + 1.0) / (after + 1.0)).powf(o.look_back_exponent);
         }
         if o.volume_exponent != 0.0 {
-            let lo = days.partition_point(|p| *p < d - chrono::Duration::days(3));
-            let hi = days.partition_point(|p| *p <= d + chrono::Duration::days(3));
-            let v = (hi - lo) as f64;
+            let three = chrono::Duration::days(3);
+            let v = reports((Included(d - three), Included(d + three)));
             w *= ((mean_week + 1.0) / (v + 1.0)).powf(o.volume_exponent);
         }
         w
